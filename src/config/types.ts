@@ -1,0 +1,44 @@
+import type { ConfiguredProbe } from '../core/probe';
+import type { ThresholdInput } from '../core/thresholds';
+
+/** What a probe's entry under `probes` may hold. */
+export interface ProbeConfig {
+  /** Switch the probe on or off. */
+  enabled?: boolean;
+  /** Growth above this is a leak: a number in the probe's unit, or a size like `"1MB"`. */
+  threshold?: ThresholdInput;
+  /** The probe's own options. */
+  [option: string]: unknown;
+}
+
+/** The config file's shape (`.leakguardrc.json`, `leakguard.config.js`, `package.json#leakguard`). */
+export interface LeakguardConfig {
+  /** Editors use it to find the JSON schema; ignored otherwise. */
+  $schema?: string;
+  /** `warn` (default): report only, exit code unchanged. `fail`: a leak fails the run. */
+  mode?: 'warn' | 'fail';
+  report?: {
+    /** Path of the JSON report, relative to the config file's directory; `false` for none. */
+    json?: string | false;
+  };
+  /** Per-probe settings, keyed by probe name. */
+  probes?: Record<string, ProbeConfig>;
+  /** Module paths of custom probes (relative to the config file's directory, or package names). */
+  plugins?: string[];
+  /** The longest one probe sample may take before the probe is switched off, in ms. */
+  sampleTimeoutMs?: number;
+}
+
+/** Config after loading and validation: what the rest of leakguard uses. */
+export interface ResolvedConfig {
+  /** The file the config came from; undefined when defaults apply. */
+  filepath: string | undefined;
+  /** The directory relative paths resolve against: the config file's, or the working directory. */
+  rootDir: string;
+  mode: 'warn' | 'fail';
+  /** Absolute path of the JSON report, or undefined for none. */
+  reportJson: string | undefined;
+  /** The enabled probes, in order, with parsed thresholds and options. */
+  probes: ConfiguredProbe[];
+  sampleTimeoutMs: number;
+}

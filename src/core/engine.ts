@@ -1,0 +1,297 @@
+/**
+ * The sampling engine: samples every probe around a unit of work (a test, a hook),
+ * lets transient resources settle, asks the GC policy when memory needs a collection,
+ * and decides what leaked. It knows nothing of Mocha: an adapter calls begin/end.
+ */
+import { createGcPolicy, type GcPolicy, type GcPolicyName, type GcWindow } from './gc-policy';
+import { errorMessage, GuardedProbe } from './guarded-probe';
+import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
+import { sleep, nowMs } from './real-timers';
+import { MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
+
+export interface EngineOptions {
+  probes: ConfiguredProbe[];
+  /** Relative paths in probe options resolve against this directory. */
+  rootDir: string;
+  /** The longest one sample may take before its probe is switched off. */
+  sampleTimeoutMs: number;
+  gcPolicy: GcPolicyName;
+  /** Where notices and fault warnings go. */
+  warn(message: string): void;
+}
+
+/** A unit being measured: what `begin` returns and `end` takes. */
+export interface Scope {
+  readonly unit: UnitInfo;
+  readonly readings: Map<GuardedProbe, Reading>;
+  readonly gcWindow: GcWindow | undefined;
+}
+
+/** What a unit created that is only judged later (a `before all` hook's resources live until the suite ends). */
+export interface HeldScope {
+  readonly unit: UnitInfo;
+  readonly begin: Map<GuardedProbe, Reading>;
+  /** Per probe: the items created (item probes) and the growth at the unit's end. */
+  readonly created: Map<GuardedProbe, { items: LeakItem[] | undefined; growth: number }>;
+}
+
+/** Growth of one probe over a unit. */
+interface Growth {
+  delta: number;
+  items: LeakItem[] | undefined;
+}
+
+export class LeakEngine {
+  readonly faults: ProbeFault[] = [];
+  private readonly probes: GuardedProbe[] = [];
+  private gcPolicy: GcPolicy | undefined;
+  /** Per GC probe: its value right after leakguard's latest full collection. */
+  private readonly lastCollected = new Map<GuardedProbe, number>();
+
+  private constructor(private readonly options: EngineOptions) {}
+
+  /** Create the probes (a probe whose creation fails is reported and left out) and take the baseline. */
+  static async create(options: EngineOptions): Promise<LeakEngine> {
+    const engine = new LeakEngine(options);
+    for (const configured of options.probes) await engine.addProbe(configured);
+    if (engine.probes.some((probe) => probe.measuresAfterGc)) {
+      engine.gcPolicy = createGcPolicy(options.gcPolicy);
+      await engine.readCollected();
+    }
+    return engine;
+  }
+
+  /** Names of the probes still running. */
+  get activeProbes(): GuardedProbe[] {
+    return this.probes.filter((probe) => probe.active);
+  }
+
+  /** Sample every probe at the start of a unit. */
+  async begin(unit: UnitInfo): Promise<Scope> {
+    const gcWindow = this.gcPolicy?.beforeBegin();
+    const readings = await this.sampleAll();
+    if (gcWindow?.collectedAtBegin) this.rememberCollected(readings);
+    return { unit, readings, gcWindow };
+  }
+
+  /** Sample every probe at the end of a unit and return what it leaked. */
+  async end(scope: Scope): Promise<Leak[]> {
+    const growths = await this.measureEnd(scope);
+    const leaks: Leak[] = [];
+    for (const [probe, growth] of growths) {
+      if (growth.delta > probe.threshold) leaks.push(await this.toLeak(scope.unit, probe, growth));
+    }
+    return leaks;
+  }
+
+  /**
+   * End a unit whose resources may legitimately outlive it (a `before all` hook): what it
+   * created is remembered and judged by {@link judgeHeld} when its suite has ended.
+   */
+  async endHeld(scope: Scope): Promise<HeldScope> {
+    const growths = await this.measureEnd(scope, { settle: false });
+    const created = new Map<GuardedProbe, { items: LeakItem[] | undefined; growth: number }>();
+    for (const [probe, growth] of growths) {
+      if (growth.delta > probe.threshold) created.set(probe, { items: growth.items, growth: growth.delta });
+    }
+    return { unit: scope.unit, begin: scope.readings, created };
+  }
+
+  /** Judge a held unit: what it created and is still there now leaked. */
+  async judgeHeld(held: HeldScope): Promise<Leak[]> {
+    const leaks: Leak[] = [];
+    for (const [probe, created] of held.created) {
+      if (!probe.active) continue;
+      const survivors = await this.survivors(probe, held, created);
+      if (survivors && survivors.delta > probe.threshold) leaks.push(await this.toLeak(held.unit, probe, survivors));
+    }
+    return leaks;
+  }
+
+  async dispose(): Promise<void> {
+    this.gcPolicy?.dispose();
+    await Promise.all(this.probes.map((probe) => probe.dispose()));
+  }
+
+  // ---------------------------------------------------------------------------------
+
+  private async addProbe(configured: ConfiguredProbe): Promise<void> {
+    const { definition } = configured;
+    const { warn, rootDir, sampleTimeoutMs } = this.options;
+    try {
+      const instance = await definition.create({
+        options: configured.options,
+        rootDir,
+        warn: (message) => warn(`probe "${definition.name}": ${message}`),
+      });
+      if (instance) this.probes.push(new GuardedProbe(configured, instance, sampleTimeoutMs, this.onFault));
+    } catch (error) {
+      this.onFault(definition.name, `create() threw: ${errorMessage(error)}`);
+    }
+  }
+
+  private readonly onFault = (probe: string, message: string): void => {
+    this.faults.push({ probe, message });
+    this.options.warn(`probe "${probe}" switched off: ${message}`);
+  };
+
+  private async measureEnd(scope: Scope, { settle = true } = {}): Promise<Map<GuardedProbe, Growth>> {
+    const after = await this.sampleAll();
+    const growths = new Map<GuardedProbe, Growth>();
+    for (const [probe, begin] of scope.readings) {
+      const end = after.get(probe);
+      if (!end) continue;
+      const growth = this.growth(probe, begin, end);
+      if (growth) growths.set(probe, growth);
+    }
+    await this.confirmMemory(scope, growths);
+    if (settle) await this.settle(scope, growths);
+    return growths;
+  }
+
+  private growth(probe: GuardedProbe, begin: Reading, end: Reading): Growth | undefined {
+    const items = probe.newItems(begin, end);
+    if (!probe.active) return undefined;
+    return { delta: items ? items.length : end.value - begin.value, items };
+  }
+
+  /**
+   * For GC probes, turn uncollected deltas into trustworthy ones: either the cheap bound
+   * already clears the unit, or collect and bound the growth by the collected value.
+   */
+  private async confirmMemory(scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<void> {
+    const policy = this.gcPolicy;
+    if (!policy || !scope.gcWindow) return;
+    const memoryProbes = [...growths.keys()].filter((probe) => probe.measuresAfterGc);
+    if (memoryProbes.length === 0) return;
+    const quickBoundHolds = policy.noGcSince(scope.gcWindow);
+    const overThreshold = memoryProbes.some((probe) => growths.get(probe)!.delta > probe.threshold);
+    if (!policy.mustConfirm(scope.gcWindow, overThreshold)) return;
+
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const baseline = new Map(memoryProbes.map((probe) => [probe, this.lastCollected.get(probe)]));
+      policy.collect();
+      const collected = await this.sampleSome(memoryProbes);
+      this.rememberCollected(collected);
+      let stillOver = false;
+      for (const probe of memoryProbes) {
+        const value = collected.get(probe)?.value;
+        const since = baseline.get(probe);
+        const growth = growths.get(probe)!;
+        if (value === undefined || since === undefined) continue;
+        const collectedBound = value - since;
+        growth.delta = quickBoundHolds ? Math.min(growth.delta, collectedBound) : collectedBound;
+        if (growth.delta > probe.threshold) stillOver = true;
+      }
+      if (!stillOver) return;
+      // Some memory is released only after a turn of the event loop (finalizers,
+      // ArrayBuffer stores); give it one, then collect once more.
+      await sleep(0);
+    }
+  }
+
+  /** Re-sample probes that grew until the growth is gone or their settle time is spent. */
+  private async settle(scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<void> {
+    const pending = [...growths].filter(([probe, growth]) => probe.settle && !probe.measuresAfterGc && growth.delta > probe.threshold);
+    if (pending.length === 0) return;
+    const started = nowMs();
+    const longest = Math.max(...pending.map(([probe]) => probe.settle!.maxWaitMs));
+    let pause = 1;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const waited = nowMs() - started;
+      if (waited >= longest) break;
+      await sleep(attempt === 0 ? 0 : Math.min(pause, longest - waited));
+      pause *= 2;
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const [probe, growth] = pending[i]!;
+        const rule = probe.settle!;
+        if (attempt >= rule.attempts || nowMs() - started > rule.maxWaitMs) {
+          pending.splice(i, 1);
+          continue;
+        }
+        const begin = scope.readings.get(probe)!;
+        const now = await probe.sample();
+        const next = now && this.growth(probe, begin, now);
+        if (!next) {
+          growths.delete(probe);
+          pending.splice(i, 1);
+          continue;
+        }
+        growth.delta = next.delta;
+        growth.items = next.items;
+        if (next.delta <= probe.threshold) pending.splice(i, 1);
+      }
+    }
+  }
+
+  private async survivors(
+    probe: GuardedProbe,
+    held: HeldScope,
+    created: { items: LeakItem[] | undefined; growth: number },
+  ): Promise<Growth | undefined> {
+    if (probe.measuresAfterGc) this.gcPolicy?.collect();
+    const now = await probe.sample();
+    if (!now) return undefined;
+    if (probe.measuresAfterGc) this.rememberCollected(new Map([[probe, now]]));
+    if (created.items) {
+      const present = new Set((now.items ?? []).map(itemId));
+      const items = created.items.filter((item) => present.has(itemId(item)));
+      return { delta: items.length, items };
+    }
+    const begin = held.begin.get(probe);
+    if (!begin) return undefined;
+    return { delta: Math.min(created.growth, now.value - begin.value), items: undefined };
+  }
+
+  private async toLeak(unit: UnitInfo, probe: GuardedProbe, growth: Growth): Promise<Leak> {
+    const all = growth.items ?? [];
+    const items = await probe.describe(all.slice(0, MAX_ITEMS_PER_LEAK));
+    const leak: Leak = {
+      test: unit.title,
+      file: unit.file,
+      kind: unit.kind,
+      probe: probe.name,
+      delta: growth.delta,
+      unit: probe.definition.unit,
+      threshold: probe.threshold,
+      items,
+    };
+    if (all.length > items.length) leak.itemsTotal = all.length;
+    const hint = probe.hint(items[0]);
+    if (hint) leak.hint = hint;
+    return leak;
+  }
+
+  private async sampleAll(): Promise<Map<GuardedProbe, Reading>> {
+    return this.sampleSome(this.probes);
+  }
+
+  private async sampleSome(probes: GuardedProbe[]): Promise<Map<GuardedProbe, Reading>> {
+    const readings = new Map<GuardedProbe, Reading>();
+    // Memory first: the other probes' sampling allocates.
+    for (const probe of probes) {
+      if (!probe.measuresAfterGc || !probe.active) continue;
+      const reading = await probe.sample();
+      if (reading) readings.set(probe, reading);
+    }
+    for (const probe of probes) {
+      if (probe.measuresAfterGc || !probe.active) continue;
+      const reading = await probe.sample();
+      if (reading) readings.set(probe, reading);
+    }
+    return readings;
+  }
+
+  private async readCollected(): Promise<void> {
+    if (!this.gcPolicy) return;
+    // The policy collected when it was created.
+    const memoryProbes = this.probes.filter((probe) => probe.measuresAfterGc);
+    this.rememberCollected(await this.sampleSome(memoryProbes));
+  }
+
+  private rememberCollected(readings: Map<GuardedProbe, Reading>): void {
+    for (const [probe, reading] of readings) {
+      if (probe.measuresAfterGc) this.lastCollected.set(probe, reading.value);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import {
+  itemId,
+  toReading,
+  type ConfiguredProbe,
+  type LeakItem,
+  type ProbeDefinition,
+  type ProbeInstance,
+  type Reading,
+  type SettleRule,
+} from './probe';
+import { nowMs, withTimeLimit } from './real-timers';
+
+/** Used when a probe asks for `settle: true`: goleak-like retries with backoff, ~0.4 s in all. */
+export const DEFAULT_SETTLE: SettleRule = { attempts: 10, maxWaitMs: 400 };
+
+/** Reports that a probe failed; the probe is then switched off for the rest of the run. */
+export type FaultListener = (probe: string, message: string) => void;
+
+/**
+ * A probe instance behind a guard: a sample that throws, rejects or runs past the time
+ * limit switches the probe off (reported once through `onFault`) instead of breaking the
+ * run. Sync samples cannot be interrupted; one that takes longer than the limit is still
+ * switched off after it returns.
+ */
+export class GuardedProbe {
+  readonly name: string;
+  readonly definition: ProbeDefinition<any>;
+  readonly threshold: number;
+  readonly settle: SettleRule | null;
+  private switchedOff = false;
+
+  constructor(
+    configured: ConfiguredProbe,
+    private readonly instance: ProbeInstance,
+    private readonly timeLimitMs: number,
+    private readonly onFault: FaultListener,
+  ) {
+    this.definition = configured.definition;
+    this.name = configured.definition.name;
+    this.threshold = configured.threshold;
+    const rule = configured.definition.settle;
+    this.settle = rule === true ? DEFAULT_SETTLE : rule ? rule : null;
+  }
+
+  get active(): boolean {
+    return !this.switchedOff;
+  }
+
+  get measuresAfterGc(): boolean {
+    return this.definition.measuresAfterGc === true;
+  }
+
+  /** A reading, or undefined when the probe failed (it is then switched off). */
+  async sample(): Promise<Reading | undefined> {
+    if (this.switchedOff) return undefined;
+    const started = nowMs();
+    try {
+      const result = this.instance.sample();
+      let reading: Reading;
+      if (isPromiseLike(result)) {
+        const outcome = await withTimeLimit(Promise.resolve(result), this.timeLimitMs);
+        if (outcome.timedOut) {
+          this.fail(`sample() did not finish within ${this.timeLimitMs} ms`);
+          return undefined;
+        }
+        reading = toReading(outcome.value);
+      } else {
+        reading = toReading(result);
+      }
+      const took = nowMs() - started;
+      if (took > this.timeLimitMs) {
+        this.fail(`sample() took ${Math.round(took)} ms, over the limit of ${this.timeLimitMs} ms`);
+        return undefined;
+      }
+      if (typeof reading?.value !== 'number' || Number.isNaN(reading.value)) {
+        this.fail(`sample() returned ${describe(reading)}, not a number or { value: number }`);
+        return undefined;
+      }
+      return reading;
+    } catch (error) {
+      this.fail(`sample() threw: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+
+  /** What is new in `after` since `before` (by item id unless the probe says otherwise). */
+  newItems(before: Reading, after: Reading): LeakItem[] | undefined {
+    if (this.switchedOff) return undefined;
+    try {
+      if (this.instance.newItems) return this.instance.newItems(before, after);
+      if (!after.items) return undefined;
+      const seen = new Set((before.items ?? []).map(itemId));
+      return after.items.filter((item) => !seen.has(itemId(item)));
+    } catch (error) {
+      this.fail(`newItems() threw: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Details for leaked items; on failure the items are returned as they are. */
+  async describe(items: LeakItem[]): Promise<LeakItem[]> {
+    if (!this.instance.describe || items.length === 0 || this.switchedOff) return items;
+    try {
+      const outcome = await withTimeLimit(Promise.resolve(this.instance.describe(items)), this.timeLimitMs);
+      return outcome.timedOut ? items : outcome.value;
+    } catch {
+      return items;
+    }
+  }
+
+  hint(item: LeakItem | undefined): string | undefined {
+    const { hint } = this.definition;
+    if (typeof hint === 'string') return hint;
+    if (typeof hint !== 'function') return undefined;
+    try {
+      return hint(item);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      await this.instance.dispose?.();
+    } catch {
+      // Nothing more to do: the run is over for this probe.
+    }
+  }
+
+  private fail(message: string): void {
+    if (this.switchedOff) return;
+    this.switchedOff = true;
+    this.onFault(this.name, message);
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The probe contract. A probe measures one kind of resource: it samples a value and,
+ * where it can, the identity of each thing that is open, so that a leak says *what*
+ * leaked and not only how much. The engine (engine.ts) samples probes around a unit of
+ * work (a test, a hook) and decides; probes know nothing of Mocha or of each other.
+ */
+
+/** What a probe's value counts. `bytes` values are shown in human units (KiB, MiB). */
+export type ProbeUnit = 'bytes' | 'count';
+
+/** One thing that is open or retained: a file descriptor, a handle, a temp path, ... */
+export interface LeakItem {
+  /**
+   * Identity, unique among the items of one reading. Two readings that both hold an item
+   * with the same id hold the same thing. Defaults to `label` when absent.
+   */
+  id?: string;
+  /** What it is, in a few words: `/tmp/x.log`, `Timeout (setInterval 1000 ms)`, ... */
+  label: string;
+  /** A kind within the probe: `file`, `socket`, `Timeout`, `TCPServerWrap`, ... */
+  type?: string;
+  /** A file system path, when the item is one. */
+  path?: string;
+  /** A size in bytes, when the item has one (a temp file, a directory's total). */
+  size?: number;
+  /** Where it was created: `file:line:col` strings, the user's frame first. */
+  stack?: string[];
+  /** Anything else a probe wants to carry into the JSON report. */
+  [extra: string]: unknown;
+}
+
+/** One sample of a probe. */
+export interface Reading {
+  /** The measured value: bytes for memory, a count for things that are open. */
+  value: number;
+  /** What is open at this moment, when the probe can tell (its length is usually `value`). */
+  items?: LeakItem[];
+  /**
+   * Opaque data for the probe's own `newItems()`: for state too large to turn into items
+   * on every sample (a listing of a temp dir with 100,000 entries). The engine keeps it
+   * with the reading and never looks inside.
+   */
+  state?: unknown;
+}
+
+/** What a probe instance gets when it is created. */
+export interface ProbeContext<Options = Record<string, unknown>> {
+  /** The probe's own options from config: `probes.<name>` without `enabled` and `threshold`. */
+  readonly options: Options;
+  /** The directory relative paths in options resolve against (the config file's directory). */
+  readonly rootDir: string;
+  /** Print a one-line notice (for example, that the platform cannot support the probe). */
+  warn(message: string): void;
+}
+
+/** A running probe: created once per run by {@link ProbeDefinition.create}. */
+export interface ProbeInstance {
+  /** Take a sample. Should be cheap: it runs before and after every test. */
+  sample(): Reading | number | Promise<Reading | number>;
+  /**
+   * What in `after` is new since `before`. Default: the items of `after` whose id is not
+   * among the ids of `before`.
+   */
+  newItems?(before: Reading, after: Reading): LeakItem[];
+  /** Fill in details for the items that leaked (sizes, owners, ...). Runs only for leaks. */
+  describe?(items: LeakItem[]): LeakItem[] | Promise<LeakItem[]>;
+  /** Release what the probe holds (watchers, sessions). */
+  dispose?(): void | Promise<void>;
+}
+
+/**
+ * How the engine lets transient resources close before it gives a verdict: when a unit
+ * grew, it samples again after short, growing pauses until the growth is gone or the
+ * time is spent. A socket that finishes closing or a timer that fires a few ms after the
+ * test is then not reported.
+ */
+export interface SettleRule {
+  /** How many more samples at most. */
+  attempts: number;
+  /** The longest total wait, in milliseconds. */
+  maxWaitMs: number;
+}
+
+/** One option of a probe, for validation, docs and the JSON schema. */
+export interface OptionSpec {
+  type: 'string' | 'number' | 'boolean' | 'string[]';
+  /** For `string` options: the values allowed. */
+  enum?: readonly string[];
+  description: string;
+  default?: unknown;
+}
+
+/** A probe as its author writes it: see {@link defineProbe}. */
+export interface ProbeDefinition<Options = Record<string, unknown>> {
+  /** Unique name; also the key under `probes` in config and the `probe` field of a leak. */
+  name: string;
+  /** What the value counts. */
+  unit: ProbeUnit;
+  /** One line for docs and notices: what the probe measures. */
+  description?: string;
+  /** Growth above this (in the probe's unit) is a leak. 0 means any growth at all. */
+  defaultThreshold: number;
+  /** Off unless config turns it on (for probes that are noisy or costly). Default true. */
+  enabledByDefault?: boolean;
+  /**
+   * The value only means something after a full garbage collection (memory probes).
+   * The engine's GC policy, not the probe, decides when to collect: before and after
+   * every unit, or only to confirm a unit whose cheap, uncollected reading grew.
+   */
+  measuresAfterGc?: boolean;
+  /** Let transient growth go away before the verdict. `true` uses the engine's default rule. */
+  settle?: boolean | SettleRule;
+  /**
+   * The probe's own options (besides `enabled` and `threshold`), so that config is checked
+   * against them: an unknown key or a wrong type stops the run with a clear message.
+   */
+  options?: Readonly<Record<string, OptionSpec>>;
+  /** Plain words on how to fix a leak of this kind; shown under each leak. */
+  hint?: string | ((item: LeakItem | undefined) => string);
+  /** Create the probe for one run. Return `null` to switch it off (say why through `warn`). */
+  create(context: ProbeContext<Options>): ProbeInstance | null | Promise<ProbeInstance | null>;
+}
+
+/**
+ * Declare a probe. Typed identity: it returns its argument, so that a probe module
+ * written in TypeScript or checked JavaScript gets completion and checks.
+ *
+ * ```js
+ * const { defineProbe } = require('leakguard');
+ * module.exports = defineProbe({
+ *   name: 'db-pool',
+ *   unit: 'count',
+ *   defaultThreshold: 0,
+ *   settle: true,
+ *   hint: 'Release the connection (client.release()) in afterEach.',
+ *   create: () => ({
+ *     sample: () => ({ value: pool.totalCount - pool.idleCount }),
+ *   }),
+ * });
+ * ```
+ */
+export function defineProbe<Options = Record<string, unknown>>(
+  definition: ProbeDefinition<Options>,
+): ProbeDefinition<Options> {
+  return definition;
+}
+
+/** A probe definition together with the settings config gave it. */
+export interface ConfiguredProbe {
+  definition: ProbeDefinition<any>;
+  threshold: number;
+  options: Record<string, unknown>;
+}
+
+/** The item's identity (see {@link LeakItem.id}). */
+export function itemId(item: LeakItem): string {
+  return item.id ?? item.label;
+}
+
+/** Normalise what `sample()` returned. */
+export function toReading(sampled: Reading | number): Reading {
+  return typeof sampled === 'number' ? { value: sampled } : sampled;
+}

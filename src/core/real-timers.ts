@@ -1,0 +1,54 @@
+/**
+ * Timer functions captured when leakguard loads, before any test can replace them
+ * (sinon's fake timers, @sinonjs/fake-timers installed globally, a stubbed setImmediate).
+ * leakguard's own waits must keep real time whatever a test did to the globals.
+ */
+import * as timers from 'node:timers';
+
+const realSetTimeout = timers.setTimeout;
+const realClearTimeout = timers.clearTimeout;
+const realSetImmediate = timers.setImmediate;
+const RealDate = Date;
+const realHrtime = process.hrtime.bigint.bind(process.hrtime);
+
+/** Resolve after `ms` milliseconds of real time (0: on the next turn of the event loop). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0) {
+      realSetImmediate(resolve);
+    } else {
+      realSetTimeout(resolve, ms);
+    }
+  });
+}
+
+/** Race `work` against a real-time limit; resolves to `timedOut` when the limit passes first. */
+export function withTimeLimit<T>(
+  work: Promise<T>,
+  ms: number,
+): Promise<{ timedOut: false; value: T } | { timedOut: true }> {
+  return new Promise((resolve, reject) => {
+    const timer = realSetTimeout(() => resolve({ timedOut: true }), ms);
+    timer.unref();
+    work.then(
+      (value) => {
+        realClearTimeout(timer);
+        resolve({ timedOut: false, value });
+      },
+      (error: unknown) => {
+        realClearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Monotonic milliseconds, immune to a faked `Date` or `performance.now`. */
+export function nowMs(): number {
+  return Number(realHrtime()) / 1e6;
+}
+
+/** Wall-clock time for timestamps in reports. */
+export function wallClock(): Date {
+  return new RealDate();
+}

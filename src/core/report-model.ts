@@ -1,0 +1,64 @@
+import type { LeakItem, ProbeUnit } from './probe';
+
+/** What a unit of work is: the engine measures around each one. */
+export interface UnitInfo {
+  /** `test`, or the hook kind for hooks. */
+  kind: 'test' | 'hook';
+  /** Mocha's `fullTitle()` of the test, or the hook's full title (`"before all" hook in Suite`). */
+  title: string;
+  /** The file it was defined in, relative to the project when possible. */
+  file?: string;
+}
+
+/** One leak: a unit left a probe's resource above the threshold. */
+export interface Leak {
+  /** The test's full title, or the hook's full title. */
+  test: string;
+  /** The test file. */
+  file?: string;
+  /** `test` or `hook`. */
+  kind: UnitInfo['kind'];
+  /** The probe's name. */
+  probe: string;
+  /** Growth over the unit, in `unit`. */
+  delta: number;
+  unit: ProbeUnit;
+  threshold: number;
+  /** What leaked, when the probe can tell (capped; see `itemsTotal`). */
+  items: LeakItem[];
+  /** How many items leaked in all, when more than `items` holds. */
+  itemsTotal?: number;
+  /** How to fix it, in plain words. */
+  hint?: string;
+}
+
+/** A probe that was switched off during the run, and why. */
+export interface ProbeFault {
+  probe: string;
+  message: string;
+}
+
+/** The JSON report, version 1. Fields may be added; none of these will change meaning. */
+export interface LeakReport {
+  version: 1;
+  tool: { name: 'leakguard'; version: string };
+  mode: 'warn' | 'fail';
+  /** Number of tests measured (skipped and pending tests are not). */
+  tests: number;
+  /** Number of hooks measured. */
+  hooks: number;
+  leaks: Leak[];
+  /** Probes in use, with their thresholds. */
+  probes: { name: string; unit: ProbeUnit; threshold: number }[];
+  /** Probes that failed and were switched off during the run. */
+  faults: ProbeFault[];
+  /** When the run started and ended (ISO 8601). */
+  startedAt: string;
+  endedAt: string;
+}
+
+/** At most this many items are kept per leak; the rest are counted in `itemsTotal`. */
+export const MAX_ITEMS_PER_LEAK = 50;
+
+/** At most this many leaks are kept per run, so a suite that leaks everywhere stays bounded. */
+export const MAX_LEAKS = 2000;

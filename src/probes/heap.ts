@@ -1,0 +1,31 @@
+import { defineProbe } from '../core/probe';
+
+/**
+ * V8 heap in use plus ArrayBuffer backing stores (Buffers live there, outside the heap).
+ * Only meaningful after a full GC, which the engine's GC policy decides on: this probe
+ * just reads. `process.memoryUsage()` rather than `v8.getHeapStatistics()`: only the
+ * former drops `arrayBuffers` as soon as a collection frees a backing store.
+ */
+export const heapProbe = defineProbe<{ mode?: 'adaptive' | 'exact' }>({
+  name: 'heap',
+  unit: 'bytes',
+  description: 'V8 heap used after garbage collection, plus ArrayBuffer/Buffer memory',
+  defaultThreshold: 1024 * 1024,
+  measuresAfterGc: true,
+  options: {
+    mode: {
+      type: 'string',
+      enum: ['adaptive', 'exact'],
+      default: 'adaptive',
+      description:
+        'adaptive: collect only to confirm a test whose cheap reading grew (fast); exact: full GC before and after every test (slow, for small suites)',
+    },
+  },
+  hint: 'Memory allocated in this test is still reachable after it ended: look for module-level arrays, maps or caches that the test adds to, and clear them or bound them (an LRU) in afterEach.',
+  create: () => ({
+    sample: () => {
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.arrayBuffers;
+    },
+  }),
+});
