@@ -42,3 +42,11 @@ export interface ResolvedConfig {
   probes: ConfiguredProbe[];
   sampleTimeoutMs: number;
 }
+
+/** Where raw config came from: what relative paths and error messages refer to. */
+export interface ConfigSource {
+  /** The config file; undefined when there is none and defaults apply. */
+  filepath?: string | undefined;
+  /** The directory relative paths resolve against: the config file's, or the working directory. */
+  rootDir: string;
+}

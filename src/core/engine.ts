@@ -168,8 +168,8 @@ export class LeakEngine {
     const overThreshold = memoryProbes.some((probe) => growths.get(probe)!.delta > probe.threshold);
     if (!policy.mustConfirm(scope.gcWindow, overThreshold)) return;
 
+    const baseline = new Map(memoryProbes.map((probe) => [probe, this.lastCollected.get(probe)]));
     for (let attempt = 0; attempt < 2; attempt++) {
-      const baseline = new Map(memoryProbes.map((probe) => [probe, this.lastCollected.get(probe)]));
       policy.collect();
       const collected = await this.sampleSome(memoryProbes);
       this.rememberCollected(collected);
@@ -233,13 +233,14 @@ export class LeakEngine {
     const now = await probe.sample();
     if (!now) return undefined;
     if (probe.measuresAfterGc) this.rememberCollected(new Map([[probe, now]]));
-    if (created.items) {
-      const present = new Set((now.items ?? []).map(itemId));
-      const items = created.items.filter((item) => present.has(itemId(item)));
-      return { delta: items.length, items };
-    }
     const begin = held.begin.get(probe);
     if (!begin) return undefined;
+    if (created.items) {
+      // Still new relative to the unit's begin, and among what the unit created.
+      const stillNew = new Set((probe.newItems(begin, now) ?? []).map(itemId));
+      const items = created.items.filter((item) => stillNew.has(itemId(item)));
+      return { delta: items.length, items };
+    }
     return { delta: Math.min(created.growth, now.value - begin.value), items: undefined };
   }
 

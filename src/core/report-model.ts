@@ -52,6 +52,8 @@ export interface LeakReport {
   probes: { name: string; unit: ProbeUnit; threshold: number }[];
   /** Probes that failed and were switched off during the run. */
   faults: ProbeFault[];
+  /** Leaks not listed because the run found more than {@link MAX_LEAKS}. */
+  droppedLeaks?: number;
   /** When the run started and ended (ISO 8601). */
   startedAt: string;
   endedAt: string;

@@ -1,0 +1,60 @@
+import { pathToFileURL } from 'node:url';
+
+/**
+ * A real dynamic `import()`. Written through `new Function` so that no compiler or
+ * transpiler (tsc's CommonJS output, tsx, bundlers) rewrites it into `require()`, which
+ * cannot load ES modules that use top-level await (or any ES module before Node 20.19).
+ */
+const dynamicImport = new Function('specifier', 'return import(specifier)') as (
+  specifier: string,
+) => Promise<unknown>;
+
+/**
+ * Load a JavaScript module (a JS config file or a plugin) by absolute path, running its code.
+ * `require` first: it loads CommonJS, TypeScript under a require hook (tsx, ts-node) and,
+ * on Node >= 20.19, most ES modules; `import()` only when `require` cannot. An error the
+ * module itself throws is passed on, not retried, so that its code runs once.
+ */
+export async function loadModule(filepath: string): Promise<unknown> {
+  try {
+    return require(filepath) as unknown;
+  } catch (error) {
+    if (!needsImport(error)) throw error;
+  }
+  return dynamicImport(pathToFileURL(filepath).href);
+}
+
+/** Errors by which `require` says "this is an ES module: import it". */
+function needsImport(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') return true;
+  // ESM syntax in a file Node took for CommonJS (older Node, no module syntax detection).
+  return (
+    error instanceof SyntaxError &&
+    /Cannot use import statement outside a module|Unexpected token 'export'/.test(error.message)
+  );
+}
+
+/** An ES module namespace (from `import()` or from `require()` of an ES module). */
+export function isModuleNamespace(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object Module]';
+}
+
+/** Whether `exported` is an ES module (or transpiled one) with named exports only. */
+export function lacksDefaultExport(exported: unknown): boolean {
+  if (typeof exported !== 'object' || exported === null || 'default' in exported) return false;
+  return isModuleNamespace(exported) || (exported as { __esModule?: unknown }).__esModule === true;
+}
+
+/**
+ * The module's main value: the default export of an ES module or of transpiled ESM
+ * (`exports.__esModule` + `exports.default`), else `module.exports` itself.
+ */
+export function mainExport(exported: unknown): unknown {
+  if (isModuleNamespace(exported)) return exported.default;
+  if (typeof exported === 'object' && exported !== null && '__esModule' in exported && 'default' in exported) {
+    return exported.default;
+  }
+  return exported;
+}

@@ -1,0 +1,153 @@
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { cosmiconfig, type CosmiconfigResult, type Loader, type PublicExplorer } from 'cosmiconfig';
+import { ConfigError, oneLine } from './errors';
+import { lacksDefaultExport, loadModule, mainExport } from './load-module';
+import { loadPlugins } from './plugins';
+import type { ConfigSource, ResolvedConfig } from './types';
+import { readPluginPaths, resolveConfig } from './validate';
+
+export const MODULE_NAME = 'leakguard';
+
+/**
+ * Set `LEAKGUARD_CONFIG` to the path of a config file (absolute, or relative to the
+ * working directory) to use that file and skip the search. Any supported format works,
+ * including a `package.json` with a `leakguard` key.
+ */
+export const CONFIG_ENV_VAR = 'LEAKGUARD_CONFIG';
+
+/** Where the config is looked for in each directory, in this order. */
+export const SEARCH_PLACES: readonly string[] = [
+  'package.json',
+  `.${MODULE_NAME}rc`,
+  `.${MODULE_NAME}rc.json`,
+  `.${MODULE_NAME}rc.yaml`,
+  `.${MODULE_NAME}rc.yml`,
+  `.${MODULE_NAME}rc.js`,
+  `.${MODULE_NAME}rc.cjs`,
+  `.${MODULE_NAME}rc.mjs`,
+  `${MODULE_NAME}.config.js`,
+  `${MODULE_NAME}.config.cjs`,
+  `${MODULE_NAME}.config.mjs`,
+];
+
+/**
+ * Find, load and check leakguard's config. Searches `cwd` and its parents up to the
+ * project root (the nearest directory with a package.json), unless `LEAKGUARD_CONFIG`
+ * names a file. Without a config file, defaults apply and paths resolve against `cwd`.
+ * A JavaScript config file, and every plugin it lists, is code: loading runs it.
+ * Every problem is a {@link ConfigError}.
+ */
+export async function loadConfig(cwd: string = process.cwd()): Promise<ResolvedConfig> {
+  const found = await findConfig(path.resolve(cwd));
+  const source: ConfigSource = found
+    ? { filepath: found.filepath, rootDir: path.dirname(found.filepath) }
+    : { filepath: undefined, rootDir: path.resolve(cwd) };
+  const raw: unknown = found?.config;
+  const plugins = await loadPlugins(readPluginPaths(raw, source), source.rootDir, source.filepath);
+  return resolveConfig(raw, source, plugins);
+}
+
+async function findConfig(cwd: string): Promise<CosmiconfigResult> {
+  const explorer = createExplorer();
+  const explicit = process.env[CONFIG_ENV_VAR];
+  try {
+    if (explicit) return await loadExplicit(explorer, path.resolve(cwd, explicit), explicit);
+    return await explorer.search(cwd);
+  } catch (error) {
+    throw toConfigError(error);
+  }
+}
+
+function createExplorer(): PublicExplorer {
+  return cosmiconfig(MODULE_NAME, {
+    searchPlaces: [...SEARCH_PLACES],
+    // Stop at the project root: a config in a parent project (or the home directory) must
+    // not change how this project's tests are guarded.
+    searchStrategy: 'project',
+    // A fresh explorer per call and no cache, so an edited JSON or YAML file is read again
+    // (JavaScript configs stay in Node's module cache, as any module does).
+    cache: false,
+    loaders: {
+      '.json': loadJson,
+      '.js': loadJsConfig,
+      '.cjs': loadJsConfig,
+      '.mjs': loadJsConfig,
+    },
+  });
+}
+
+async function loadExplicit(explorer: PublicExplorer, filepath: string, given: string): Promise<CosmiconfigResult> {
+  const from = `(${CONFIG_ENV_VAR}=${given})`;
+  if (!statSync(filepath, { throwIfNoEntry: false })?.isFile()) {
+    throw new ConfigError(`no such file ${from}`, { filepath });
+  }
+  const result = await explorer.load(filepath);
+  // cosmiconfig's "nothing here" for a package.json without the key: an error when asked for by name.
+  if (result === null) throw new ConfigError(`no "${MODULE_NAME}" key ${from}`, { filepath });
+  return result;
+}
+
+/**
+ * JSON with positions as line and column, on one line. (cosmiconfig's own JSON loader
+ * gives a multi-line code frame and a character offset.)
+ */
+const loadJson: Loader = (filepath, content) => {
+  const text = content.replace(/^\uFEFF/, ''); // editors on Windows may write a BOM
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigError(`JSON syntax error: ${jsonErrorText(error, text)}`, { filepath, cause: error });
+  }
+};
+
+function jsonErrorText(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // V8 says "at position 36", newer versions add "(line 5 column 1)": keep one form.
+  const position = /\s*at position (\d+)(?:\s*\(line \d+ column \d+\))?/.exec(message);
+  if (position) {
+    return message.replace(position[0], ` at ${lineAndColumn(text, Number(position[1]))}`);
+  }
+  return /end of JSON input/.test(message) ? `${message} at ${lineAndColumn(text, text.length)}` : message;
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+/**
+ * JavaScript configs are loaded like plugins (see loadModule) instead of by cosmiconfig's
+ * loader, which retries a failed `import()` with `require()` and so runs a throwing
+ * config twice. The value is the default export, or `module.exports`.
+ */
+const loadJsConfig: Loader = async (filepath) => {
+  const exported = await loadModule(filepath);
+  if (lacksDefaultExport(exported)) {
+    // Named exports only: almost certainly a mistake, and ignoring it would silently use defaults.
+    throw new ConfigError('an ES module config needs a default export: export default { ... }', { filepath });
+  }
+  return mainExport(exported);
+};
+
+/** Turn cosmiconfig's errors (which carry `filepath`) into one-line ConfigErrors. */
+function toConfigError(error: unknown): unknown {
+  if (error instanceof ConfigError || !(error instanceof Error)) return error;
+  const filepath = (error as { filepath?: unknown }).filepath;
+  if (typeof filepath !== 'string') return error; // not about a config file: an I/O failure
+  const yaml = yamlErrorText(error);
+  const detail = yaml ?? `failed to load: ${error.name}: ${oneLine(error.message)}`;
+  return new ConfigError(detail, { filepath, cause: error });
+}
+
+/** js-yaml's error as `reason (line L, column C)`, without the code frame; else undefined. */
+function yamlErrorText(error: Error): string | undefined {
+  if (error.name !== 'YAMLException') return undefined;
+  const { reason, mark } = error as Error & { reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  if (typeof reason !== 'string') return `YAML syntax error: ${oneLine(error.message)}`;
+  const at =
+    typeof mark?.line === 'number' && typeof mark.column === 'number'
+      ? ` (line ${mark.line + 1}, column ${mark.column + 1})`
+      : '';
+  return `YAML syntax error: ${reason}${at}`;
+}

@@ -1,0 +1,128 @@
+import * as path from 'node:path';
+import type { ProbeDefinition } from '../core/probe';
+import { builtinProbes } from '../probes';
+import { ConfigError, describeValue } from './errors';
+import { loadModule, mainExport } from './load-module';
+
+/** How deep `default` exports are unwrapped (`import()` of CJS that set `exports.default`). */
+const MAX_DEFAULT_DEPTH = 3;
+
+/**
+ * Load the custom probes that config lists under `plugins`, in order. Each entry is a file
+ * path relative to `rootDir` (the config file's directory) or a package name. A module may
+ * export one probe definition or an array of them, as `module.exports`, `exports.default`
+ * or `export default`. Loading runs the module's code.
+ */
+export async function loadPlugins(
+  paths: readonly string[],
+  rootDir: string,
+  filepath?: string,
+): Promise<ProbeDefinition[]> {
+  const loaded: ProbeDefinition[] = [];
+  const owners = new Map<string, string>(builtinProbes.map((probe) => [probe.name, 'a built-in probe']));
+  for (const [index, specifier] of paths.entries()) {
+    const fail = (detail: string, cause?: unknown): never => {
+      throw new ConfigError(`plugin "${specifier}": ${detail}`, { filepath, key: `plugins[${index}]`, cause });
+    };
+    for (const definition of await loadPlugin(specifier, rootDir, fail)) {
+      const owner = owners.get(definition.name);
+      if (owner !== undefined) fail(`probe name "${definition.name}" is already taken by ${owner}; rename the probe`);
+      owners.set(definition.name, `plugin "${specifier}"`);
+      loaded.push(definition);
+    }
+  }
+  return loaded;
+}
+
+type Fail = (detail: string, cause?: unknown) => never;
+
+async function loadPlugin(specifier: string, rootDir: string, fail: Fail): Promise<ProbeDefinition[]> {
+  let modulePath: string | undefined;
+  try {
+    modulePath = resolvePlugin(specifier, rootDir);
+  } catch (error) {
+    // Found but unusable: a package whose `exports` has no entry for require, a broken package.json.
+    return fail(`cannot resolve: ${errorText(error)}`, error);
+  }
+  if (modulePath === undefined) return fail(`cannot find module (looked from ${rootDir})`);
+  let exported: unknown;
+  try {
+    exported = await loadModule(modulePath);
+  } catch (error) {
+    return fail(`threw while loading: ${errorText(error)}`, error);
+  }
+  const definitions = definitionsIn(mainExport(exported));
+  return typeof definitions === 'string' ? fail(`exports no usable probe definition: ${definitions}`) : definitions;
+}
+
+/**
+ * The file a plugin specifier names, or undefined. `./x`, `../x` and absolute paths are
+ * files (relative to rootDir); anything else is first tried as a package installed where
+ * the config is, then as a file under rootDir, so that `probes/db.js` works as written.
+ */
+function resolvePlugin(specifier: string, rootDir: string): string | undefined {
+  const asFile = (): string | undefined => tryResolve(path.resolve(rootDir, specifier));
+  if (path.isAbsolute(specifier) || /^\.\.?(?:[\\/]|$)/.test(specifier)) return asFile();
+  return tryResolve(specifier, rootDir) ?? asFile();
+}
+
+/** `require.resolve`, so that extensions, `index.js` and package `exports` work as in Node. */
+function tryResolve(request: string, from?: string): string | undefined {
+  try {
+    return require.resolve(request, from === undefined ? undefined : { paths: [from] });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+/** The probe definitions a module exports, or what is wrong with its export. */
+function definitionsIn(exported: unknown, depth = 0): ProbeDefinition[] | string {
+  if (Array.isArray(exported)) return definitionArray(exported);
+  const problem = definitionProblem(exported);
+  if (problem === undefined) return [exported as ProbeDefinition];
+  if (isObject(exported) && 'default' in exported && depth < MAX_DEFAULT_DEPTH) {
+    return definitionsIn(exported.default, depth + 1);
+  }
+  return problem;
+}
+
+function definitionArray(items: readonly unknown[]): ProbeDefinition[] | string {
+  if (items.length === 0) return 'it exports an empty array';
+  for (const [index, item] of items.entries()) {
+    const problem = definitionProblem(item);
+    if (problem !== undefined) return `item ${index} of its array: ${problem}`;
+  }
+  return items as ProbeDefinition[];
+}
+
+/**
+ * What keeps `value` from being a probe definition, checked as far as the engine relies on
+ * it, or undefined when it is one. Plugins are plain JavaScript: nothing checked their types.
+ */
+function definitionProblem(value: unknown): string | undefined {
+  if (value === undefined || (isObject(value) && Object.keys(value).length === 0)) {
+    return 'it exports nothing (expected a probe definition, or an array of them)';
+  }
+  if (!isObject(value)) return `expected a probe definition (an object), got ${describeValue(value)}`;
+  const { name, unit, defaultThreshold, create, options } = value;
+  if (typeof name !== 'string' || name === '') return `"name" must be a non-empty string, got ${describeValue(name)}`;
+  const where = `probe "${name}"`;
+  if (unit !== 'bytes' && unit !== 'count') return `${where}: "unit" must be "bytes" or "count", got ${describeValue(unit)}`;
+  if (typeof defaultThreshold !== 'number' || !Number.isFinite(defaultThreshold) || defaultThreshold < 0) {
+    return `${where}: "defaultThreshold" must be a number >= 0, got ${describeValue(defaultThreshold)}`;
+  }
+  if (typeof create !== 'function') return `${where}: "create" must be a function, got ${describeValue(create)}`;
+  if (options !== undefined && !isObject(options)) {
+    return `${where}: "options" must be an object of option specs, got ${describeValue(options)}`;
+  }
+  return undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

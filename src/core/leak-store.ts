@@ -1,0 +1,71 @@
+import { MAX_LEAKS, type Leak, type LeakReport, type ProbeFault } from './report-model';
+import { wallClock } from './real-timers';
+
+/**
+ * Keeps findings, not samples: memory grows with the number of leaks (capped), never
+ * with the number of tests, so a 20,000-test run costs what a 20-test run costs.
+ */
+export class LeakStore {
+  private readonly byUnit = new Map<string, Leak[]>();
+  private leakCount = 0;
+  private dropped = 0;
+  private testCount = 0;
+  private hookCount = 0;
+  private readonly startedAt = wallClock();
+
+  /**
+   * Record the leaks of one attempt at a unit. A later attempt of the same unit (a retry)
+   * replaces the earlier one, so a leak is never counted twice.
+   */
+  record(unitKey: string, leaks: Leak[]): void {
+    const previous = this.byUnit.get(unitKey);
+    if (previous) {
+      this.leakCount -= previous.length;
+      this.byUnit.delete(unitKey);
+    }
+    if (leaks.length === 0) return;
+    const room = MAX_LEAKS - this.leakCount;
+    if (room <= 0) {
+      this.dropped += leaks.length;
+      return;
+    }
+    const kept = leaks.slice(0, room);
+    this.dropped += leaks.length - kept.length;
+    this.byUnit.set(unitKey, kept);
+    this.leakCount += kept.length;
+  }
+
+  countTest(): void {
+    this.testCount++;
+  }
+
+  countHook(): void {
+    this.hookCount++;
+  }
+
+  get leaks(): Leak[] {
+    return [...this.byUnit.values()].flat();
+  }
+
+  /** Leaks that did not fit under the cap. */
+  get droppedLeaks(): number {
+    return this.dropped;
+  }
+
+  toReport(meta: Pick<LeakReport, 'mode' | 'probes' | 'tool'> & { faults: ProbeFault[] }): LeakReport {
+    const report: LeakReport = {
+      version: 1,
+      tool: meta.tool,
+      mode: meta.mode,
+      tests: this.testCount,
+      hooks: this.hookCount,
+      leaks: this.leaks,
+      probes: meta.probes,
+      faults: meta.faults,
+      startedAt: this.startedAt.toISOString(),
+      endedAt: wallClock().toISOString(),
+    };
+    if (this.dropped > 0) report.droppedLeaks = this.dropped;
+    return report;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The end of a run: the summary on stderr and the JSON report, once. Synchronous, so the
+ * same code serves the global teardown and a process 'exit' handler.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResolvedConfig } from '../config/types';
+import { toJsonReport, writeJsonReportSync } from '../report/json';
+import { formatSummary } from '../report/summary';
+import type { RunGuard } from './guard';
+
+const finished = new WeakSet<RunGuard>();
+
+export function finishRun(guard: RunGuard, config: ResolvedConfig): void {
+  if (finished.has(guard)) return;
+  finished.add(guard);
+  const cwd = process.cwd();
+  const report = guard.report(packageVersion());
+  writeLine(formatSummary(report, { cwd, color: useColor() }));
+  if (config.reportJson) {
+    try {
+      writeJsonReportSync(config.reportJson, toJsonReport(report, cwd));
+    } catch (error) {
+      writeLine(`leakguard: could not write the JSON report: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** Straight to file descriptor 2: works in an 'exit' handler and never mixes into stdout. */
+export function writeLine(text: string): void {
+  try {
+    fs.writeSync(2, text.endsWith('\n') ? text : `${text}\n`);
+  } catch {
+    // stderr closed: nowhere left to say anything.
+  }
+}
+
+function useColor(): boolean {
+  if (process.env.NO_COLOR !== undefined || process.env.FORCE_COLOR === '0') return false;
+  return process.stderr.isTTY === true || (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '');
+}
+
+let version: string | undefined;
+function packageVersion(): string {
+  if (version) return version;
+  try {
+    // dist/mocha/finish.js and src/mocha/finish.ts are both two levels below the package root.
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    version = manifest.version ?? '0.0.0';
+  } catch {
+    version = '0.0.0';
+  }
+  return version;
+}

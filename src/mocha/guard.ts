@@ -1,0 +1,152 @@
+/**
+ * One guarded Mocha run in this process: turns Mocha's tests and hooks into engine units,
+ * keeps the findings, and hands them to the report at the end. Everything it does is
+ * wrapped so that a leakguard failure is reported as a warning and never changes Mocha's
+ * results: a throw from a root `afterEach` would abort the whole run.
+ */
+import type { ResolvedConfig } from '../config/types';
+import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
+import { LeakStore } from '../core/leak-store';
+import type { Leak, LeakReport } from '../core/report-model';
+import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
+import { hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
+
+/** Where leakguard writes its own lines: stderr, so stdout stays the reporter's. */
+export interface Output {
+  warn(message: string): void;
+}
+
+interface OpenHook {
+  scope: Scope;
+  suite: MochaSuite;
+  phase: HookPhase;
+}
+
+export class RunGuard implements HookBoundaries {
+  private readonly store = new LeakStore();
+  private engine: LeakEngine | undefined;
+  private openTest: { scope: Scope; test: MochaTest } | undefined;
+  private openHook: OpenHook | undefined;
+  /** `before all` hooks' creations, judged when their suite ends. */
+  private readonly held = new Map<MochaSuite, HeldScope[]>();
+  private ended = false;
+
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly output: Output,
+  ) {}
+
+  /** Root `before all`: create the probes and measure the hooks of every suite. */
+  async start(root: MochaSuite, ownBeforeAll: MochaHook, ownAfterAll: MochaHook): Promise<void> {
+    await this.guarded('starting', async () => {
+      this.engine = await LeakEngine.create({
+        probes: this.config.probes,
+        rootDir: this.config.rootDir,
+        sampleTimeoutMs: this.config.sampleTimeoutMs,
+        gcPolicy: this.config.probes.find((probe) => probe.definition.name === 'heap')?.options.mode === 'exact' ? 'exact' : 'adaptive',
+        warn: (message) => this.output.warn(message),
+      });
+      const from = root._beforeAll.indexOf(ownBeforeAll) + 1;
+      placeSentinels(root, this, from, ownAfterAll);
+    });
+  }
+
+  /** Root `beforeEach`, which Mocha runs before every other `beforeEach`. */
+  async testBegins(test: MochaTest): Promise<void> {
+    await this.guarded('measuring a test', async () => {
+      await this.closeOpenUnits();
+      if (!this.engine) return;
+      this.openTest = { scope: await this.engine.begin(testUnit(test)), test };
+    });
+  }
+
+  /** Root `afterEach`, which Mocha runs after every other `afterEach`: the test's own cleanup counts. */
+  async testEnds(test: MochaTest): Promise<void> {
+    await this.guarded('measuring a test', async () => {
+      const open = this.openTest;
+      this.openTest = undefined;
+      if (!open || !this.engine || open.test !== test) return;
+      // A test that skipped itself is not measured.
+      if (test.isPending?.() || test.state === 'pending') return;
+      const leaks = await this.engine.end(open.scope);
+      if ((test.currentRetry?.() ?? 0) === 0) this.store.countTest();
+      this.store.record(unitKey(open.scope.unit), leaks);
+    });
+  }
+
+  async between(suite: MochaSuite, phase: HookPhase, next: MochaHook | undefined): Promise<void> {
+    await this.guarded('measuring a hook', async () => {
+      await this.closeOpenUnits();
+      if (!next || !this.engine) return;
+      const unit = hookUnit(next, next.originalTitle ?? next.title);
+      this.openHook = { scope: await this.engine.begin(unit), suite, phase };
+    });
+  }
+
+  async suiteEnded(suite: MochaSuite): Promise<void> {
+    await this.guarded('measuring a hook', async () => {
+      await this.closeOpenUnits();
+      await this.judgeHeld(suite);
+    });
+  }
+
+  /**
+   * Root `after all`, placed last: judge what is still open and return the leaks. Idempotent,
+   * because a run cut short ends here or in the global teardown.
+   */
+  async end(root: MochaSuite | undefined): Promise<Leak[]> {
+    if (!this.ended) {
+      this.ended = true;
+      await this.guarded('finishing', async () => {
+        await this.closeOpenUnits();
+        if (root) await this.judgeHeld(root);
+        for (const suite of [...this.held.keys()]) await this.judgeHeld(suite);
+        await this.engine?.dispose();
+      });
+    }
+    return this.store.leaks;
+  }
+
+  report(toolVersion: string): LeakReport {
+    return this.store.toReport({
+      tool: { name: 'leakguard', version: toolVersion },
+      mode: this.config.mode,
+      probes: this.config.probes.map(({ definition, threshold }) => ({ name: definition.name, unit: definition.unit, threshold })),
+      faults: this.engine?.faults ?? [],
+    });
+  }
+
+  private async closeOpenUnits(): Promise<void> {
+    // A test whose root afterEach never ran (a failing beforeEach skips it): judge it now.
+    if (this.openTest && this.engine) {
+      const { scope, test } = this.openTest;
+      this.openTest = undefined;
+      if (!test.isPending?.()) this.store.record(unitKey(scope.unit), await this.engine.end(scope));
+    }
+    const hook = this.openHook;
+    if (!hook || !this.engine) return;
+    this.openHook = undefined;
+    this.store.countHook();
+    if (hook.phase === 'before all') {
+      const held = await this.engine.endHeld(hook.scope);
+      if (held.created.size > 0) this.held.set(hook.suite, [...(this.held.get(hook.suite) ?? []), held]);
+    } else {
+      this.store.record(unitKey(hook.scope.unit), await this.engine.end(hook.scope));
+    }
+  }
+
+  private async judgeHeld(suite: MochaSuite): Promise<void> {
+    const held = this.held.get(suite);
+    this.held.delete(suite);
+    if (!held || !this.engine) return;
+    for (const scope of held) this.store.record(unitKey(scope.unit), await this.engine.judgeHeld(scope));
+  }
+
+  private async guarded(doing: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.output.warn(`internal error while ${doing} (the run goes on, results unchanged): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+}

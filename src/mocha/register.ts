@@ -1,0 +1,117 @@
+/**
+ * `mocha --require leakguard/register`: a root-hook plugin. Mocha runs the root
+ * `beforeEach` first and the root `afterEach` last, so a test's own hooks (and its
+ * cleanup in `afterEach`) fall inside its measurement.
+ *
+ * The config is loaded when Mocha loads the plugin, so a bad config stops the run before
+ * any test. The summary is printed by the global teardown, which Mocha runs after its
+ * reporter's closing lines; if that never runs (a test called process.exit(), or global
+ * fixtures are disabled), it is printed when the process exits.
+ */
+import { loadConfig, ConfigError } from '../config';
+import type { ResolvedConfig } from '../config/types';
+import { RunGuard } from './guard';
+import { finishRun, writeLine } from './finish';
+import type { MochaHook, MochaSuite, MochaTest } from './units';
+
+interface HookContext {
+  currentTest?: MochaTest;
+  test?: MochaHook;
+  timeout(ms: number): unknown;
+}
+
+let config: ResolvedConfig | undefined;
+let current: RunGuard | undefined;
+
+const warned = new Set<string>();
+const output = {
+  warn(message: string): void {
+    if (warned.has(message)) return;
+    warned.add(message);
+    writeLine(`leakguard: ${message}`);
+  },
+};
+
+async function loadOnce(): Promise<ResolvedConfig> {
+  if (config) return config;
+  try {
+    const loaded = await loadConfig(process.cwd());
+    config = loaded;
+    return loaded;
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) {
+      // One clear line and a failing exit, before any test runs.
+      writeLine(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Hooks placed on the root suite. `this` is Mocha's context. */
+function rootHooks(resolved: ResolvedConfig) {
+  let ownAfterAll: MochaHook | undefined;
+  return {
+    async beforeAll(this: HookContext): Promise<void> {
+      this.timeout(0);
+      const self = this.test;
+      const root = self?.parent;
+      if (!self || !root) return;
+      ownAfterAll = root._afterAll.find((hook) => hook.title.startsWith('"after all" hook: leakguard'));
+      const guard = new RunGuard(resolved, output);
+      current = guard;
+      if (ownAfterAll) await guard.start(root, self, ownAfterAll);
+    },
+    async beforeEach(this: HookContext): Promise<void> {
+      this.timeout(0);
+      if (this.currentTest) await current?.testBegins(this.currentTest);
+    },
+    async afterEach(this: HookContext): Promise<void> {
+      this.timeout(0);
+      if (this.currentTest) await current?.testEnds(this.currentTest);
+    },
+    async afterAll(this: HookContext): Promise<void> {
+      this.timeout(0);
+      const guard = current;
+      if (!guard) return;
+      const leaks = await guard.end(this.test?.parent as MochaSuite | undefined);
+      if (resolved.mode === 'fail' && leaks.length > 0) {
+        // Failing this hook is how a root-hook plugin fails the run in every Mocha from
+        // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
+        throw new Error(
+          `leakguard found ${leaks.length} leak${leaks.length === 1 ? '' : 's'} (mode "fail"); see the leak summary below the test results.`,
+        );
+      }
+    },
+  };
+}
+
+export const mochaHooks = async () => {
+  const resolved = await loadOnce();
+  const hooks = rootHooks(resolved);
+  // Named functions give Mocha's hook titles: `"after all" hook: leakguard`.
+  return {
+    beforeAll: named('leakguard', hooks.beforeAll),
+    beforeEach: named('leakguard', hooks.beforeEach),
+    afterEach: named('leakguard', hooks.afterEach),
+    afterAll: named('leakguard', hooks.afterAll),
+  };
+};
+
+/** Mocha runs this after the reporter's epilogue; the summary goes after Mocha's own output. */
+export async function mochaGlobalTeardown(): Promise<void> {
+  const guard = current;
+  if (!guard || !config) return;
+  await guard.end(undefined);
+  finishRun(guard, config);
+}
+
+process.on('exit', () => {
+  // The fallback for runs that never reached the teardown: synchronous on purpose.
+  if (current && config) finishRun(current, config);
+});
+
+function named<T extends (...args: never[]) => unknown>(name: string, fn: T): T {
+  Object.defineProperty(fn, 'name', { value: name });
+  return fn;
+}

@@ -1,0 +1,59 @@
+/**
+ * Mocha's runnables as the engine's units: titles, files and keys. The minimal shapes
+ * below are what leakguard relies on; they hold from Mocha 8.4 to 12.
+ */
+import type { UnitInfo } from '../core/report-model';
+
+export interface MochaSuite {
+  title: string;
+  root?: boolean;
+  file?: string;
+  parent?: MochaSuite;
+  suites: MochaSuite[];
+  fullTitle(): string;
+  _beforeAll: MochaHook[];
+  _afterAll: MochaHook[];
+  beforeAll(title: string, fn: (this: unknown) => unknown): unknown;
+  afterAll(title: string, fn: (this: unknown) => unknown): unknown;
+}
+
+export interface MochaRunnable {
+  title: string;
+  file?: string;
+  parent?: MochaSuite;
+  fullTitle(): string;
+  isPending?(): boolean;
+  timeout(ms: number): unknown;
+}
+
+export interface MochaTest extends MochaRunnable {
+  state?: 'passed' | 'failed' | 'pending';
+  currentRetry?(): number;
+}
+
+export interface MochaHook extends MochaRunnable {
+  originalTitle?: string;
+}
+
+export function testUnit(test: MochaTest): UnitInfo {
+  return { kind: 'test', title: test.fullTitle(), file: test.file ?? fileOf(test.parent) };
+}
+
+/** `"before all" hook: start server in Suite A` — the hook as Mocha names it, and its suite. */
+export function hookUnit(hook: MochaHook, title: string): UnitInfo {
+  const suite = hook.parent;
+  const where = suite && !suite.root ? suite.fullTitle() : '{root}';
+  return { kind: 'hook', title: `${title} in ${where}`, file: hook.file ?? fileOf(suite) };
+}
+
+/** Identity of a unit across retries: the same test run again has the same key. */
+export function unitKey(unit: UnitInfo): string {
+  return `${unit.kind}\u0000${unit.file ?? ''}\u0000${unit.title}`;
+}
+
+function fileOf(suite: MochaSuite | undefined): string | undefined {
+  for (let current = suite; current; current = current.parent) {
+    if (current.file) return current.file;
+  }
+  return undefined;
+}

@@ -1,0 +1,233 @@
+import { closeSync, fstatSync, openSync, readdirSync, readlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
+import { classifyStats, classifyTarget, socketInode, socketLabel, targetPath, type FdType } from './fd-targets';
+import { anyOf, globMatcher, type Matcher } from './patterns';
+import { findSockets, type SocketInfo } from './proc-net';
+
+export interface FdsOptions {
+  ignore?: string[];
+  fdDir?: string;
+}
+
+/** An item of this probe, as newItems() makes it. */
+interface FdItem extends LeakItem {
+  id: string;
+  type: FdType;
+  fd: number;
+  /** The link target (`/tmp/x.log`, `socket:[123]`); absent where fds are not links (macOS). */
+  target?: string;
+}
+
+/**
+ * Descriptors that an event loop opens once, on first use, and keeps until it closes:
+ * whichever test happens to use the feature first would be blamed for them.
+ * - `/dev/null`: libuv reserves a descriptor on /dev/null when the loop's first socket,
+ *   pipe or TTY stream is created, to recover from EMFILE in accept(). (A leaked
+ *   /dev/null descriptor would be harmless besides.)
+ * - `anon_inode:inotify`: libuv opens one inotify instance on the first fs.watch() and
+ *   shares it among all watchers, so a leaked watcher adds no descriptor; the handles
+ *   probe reports the watcher itself.
+ */
+const DEFAULT_IGNORE: readonly string[] = ['/dev/null', 'anon_inode:inotify'];
+
+const DEFAULT_FD_DIRS: readonly string[] = ['/proc/self/fd', '/dev/fd'];
+
+const HINTS: Readonly<Record<FdType, string>> = {
+  file: 'A file was opened in this test and never closed. Close it (fs.closeSync(fd), await filehandle.close(), stream.destroy()) in the test or in afterEach.',
+  socket:
+    'A socket was opened in this test and is still open. Close servers (server.close()), destroy client sockets and agents (socket.destroy(), agent.destroy()), close database and HTTP clients, and kill child processes (their stdio are sockets) in the test or in afterEach.',
+  pipe: 'An anonymous pipe was opened in this test and never closed, usually by a native addon or a library that talks to a process through pipes. Close it, or destroy the stream that wraps it, in the test or in afterEach.',
+  anon_inode:
+    'A kernel event object (epoll, eventfd, timerfd) was created in this test and never closed, usually by a worker thread or a native addon still running. Terminate workers (await worker.terminate()) and close what the addon opened in afterEach.',
+  other: 'A file descriptor was opened in this test and never closed. Close it in the test or in afterEach.',
+};
+
+/**
+ * Open file descriptors. A sample lists the fd directory, numbers only (~20 us with 20
+ * fds); the few numbers that are new at the end of a test are then resolved to what they
+ * point at, and described (socket addresses, file sizes) only when they leaked.
+ */
+export const fdsProbe = defineProbe<FdsOptions>({
+  name: 'fds',
+  unit: 'count',
+  description: 'open file descriptors: files, sockets, pipes (from /proc/self/fd, or /dev/fd)',
+  defaultThreshold: 0,
+  settle: true,
+  options: {
+    ignore: {
+      type: 'string[]',
+      default: DEFAULT_IGNORE,
+      description:
+        'descriptor targets not to report, as /proc/self/fd shows them: an exact target ("anon_inode:[eventpoll]"), a path and everything under it ("/var/log"), or a pattern in which * matches anything ("pipe:*", "*.log"); replaces the default',
+    },
+    fdDir: {
+      type: 'string',
+      description:
+        'the directory that lists open descriptors (default: /proc/self/fd, else /dev/fd; the LEAKGUARD_FD_DIR environment variable overrides the default); the probe switches off if it cannot be listed',
+    },
+  },
+  hint: fdHint,
+  create: createFdsProbe,
+});
+
+function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null {
+  const fdDir = findFdDir(context);
+  if (fdDir === undefined) return null;
+  openStdioStreams();
+  const ignored = ignoreMatcher(context.options.ignore ?? DEFAULT_IGNORE);
+  return {
+    sample: () => sampleFds(fdDir),
+    newItems: (before, after) => newFds(fdDir, before, after, ignored),
+    describe: (items) => describeFds(items as FdItem[]),
+  };
+}
+
+/** The configured fd directory, or the first default one that can be listed; warns when none can. */
+function findFdDir({ options, rootDir, warn }: ProbeContext<FdsOptions>): string | undefined {
+  const chosen = options.fdDir || process.env['LEAKGUARD_FD_DIR'];
+  const candidates = chosen ? [resolve(rootDir, chosen)] : DEFAULT_FD_DIRS;
+  const listable = candidates.find(canList);
+  if (listable === undefined) {
+    warn(`cannot list ${candidates.join(' or ')}${chosen ? '' : ' on this platform'}; probe switched off`);
+  }
+  return listable;
+}
+
+function canList(fdDir: string): boolean {
+  try {
+    listOpenFds(fdDir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Node creates process.stdout and process.stderr on first use, and on a terminal that
+ * opens a new descriptor (libuv reopens the TTY): the first test to print a warning would
+ * be blamed for a leaked /dev/pts/N. Create them now, before any test runs.
+ */
+function openStdioStreams(): void {
+  void process.stdout;
+  void process.stderr;
+}
+
+/**
+ * The open descriptors, as their names in `fdDir` (numbers only: reading every link
+ * would cost ~100 us per sample).
+ *
+ * readdirSync opens a descriptor on the directory, which shows up in its own listing and
+ * is closed when it returns; a test that then opens a file gets that same number, and
+ * the leak would hide behind it. open() returns the lowest free descriptor, which is the
+ * one the listing used, so opening /dev/null right after finds it. Should another thread
+ * close a lower descriptor in between, that one is dropped instead (rightly: it is
+ * closed) and the listing's own stays in, so a test reusing its number is missed: a rare
+ * miss, never a false report.
+ */
+function listOpenFds(fdDir: string): string[] {
+  const names = readdirSync(fdDir);
+  const lowestFree = openSync('/dev/null', 'r');
+  closeSync(lowestFree);
+  const own = names.indexOf(String(lowestFree));
+  if (own !== -1) names.splice(own, 1);
+  return names;
+}
+
+function sampleFds(fdDir: string): Reading {
+  const names = listOpenFds(fdDir);
+  return { value: names.length, items: names.map((name) => ({ id: name, label: `fd ${name}` })), state: names };
+}
+
+/**
+ * Descriptors open in `after` whose number was free in `before`. Only these few are
+ * resolved (readlink), so a descriptor that was open at the start, closed, and whose
+ * number a new one took is not seen: numbers alone cannot tell them apart, and reading
+ * every link on each sample is too slow.
+ */
+function newFds(fdDir: string, before: Reading, after: Reading, ignored: Matcher): FdItem[] {
+  const known = new Set(listedNames(before));
+  const items: FdItem[] = [];
+  for (const name of listedNames(after)) {
+    if (known.has(name)) continue;
+    const item = readFd(fdDir, name);
+    if (item && !(item.target !== undefined && ignored(item.target))) items.push(item);
+  }
+  return items;
+}
+
+/** The descriptor names a reading of this probe holds (see sampleFds). */
+function listedNames(reading: Reading): readonly string[] {
+  return reading.state as string[];
+}
+
+/** What descriptor `name` refers to now; undefined when it was closed since it was listed. */
+function readFd(fdDir: string, name: string): FdItem | undefined {
+  const fd = Number(name);
+  let target: string;
+  try {
+    target = readlinkSync(join(fdDir, name));
+  } catch (error) {
+    // EINVAL: the entry is not a link (/dev/fd on macOS and the BSDs); anything else: closed.
+    return errorCode(error) === 'EINVAL' ? statFd(fd) : undefined;
+  }
+  const type = classifyTarget(target);
+  const item: FdItem = { id: name, label: `fd ${fd} -> ${target}`, type, fd, target };
+  if (type === 'file') item.path = targetPath(target);
+  return item;
+}
+
+/** An item for a descriptor whose target cannot be read: fstat still gives its type. */
+function statFd(fd: number): FdItem | undefined {
+  try {
+    const type = classifyStats(fstatSync(fd));
+    return { id: String(fd), label: `fd ${fd} (${type})`, type, fd };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sockets get their protocol, addresses and state; regular files their size. */
+function describeFds(items: FdItem[]): LeakItem[] {
+  const inodes = new Set(items.map(inodeOf).filter((inode) => inode !== undefined));
+  const sockets = inodes.size > 0 ? findSockets(inodes) : new Map<string, SocketInfo>();
+  return items.map((item) => {
+    if (item.type === 'file') return withFileSize(item);
+    const inode = inodeOf(item);
+    const socket = inode === undefined ? undefined : sockets.get(inode);
+    return socket ? { ...item, label: `fd ${item.fd} -> ${socketLabel(socket)}`, socket } : item;
+  });
+}
+
+function inodeOf(item: FdItem): string | undefined {
+  return item.target === undefined ? undefined : socketInode(item.target);
+}
+
+function withFileSize(item: FdItem): FdItem {
+  try {
+    // fstat rather than stat of the path: the file may have been renamed or unlinked.
+    const stats = fstatSync(item.fd);
+    return stats.isFile() ? { ...item, size: stats.size } : item;
+  } catch {
+    return item;
+  }
+}
+
+function fdHint(item: LeakItem | undefined): string {
+  const type = item?.type;
+  return type !== undefined && Object.hasOwn(HINTS, type) ? HINTS[type as FdType] : HINTS.other;
+}
+
+function ignoreMatcher(entries: readonly string[]): Matcher {
+  return anyOf(entries.map((entry) => (entry.includes('*') ? globMatcher(entry) : exactOrUnder(entry))));
+}
+
+/** The target itself or, for a path, anything under it. */
+function exactOrUnder(entry: string): Matcher {
+  const prefix = entry.endsWith('/') ? entry : `${entry}/`;
+  return (target) => target === entry || (entry.startsWith('/') && target.startsWith(prefix));
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}

@@ -1,0 +1,75 @@
+/**
+ * Names and describes the objects `process._getActiveHandles()` returns, in the terms of
+ * `process.getActiveResourcesInfo()` (libuv wrap names), so the handles probe can pair
+ * the two sources.
+ */
+import { ChildProcess } from 'node:child_process';
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import type { LeakItem } from '../core/probe';
+
+type Described = Pick<LeakItem, 'label'> & Partial<LeakItem>;
+
+/** The wrap type getActiveResourcesInfo() reports for this handle object, if known. */
+export function wrapTypeOf(handle: object): string | undefined {
+  if (handle instanceof net.Server) return isPipe(handle) ? 'PipeServerWrap' : 'TCPServerWrap';
+  if (handle instanceof net.Socket) {
+    const kind = innerHandleName(handle);
+    if (kind === 'TTY') return 'TTYWrap';
+    return kind === 'Pipe' ? 'PipeWrap' : 'TCPSocketWrap';
+  }
+  if (handle instanceof ChildProcess) return 'ProcessWrap';
+  if (handle instanceof dgram.Socket) return 'UDPWrap';
+  // fs does not export its watcher classes; their names are stable.
+  const name = handle.constructor?.name;
+  if (name === 'FSWatcher') return 'FSEventWrap';
+  return name === 'StatWatcher' ? 'StatWatcher' : undefined;
+}
+
+/** A label that says which one it is: its address, pid, command line. */
+export function describeHandle(handle: object): Described {
+  try {
+    if (handle instanceof net.Server) return describeServer(handle);
+    if (handle instanceof net.Socket) return describeSocket(handle);
+    if (handle instanceof ChildProcess) {
+      const command = handle.spawnargs.join(' ');
+      return { label: `child process pid ${handle.pid ?? '?'}: ${command}`, pid: handle.pid, command };
+    }
+    if (handle instanceof dgram.Socket) {
+      const address = handle.address();
+      return { label: `UDP socket ${address.address}:${address.port}` };
+    }
+    if (handle.constructor?.name === 'FSWatcher') return { label: 'fs.watch() watcher' };
+  } catch {
+    // A handle mid-close can throw on address(); fall through to its class name.
+  }
+  return { label: handle.constructor?.name ?? 'handle' };
+}
+
+function describeServer(server: net.Server): Described {
+  const address = server.address();
+  if (typeof address === 'string') return { label: `server listening on ${address}`, path: address };
+  if (address) return { label: `server listening on ${formatHost(address.address)}:${address.port}`, port: address.port };
+  return { label: 'server (not yet listening)' };
+}
+
+function describeSocket(socket: net.Socket): Described {
+  if (innerHandleName(socket) === 'TTY') return { label: 'terminal stream' };
+  const local = socket.localAddress ? `${formatHost(socket.localAddress)}:${socket.localPort}` : undefined;
+  const remote = socket.remoteAddress ? `${formatHost(socket.remoteAddress)}:${socket.remotePort}` : undefined;
+  if (local || remote) return { label: `socket ${local ?? '?'} -> ${remote ?? '?'}` };
+  return { label: innerHandleName(socket) === 'Pipe' ? 'pipe or Unix socket' : 'socket (not connected)' };
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function isPipe(server: net.Server): boolean {
+  return innerHandleName(server) === 'Pipe';
+}
+
+function innerHandleName(owner: object): string | undefined {
+  const inner = (owner as { _handle?: { constructor?: { name?: string } } | null })._handle;
+  return inner?.constructor?.name;
+}

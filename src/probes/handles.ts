@@ -1,0 +1,139 @@
+import { defineProbe, type LeakItem, type Reading } from '../core/probe';
+import { describeHandle, wrapTypeOf } from './handle-labels';
+
+/**
+ * Active handles and requests that keep the event loop alive: timers, servers, sockets,
+ * child processes, fs watchers, pending fs requests. Unref'd ones do not keep the process
+ * alive and are not counted, as in `process.getActiveResourcesInfo()`.
+ *
+ * Two cheap sources (~0.2 us each): the resource types from getActiveResourcesInfo(), which
+ * covers everything including timers, and the handle objects from _getActiveHandles(),
+ * which can say *which* server or socket it is. New objects are described from the
+ * objects; what remains of the growth by type (timers, immediates, requests) is named by
+ * its type.
+ */
+interface HandlesState {
+  types: string[];
+  handles: object[];
+}
+
+export const handlesProbe = defineProbe<{ ignore?: string[] }>({
+  name: 'handles',
+  unit: 'count',
+  description: 'active handles and requests keeping the event loop alive (timers, servers, sockets, child processes, watchers)',
+  defaultThreshold: 0,
+  settle: true,
+  options: {
+    ignore: {
+      type: 'string[]',
+      default: [],
+      description: 'resource types not to report, e.g. ["FSReqCallback", "Immediate"]',
+    },
+  },
+  hint: (item) => hintFor(item?.type),
+  create: ({ options }) => {
+    const ignored = new Set(options.ignore ?? []);
+    return {
+      sample: (): Reading => {
+        const types = process.getActiveResourcesInfo();
+        const handles = activeHandles();
+        return { value: types.length, state: { types, handles } satisfies HandlesState };
+      },
+      newItems: (before, after) => newHandles(before.state as HandlesState, after.state as HandlesState, ignored),
+    };
+  },
+});
+
+function activeHandles(): object[] {
+  const getter = (process as unknown as { _getActiveHandles?: () => object[] })._getActiveHandles;
+  return typeof getter === 'function' ? getter.call(process) : [];
+}
+
+function newHandles(before: HandlesState, after: HandlesState, ignored: Set<string>): LeakItem[] {
+  const grownTypes = multisetGrowth(before.types, after.types);
+  const known = new Set(before.handles);
+  const items: LeakItem[] = [];
+  for (const handle of after.handles) {
+    if (known.has(handle)) continue;
+    const type = wrapTypeOf(handle);
+    // Only objects whose resource type grew are new and alive (a handle object can
+    // outlive its resource for a moment while it closes).
+    const remaining = type ? grownTypes.get(type) ?? 0 : 0;
+    if (!type || remaining <= 0) continue;
+    grownTypes.set(type, remaining - 1);
+    if (!ignored.has(type)) items.push({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}` });
+  }
+  for (const [type, count] of grownTypes) {
+    if (ignored.has(type)) continue;
+    const seen = before.types.filter((existing) => existing === type).length;
+    for (let i = 0; i < count; i++) {
+      items.push({ id: `${type}#${seen + i + 1}`, type, label: labelForType(type) });
+    }
+  }
+  return items;
+}
+
+/** How many more of each entry `after` has than `before`. */
+function multisetGrowth(before: string[], after: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const type of after) counts.set(type, (counts.get(type) ?? 0) + 1);
+  for (const type of before) counts.set(type, (counts.get(type) ?? 0) - 1);
+  for (const [type, count] of counts) if (count <= 0) counts.delete(type);
+  return counts;
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function handleId(handle: object): number {
+  let id = ids.get(handle);
+  if (id === undefined) {
+    id = nextId++;
+    ids.set(handle, id);
+  }
+  return id;
+}
+
+const TYPE_LABELS: Readonly<Record<string, string>> = {
+  Timeout: 'a timer (setTimeout or setInterval) still pending',
+  Immediate: 'a setImmediate callback still pending',
+  FSReqCallback: 'a file system request still in flight',
+  FSReqPromise: 'a file system request (fs.promises) still in flight',
+  GetAddrInfoReqWrap: 'a DNS lookup still in flight',
+  TCPServerWrap: 'a TCP server',
+  TCPSocketWrap: 'a TCP socket',
+  PipeWrap: 'a pipe or Unix socket',
+  ProcessWrap: 'a child process',
+  FSEventWrap: 'a file system watcher (fs.watch)',
+  StatWatcher: 'a file poller (fs.watchFile)',
+  UDPWrap: 'a UDP socket',
+  TTYWrap: 'a terminal stream',
+  SignalWrap: 'a signal listener',
+};
+
+function labelForType(type: string): string {
+  return TYPE_LABELS[type] ? `${type}: ${TYPE_LABELS[type]}` : type;
+}
+
+function hintFor(type: string | undefined): string {
+  switch (type) {
+    case 'Timeout':
+      return 'A timer was started in this test and never cleared. Clear it with clearInterval()/clearTimeout() in the test or in afterEach, or unref() it if it must outlive the test.';
+    case 'Immediate':
+      return 'A setImmediate callback was still pending after the test. Await it in the test, or clearImmediate() it in afterEach.';
+    case 'TCPServerWrap':
+    case 'PipeServerWrap':
+      return 'A server was started in this test and never closed. Call server.close() in afterEach (and close its open connections: server.closeAllConnections()).';
+    case 'TCPSocketWrap':
+    case 'PipeWrap':
+      return 'A socket opened in this test is still open. End it with socket.end()/socket.destroy() (or agent.destroy() for HTTP keep-alive) in afterEach.';
+    case 'ProcessWrap':
+      return 'A child process started in this test is still running. Wait for it to exit, or kill it in afterEach (child.kill()).';
+    case 'FSEventWrap':
+    case 'StatWatcher':
+      return 'A file watcher was started in this test and never closed. Call watcher.close() (or fs.unwatchFile()) in afterEach.';
+    case 'UDPWrap':
+      return 'A UDP socket opened in this test is still open. Call socket.close() in afterEach.';
+    default:
+      return 'Something this test started is still keeping the event loop alive. Close or cancel it in the test or in afterEach.';
+  }
+}

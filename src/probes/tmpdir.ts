@@ -1,0 +1,203 @@
+import { lstatSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import fg from 'fast-glob';
+import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
+import { DirListing } from './dir-listing';
+import { anyOf, globMatcher, type Matcher } from './patterns';
+
+export interface TmpdirOptions {
+  dirs?: string[];
+  ignore?: string[];
+}
+
+type EntryType = 'file' | 'dir' | 'other';
+
+/** An item of this probe, as newItems() makes it. */
+interface EntryItem extends LeakItem {
+  id: string;
+  path: string;
+  type: EntryType;
+}
+
+/** A directory being watched, and whether its failure to read has been reported. */
+interface WatchedDir {
+  listing: DirListing;
+  warned: boolean;
+}
+
+/**
+ * Caches that tools write into the temp dir while the tests load code, not the tests:
+ * - `tsx-*`: tsx's transform cache ($TMPDIR/tsx-<uid>/), created when the first file is
+ *   compiled, which may be a module a test imports lazily.
+ * - `node-compile-cache`: where module.enableCompileCache() puts Node's compile cache
+ *   when neither it nor NODE_COMPILE_CACHE names a directory (Node 22.1+).
+ */
+const DEFAULT_IGNORE: readonly string[] = ['tsx-*', 'node-compile-cache'];
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * Files and directories a test leaves at the top level of the temp dir (or the dirs
+ * configured). A sample is one stat() per directory: the listing is read again only when
+ * the directory changed (see DirListing), since a shared /tmp can hold 100,000 entries.
+ */
+export const tmpdirProbe = defineProbe<TmpdirOptions>({
+  name: 'tmpdir',
+  unit: 'count',
+  description: 'files and directories left in the temp dir',
+  defaultThreshold: 0,
+  settle: { attempts: 3, maxWaitMs: 50 },
+  options: {
+    dirs: {
+      type: 'string[]',
+      description:
+        'directories whose top-level entries are watched (default: the OS temp dir, os.tmpdir()); relative paths resolve against the config file\'s directory',
+    },
+    ignore: {
+      type: 'string[]',
+      default: DEFAULT_IGNORE,
+      description: 'entry names not to report; * matches any characters ("tsx-*", "*.lock"); replaces the default',
+    },
+  },
+  hint: 'A temp file/dir was created in this test and not removed. Remove it in afterEach (fs.rmSync(dir, { recursive: true, force: true })).',
+  create: createTmpdirProbe,
+});
+
+function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance | null {
+  const dirs = readableDirs(context);
+  if (dirs.length === 0) {
+    context.warn('no directory to watch can be read; probe switched off');
+    return null;
+  }
+  const ignored = anyOf((context.options.ignore ?? DEFAULT_IGNORE).map(globMatcher));
+  return {
+    sample: () => sampleDirs(dirs, context.warn),
+    newItems: (before, after) => newEntries(dirs, before, after, ignored),
+    describe: (items) => Promise.all((items as EntryItem[]).map(describeEntry)),
+  };
+}
+
+/** The configured directories that can be read now; each one that cannot is named in a warning. */
+function readableDirs({ options, rootDir, warn }: ProbeContext<TmpdirOptions>): WatchedDir[] {
+  const paths = new Set((options.dirs ?? [tmpdir()]).map((dir) => resolve(rootDir, dir)));
+  const watched: WatchedDir[] = [];
+  for (const dir of paths) {
+    const listing = new DirListing(dir);
+    try {
+      listing.read();
+      watched.push({ listing, warned: false });
+    } catch (error) {
+      warn(`cannot read ${dir} (${errorCode(error)}); not watching it`);
+    }
+  }
+  return watched;
+}
+
+/**
+ * One Set of names per directory, in `state`. The Sets are the listings' own, so an
+ * unchanged directory gives the very same Set and newItems() skips it at once.
+ */
+function sampleDirs(dirs: readonly WatchedDir[], warn: (message: string) => void): Reading {
+  const listings = dirs.map((watched) => readOrEmpty(watched, warn));
+  let value = 0;
+  for (const names of listings) value += names.size;
+  return {
+    value,
+    state: listings,
+    // Built only when asked, as 100,000 entries are too many objects to make on every
+    // sample: the engine reads items only to judge what a `before all` hook created.
+    get items(): LeakItem[] {
+      return listings.flatMap((names, i) =>
+        [...names].map((name) => {
+          const path = join(dirs[i]!.listing.dir, name);
+          return { id: path, label: path, path };
+        }),
+      );
+    },
+  };
+}
+
+/** A directory that can no longer be read (removed by a test, made unreadable) counts as empty until it can. */
+function readOrEmpty(watched: WatchedDir, warn: (message: string) => void): ReadonlySet<string> {
+  try {
+    return watched.listing.read();
+  } catch (error) {
+    if (!watched.warned) {
+      watched.warned = true;
+      warn(`cannot read ${watched.listing.dir} (${errorCode(error)}); counting it as empty while it cannot be read`);
+    }
+    return EMPTY;
+  }
+}
+
+function newEntries(dirs: readonly WatchedDir[], before: Reading, after: Reading, ignored: Matcher): EntryItem[] {
+  const was = listingsOf(before);
+  const items: EntryItem[] = [];
+  listingsOf(after).forEach((names, i) => {
+    const old = was[i];
+    if (names === old) return;
+    for (const name of names) {
+      if (old?.has(name) || ignored(name)) continue;
+      const item = entryItem(join(dirs[i]!.listing.dir, name));
+      if (item) items.push(item);
+    }
+  });
+  return items;
+}
+
+/** The per-directory Sets a reading of this probe holds (see sampleDirs). */
+function listingsOf(reading: Reading): ReadonlyArray<ReadonlySet<string>> {
+  return reading.state as ReadonlyArray<ReadonlySet<string>>;
+}
+
+/** An item for a new entry; undefined when it is already gone again. */
+function entryItem(path: string): EntryItem | undefined {
+  try {
+    return { id: path, label: path, path, type: entryType(lstatSync(path)) };
+  } catch {
+    return undefined;
+  }
+}
+
+function entryType(stats: Stats): EntryType {
+  if (stats.isFile()) return 'file';
+  return stats.isDirectory() ? 'dir' : 'other';
+}
+
+/**
+ * Files get their size; directories the total size and number of the files in them. The
+ * size stays out of the label: the summary prints it after the label of any item with one.
+ */
+async function describeEntry(item: EntryItem): Promise<LeakItem> {
+  if (item.type === 'dir') {
+    const { files, size } = await directoryTotals(item.path);
+    return { ...item, size, files, label: `${item.path}/ with ${files} ${files === 1 ? 'file' : 'files'}` };
+  }
+  if (item.type !== 'file') return item;
+  try {
+    return { ...item, size: (await stat(item.path)).size };
+  } catch {
+    return item;
+  }
+}
+
+async function directoryTotals(dir: string): Promise<{ files: number; size: number }> {
+  // `cwd` rather than a pattern built from the path: temp names may hold glob characters.
+  const entries = await fg('**', {
+    cwd: dir,
+    stats: true,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    suppressErrors: true,
+  });
+  let size = 0;
+  for (const entry of entries) size += entry.stats?.size ?? 0;
+  return { files: entries.length, size };
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException | null)?.code ?? String(error);
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { LeakItem } from '../core/probe';
+import type { Leak, LeakReport } from '../core/report-model';
+import { relativePath, relativePathsIn } from './paths';
+
+/**
+ * A copy of the report for CI tools, with the paths that point into the project (each
+ * leak's file, each item's path and stack frames) made relative to `cwd`, so that reports
+ * from different checkouts and machines compare equal. The input is not changed. Labels
+ * and ids are left as the probe wrote them: they are identities, not locations.
+ */
+export function toJsonReport(report: LeakReport, cwd: string): LeakReport {
+  return {
+    ...report,
+    tool: { ...report.tool },
+    leaks: report.leaks.map((leak) => relativeLeak(leak, cwd)),
+    probes: report.probes.map((probe) => ({ ...probe })),
+    faults: report.faults.map((fault) => ({ ...fault })),
+  };
+}
+
+function relativeLeak(leak: Leak, cwd: string): Leak {
+  const copy: Leak = { ...leak, items: leak.items.map((item) => relativeItem(item, cwd)) };
+  if (leak.file !== undefined) copy.file = relativePath(leak.file, cwd);
+  return copy;
+}
+
+function relativeItem(item: LeakItem, cwd: string): LeakItem {
+  const copy: LeakItem = { ...item };
+  if (typeof item.path === 'string') copy.path = relativePath(item.path, cwd);
+  if (Array.isArray(item.stack)) copy.stack = item.stack.map((frame) => relativePathsIn(frame, cwd));
+  return copy;
+}
+
+/**
+ * Write the report as pretty JSON, atomically: to a temporary file in the same directory,
+ * flushed to disk, then renamed over `path`, so that a CI step reading the report never
+ * sees half of it, and a failed write leaves the previous report in place. Synchronous
+ * because it must also work from a process 'exit' handler, where nothing asynchronous runs.
+ */
+export function writeJsonReportSync(path: string, report: LeakReport): void {
+  const directory = dirname(path);
+  // Same directory as the target: rename is only atomic within one file system.
+  const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let created = false;
+  try {
+    fs.mkdirSync(directory, { recursive: true });
+    const fd = fs.openSync(temp, 'wx');
+    created = true;
+    try {
+      fs.writeFileSync(fd, `${JSON.stringify(report, null, 2)}\n`);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, path);
+  } catch (error) {
+    if (created) removeQuietly(temp);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`leakguard: could not write the JSON report to ${path}: ${reason}`, { cause: error });
+  }
+}
+
+/** Cleanup after a failure: its own error would hide the one that matters. */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // The write already failed; that error is the one reported.
+  }
+}

@@ -1,0 +1,238 @@
+import type { LeakItem } from '../core/probe';
+import { MAX_LEAKS, type Leak, type LeakReport } from '../core/report-model';
+import { formatBytes, formatValue } from '../core/thresholds';
+import { relativePath, relativePathsIn } from './paths';
+
+export interface SummaryOptions {
+  /** Paths under this directory are shown relative to it. */
+  cwd: string;
+  /** ANSI colors (red leak headers, dim hints). Default false. */
+  color?: boolean;
+  /** At most this many items are listed per leak. Default 5. */
+  maxItemsShown?: number;
+}
+
+const DEFAULT_MAX_ITEMS_SHOWN = 5;
+/** Hints are wrapped, item lines split and labels cut to stay within this width. */
+const LINE_WIDTH = 100;
+const ITEM_INDENT = '    ';
+/** Item labels longer than this are cut in the middle, where a path is least informative. */
+const MAX_LABEL_LENGTH = LINE_WIDTH - ITEM_INDENT.length;
+const HINT_PREFIX = `${ITEM_INDENT}hint: `;
+
+/** Every leak of one test or hook, in report order. */
+interface UnitLeaks {
+  kind: Leak['kind'];
+  title: string;
+  file: string | undefined;
+  leaks: Leak[];
+}
+
+interface Style {
+  red(text: string): string;
+  dim(text: string): string;
+}
+
+const PLAIN: Style = { red: (text) => text, dim: (text) => text };
+const ANSI: Style = {
+  red: (text) => `\u001b[31m${text}\u001b[39m`,
+  dim: (text) => `\u001b[2m${text}\u001b[22m`,
+};
+
+/**
+ * The summary printed after Mocha's own output: one line when nothing leaked, otherwise
+ * one block per leaking test or hook saying what leaked, where it was created and how to
+ * fix it, then a totals line. Lines are joined with `\n`, without a final newline.
+ */
+export function formatSummary(report: LeakReport, options: SummaryOptions): string {
+  const style = options.color ? ANSI : PLAIN;
+  const units = groupByUnit(report.leaks);
+  const lines =
+    units.length === 0 ? [noLeaksLine(report)] : leakLines(units, options.cwd, style, maxItemsShown(options));
+  for (const fault of report.faults) {
+    const message = oneLine(relativePathsIn(fault.message, options.cwd));
+    lines.push(`leakguard: probe "${fault.probe}" was switched off: ${message}`);
+  }
+  if (report.droppedLeaks) {
+    lines.push(`leakguard: ${count(report.droppedLeaks, 'more leak')} not listed (at most ${MAX_LEAKS} are kept per run)`);
+  }
+  if (units.length > 0) lines.push(totalsLine(report, units));
+  return lines.join('\n');
+}
+
+function maxItemsShown(options: SummaryOptions): number {
+  const max = options.maxItemsShown ?? DEFAULT_MAX_ITEMS_SHOWN;
+  return Number.isFinite(max) ? Math.max(0, Math.floor(max)) : DEFAULT_MAX_ITEMS_SHOWN;
+}
+
+function noLeaksLine(report: LeakReport): string {
+  const hooks = report.hooks > 0 ? ` and ${count(report.hooks, 'hook')}` : '';
+  const probes = report.probes.map((probe) => probe.name).join(', ');
+  return `leakguard: no leaks in ${count(report.tests, 'test')}${hooks}${probes ? ` (${probes})` : ''}`;
+}
+
+function leakLines(units: readonly UnitLeaks[], cwd: string, style: Style, maxItems: number): string[] {
+  const lines = [`leakguard: ${leakingUnits(units)} left resources behind`];
+  for (const unit of units) {
+    lines.push('', style.red(unitHeader(unit, cwd)));
+    const hinted = new Set<string>();
+    for (const leak of unit.leaks) {
+      lines.push(probeLine(leak), ...itemLines(leak, cwd, maxItems));
+      // A unit can hold two leaks of one probe (two tests with one title in one file).
+      if (leak.hint && !hinted.has(leak.probe)) {
+        hinted.add(leak.probe);
+        lines.push(...hintLines(relativePathsIn(leak.hint, cwd)).map(style.dim));
+      }
+    }
+  }
+  lines.push('');
+  return lines;
+}
+
+/** Leaks grouped by test (or hook) and file, in the order each unit first appears. */
+function groupByUnit(leaks: readonly Leak[]): UnitLeaks[] {
+  const units = new Map<string, UnitLeaks>();
+  for (const leak of leaks) {
+    const key = JSON.stringify([leak.kind, leak.test, leak.file ?? null]);
+    let unit = units.get(key);
+    if (!unit) {
+      unit = { kind: leak.kind, title: leak.test, file: leak.file, leaks: [] };
+      units.set(key, unit);
+    }
+    unit.leaks.push(leak);
+  }
+  return [...units.values()];
+}
+
+/** `2 tests and 1 hook`. */
+function leakingUnits(units: readonly UnitLeaks[]): string {
+  const { tests, hooks } = countByKind(units);
+  const parts = [];
+  if (tests > 0) parts.push(count(tests, 'test'));
+  if (hooks > 0) parts.push(count(hooks, 'hook'));
+  return parts.join(' and ');
+}
+
+function countByKind(units: readonly UnitLeaks[]): { tests: number; hooks: number } {
+  const tests = units.filter((unit) => unit.kind === 'test').length;
+  return { tests, hooks: units.length - tests };
+}
+
+function unitHeader(unit: UnitLeaks, cwd: string): string {
+  // Hook titles already say which hook (`"after each" hook in Suite`); the prefix says
+  // that it was not a test, so that nobody looks for a test of that name.
+  const title = unit.kind === 'hook' ? `hook: ${unit.title}` : unit.title;
+  return unit.file ? `${title} (${relativePath(unit.file, cwd)})` : title;
+}
+
+/** `  fds  +3 (threshold 0)`. */
+function probeLine(leak: Leak): string {
+  const sign = leak.delta >= 0 ? '+' : '';
+  const threshold = formatValue(leak.threshold, leak.unit);
+  return `  ${leak.probe}  ${sign}${formatValue(leak.delta, leak.unit)} (threshold ${threshold})`;
+}
+
+function itemLines(leak: Leak, cwd: string, maxItems: number): string[] {
+  const shown = mostUsefulFirst(leak.items).slice(0, maxItems);
+  const lines = shown.flatMap((item) => describeItem(item, cwd));
+  const hidden = Math.max(leak.items.length, leak.itemsTotal ?? 0) - shown.length;
+  if (hidden > 0) lines.push(`${ITEM_INDENT}… and ${hidden} more`);
+  return lines;
+}
+
+/**
+ * Items that say where they were created come first (they point at the line to fix),
+ * then the largest; otherwise the probe's order is kept (the sort is stable).
+ */
+function mostUsefulFirst(items: readonly LeakItem[]): LeakItem[] {
+  return [...items].sort((a, b) => Number(hasStack(b)) - Number(hasStack(a)) || sizeOf(b) - sizeOf(a));
+}
+
+function hasStack(item: LeakItem): boolean {
+  return Array.isArray(item.stack) && item.stack.length > 0;
+}
+
+function sizeOf(item: LeakItem): number {
+  return typeof item.size === 'number' && Number.isFinite(item.size) ? item.size : -1;
+}
+
+/**
+ * `test/out.log (12 KiB), created at test/io.spec.js:42:7 (openLog)`: one line, or two
+ * when that would be too long, with where it was created on the second.
+ */
+function describeItem(item: LeakItem, cwd: string): string[] {
+  // String(): custom probes are often plain JavaScript, and a label is not always a string.
+  const label = String(item.label);
+  let text = ITEM_INDENT + truncateMiddle(oneLine(relativePathsIn(label, cwd)), MAX_LABEL_LENGTH);
+  if (typeof item.path === 'string' && !label.includes(item.path)) {
+    text += ` ${truncateMiddle(oneLine(relativePath(item.path, cwd)), MAX_LABEL_LENGTH)}`;
+  }
+  if (sizeOf(item) >= 0) text += ` (${formatBytes(sizeOf(item))})`;
+  const top = hasStack(item) ? item.stack?.[0] : undefined;
+  if (top === undefined) return [text];
+  const created = `created at ${formatFrame(String(top), cwd)}`;
+  const oneLiner = `${text}, ${created}`;
+  return oneLiner.length <= LINE_WIDTH ? [oneLiner] : [text, `${ITEM_INDENT}  ${created}`];
+}
+
+/**
+ * A stack line as V8 prints it (`    at fn (/p/a.js:1:2)`) or bare (`/p/a.js:1:2`), as
+ * `a.js:1:2 (fn)`: the location first, since that is what the reader looks for.
+ */
+function formatFrame(frame: string, cwd: string): string {
+  const text = oneLine(relativePathsIn(frame, cwd)).replace(/^at\s+/, '');
+  const call = /^(.+?) \((.+)\)$/.exec(text);
+  return call ? `${call[2]} (${call[1]})` : text;
+}
+
+/** The hint, word-wrapped under its prefix. */
+function hintLines(hint: string): string[] {
+  const continuation = ' '.repeat(HINT_PREFIX.length);
+  return wrap(oneLine(hint), LINE_WIDTH - HINT_PREFIX.length).map(
+    (line, index) => (index === 0 ? HINT_PREFIX : continuation) + line,
+  );
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** `leakguard: 3 leaks in 2 of 120 tests (fds: 1, handles: 2) — mode warn: exit code unchanged`. */
+function totalsLine(report: LeakReport, units: readonly UnitLeaks[]): string {
+  const { tests, hooks } = countByKind(units);
+  const where = [];
+  if (tests > 0) where.push(`${tests} of ${count(report.tests, 'test')}`);
+  if (hooks > 0) where.push(`${hooks} of ${count(report.hooks, 'hook')}`);
+  const byProbe = new Map<string, number>();
+  for (const leak of report.leaks) byProbe.set(leak.probe, (byProbe.get(leak.probe) ?? 0) + 1);
+  const probes = [...byProbe].map(([probe, leaks]) => `${probe}: ${leaks}`).join(', ');
+  const outcome = report.mode === 'fail' ? 'mode fail: the run fails' : 'mode warn: exit code unchanged';
+  return `leakguard: ${count(report.leaks.length, 'leak')} in ${where.join(' and ')} (${probes}) — ${outcome}`;
+}
+
+/** `1 test`, `3 tests`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Probe output on one line: labels and messages can hold newlines and tabs. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function truncateMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.ceil((max - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}

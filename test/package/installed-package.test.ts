@@ -1,0 +1,138 @@
+/**
+ * The way users get leakguard: `npm pack`, the tarball installed with mocha into an empty
+ * project, `mocha --require leakguard/register` resolved from mocha's own install folder.
+ * CommonJS, ESM and TypeScript (through tsx) test files, and `.mocharc` files.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO } from '../helpers/fixture';
+
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function installedVersion(name: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+const LEAKY_CJS = `
+const fs = require('node:fs');
+const net = require('node:net');
+let server;
+after(() => server && server.close());
+describe('cjs', () => {
+  it('leaves a server listening', (done) => { server = net.createServer().listen(0, '127.0.0.1', done); });
+  it('is clean', () => {});
+});
+`;
+
+const LEAKY_ESM = `
+import { setInterval as every } from 'node:timers';
+let timer;
+after(() => clearInterval(timer));
+describe('esm', () => {
+  it('leaves an interval', () => { timer = every(() => {}, 1000); });
+  it('is clean too', () => {});
+});
+`;
+
+const LEAKY_TS = `
+const open: NodeJS.Timeout[] = [];
+after(() => open.forEach((t) => clearInterval(t)));
+describe('ts', () => {
+  it('leaves a typed interval', () => { open.push(setInterval(() => {}, 1000)); });
+  it('stays clean', () => { const n: number = 1; if (n !== 1) throw new Error('no'); });
+});
+`;
+
+describe('the packed package, installed into an empty project', function () {
+  this.timeout(300_000);
+  let work: string;
+  let project: string;
+
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'leakguard-pack-'));
+    project = path.join(work, 'project');
+    fs.mkdirSync(project);
+    const packed = execFileSync(NPM, ['pack', '--json', '--pack-destination', work], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const tarball = path.join(work, (JSON.parse(packed) as { filename: string }[])[0]!.filename);
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
+    execFileSync(
+      NPM,
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `mocha@${installedVersion('mocha')}`, `tsx@${installedVersion('tsx')}`],
+      { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  });
+
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  function mocha(args: string[], files: Record<string, string>) {
+    for (const [name, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(project, name)), { recursive: true });
+      fs.writeFileSync(path.join(project, name), content);
+    }
+    const run = spawnSync(process.execPath, [path.join(project, 'node_modules', 'mocha', 'bin', 'mocha.js'), ...args], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', TMPDIR: fs.mkdtempSync(path.join(work, 'tmp-')) },
+    });
+    const reportFile = path.join(project, 'leakguard-report.json');
+    const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : undefined;
+    fs.rmSync(reportFile, { force: true });
+    return { ...run, report: report as { leaks: { test: string; probe: string }[]; tests: number } | undefined };
+  }
+
+  it('ships only the built files, with types', () => {
+    const manifest = path.join(project, 'node_modules', 'leakguard');
+    assert.ok(fs.existsSync(path.join(manifest, 'dist', 'mocha', 'register.js')));
+    assert.ok(fs.existsSync(path.join(manifest, 'dist', 'index.d.ts')));
+    assert.ok(!fs.existsSync(path.join(manifest, 'src')), 'sources are not shipped');
+    assert.ok(!fs.existsSync(path.join(manifest, 'test')), 'tests are not shipped');
+  });
+
+  it('guards a CommonJS suite from the command line', () => {
+    const run = mocha(['--require', 'leakguard/register', 'test/cjs.spec.js'], {
+      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }),
+      'test/cjs.spec.js': LEAKY_CJS,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /2 passing/);
+    assert.deepEqual(
+      run.report?.leaks.map((leak) => `${leak.probe}: ${leak.test}`).sort(),
+      ['fds: cjs leaves a server listening', 'handles: cjs leaves a server listening'],
+    );
+  });
+
+  it('guards an ESM suite configured through .mocharc.yaml', () => {
+    const run = mocha([], {
+      '.mocharc.yaml': 'require:\n  - leakguard/register\nspec: test/esm.spec.mjs\n',
+      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' }, probes: { heap: { enabled: false } } }),
+      'test/esm.spec.mjs': LEAKY_ESM,
+    });
+    fs.rmSync(path.join(project, '.mocharc.yaml'));
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.report?.leaks.map((leak) => `${leak.probe}: ${leak.test}`), ['handles: esm leaves an interval']);
+  });
+
+  it('guards TypeScript test files run through tsx, configured through .mocharc.json', () => {
+    const run = mocha([], {
+      '.mocharc.json': JSON.stringify({ require: ['tsx/cjs', 'leakguard/register'], spec: ['test/typed.spec.ts'] }),
+      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }),
+      'test/typed.spec.ts': LEAKY_TS,
+    });
+    fs.rmSync(path.join(project, '.mocharc.json'));
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.report?.leaks.map((leak) => `${leak.probe}: ${leak.test}`), ['handles: ts leaves a typed interval']);
+  });
+
+  it('exports the API and its types to TypeScript and ESM consumers', () => {
+    fs.writeFileSync(
+      path.join(project, 'probe.mjs'),
+      `import { defineProbe } from 'leakguard';\nconst p = defineProbe({ name: 'x', unit: 'count', defaultThreshold: 0, create: () => ({ sample: () => 1 }) });\nconsole.log(p.name);\n`,
+    );
+    assert.equal(execFileSync(process.execPath, ['probe.mjs'], { cwd: project, encoding: 'utf8' }).trim(), 'x');
+    fs.writeFileSync(path.join(project, 'probe.cjs'), `const { defineProbe } = require('leakguard');\nconsole.log(typeof defineProbe);\n`);
+    assert.equal(execFileSync(process.execPath, ['probe.cjs'], { cwd: project, encoding: 'utf8' }).trim(), 'function');
+  });
+});

@@ -1,0 +1,341 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo, type ListenOptions, type Server, type Socket } from 'node:net';
+import { endianness, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toReading, type LeakItem, type ProbeInstance, type Reading } from '../../src/core/probe';
+import { fdsProbe, type FdsOptions } from '../../src/probes/fds';
+import { decodeEndpoint } from '../../src/probes/proc-net';
+
+describe('fds probe', function () {
+  let dir: string;
+  let warnings: string[];
+  /** Descriptors, servers and sockets a test opened, closed in afterEach. */
+  let fds: number[];
+  let closers: Array<() => Promise<unknown> | void>;
+
+  beforeEach(function () {
+    dir = mkdtempSync(join(tmpdir(), 'leakguard-fds-test-'));
+    warnings = [];
+    fds = [];
+    closers = [];
+  });
+
+  afterEach(async function () {
+    for (const fd of fds) closeQuietly(fd);
+    for (const close of closers.reverse()) await close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function create(options: FdsOptions = {}): Promise<ProbeInstance | null> {
+    return fdsProbe.create({ options, rootDir: process.cwd(), warn: (message) => warnings.push(message) });
+  }
+
+  async function probe(options: FdsOptions = {}): Promise<ProbeInstance> {
+    const instance = await create(options);
+    assert.ok(instance, `probe not created: ${warnings.join('; ')}`);
+    return instance;
+  }
+
+  async function sample(instance: ProbeInstance): Promise<Reading> {
+    return toReading(await instance.sample());
+  }
+
+  /** What `action` left open, as the engine would see it: sample, act, sample, newItems. */
+  async function leakedBy(instance: ProbeInstance, action: () => Promise<unknown> | void): Promise<LeakItem[]> {
+    const before = await sample(instance);
+    await action();
+    return instance.newItems!(before, await sample(instance));
+  }
+
+  function openFile(name: string, content = ''): { fd: number; path: string } {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    const fd = openSync(path, 'r');
+    fds.push(fd);
+    return { fd, path };
+  }
+
+  async function listen(server: Server, options: ListenOptions): Promise<AddressInfo> {
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    server.listen(options);
+    await once(server, 'listening');
+    return server.address() as AddressInfo;
+  }
+
+  function track(socket: Socket): Socket {
+    closers.push(() => void socket.destroy());
+    return socket;
+  }
+
+  it('reports a file opened and left open, with its path and size', async function () {
+    const instance = await probe();
+    let opened: { fd: number; path: string } | undefined;
+    const items = await leakedBy(instance, () => {
+      opened = openFile('left-open.log', 'twelve bytes');
+    });
+    assert.equal(items.length, 1);
+    const [item] = items;
+    assert.equal(item!.id, String(opened!.fd));
+    assert.equal(item!.type, 'file');
+    assert.equal(item!.path, opened!.path);
+    assert.equal(item!.label, `fd ${opened!.fd} -> ${opened!.path}`);
+
+    const [described] = await instance.describe!(items);
+    assert.equal(described!.size, 12);
+  });
+
+  it('does not count the descriptor its own listing used, so a file opened on that number is found', async function () {
+    const instance = await probe();
+    const before = await sample(instance);
+    // The lowest free number: the one readdir used for /proc/self/fd during the sample.
+    const { fd } = openFile('same-number.txt');
+    assert.ok(!before.items!.some((item) => item.id === String(fd)), `fd ${fd} was listed as open before it was`);
+    const items = instance.newItems!(before, await sample(instance));
+    assert.deepEqual(items.map((item) => item.id), [String(fd)]);
+  });
+
+  it('does not report a file opened and closed', async function () {
+    const instance = await probe();
+    const items = await leakedBy(instance, () => {
+      const { fd } = openFile('closed.txt');
+      closeSync(fd);
+      fds.pop();
+    });
+    assert.deepEqual(items, []);
+  });
+
+  it('skips a descriptor closed between the sample and newItems()', async function () {
+    const instance = await probe();
+    const before = await sample(instance);
+    const { fd } = openFile('closed-late.txt');
+    const after = await sample(instance);
+    closeSync(fd);
+    fds.pop();
+    assert.deepEqual(instance.newItems!(before, after), []);
+  });
+
+  it('describes a TCP server and a connected client with addresses, ports and states', async function () {
+    const instance = await probe();
+    const server = createServer((socket) => track(socket));
+    let port = 0;
+    let client: Socket | undefined;
+    const items = await leakedBy(instance, async () => {
+      ({ port } = await listen(server, { port: 0, host: '127.0.0.1' }));
+      const accepted = once(server, 'connection');
+      client = track(createConnection(port, '127.0.0.1'));
+      await Promise.all([once(client, 'connect'), accepted]);
+    });
+    assert.equal(items.length, 3, labels(items));
+    assert.ok(items.every((item) => item.type === 'socket' && /^socket:\[\d+\]$/.test(String(item.target))));
+
+    const described = labels(await instance.describe!(items));
+    const local = `127.0.0.1:${client!.localPort}`;
+    assert.match(described, new RegExp(`-> TCP listening 127\\.0\\.0\\.1:${port}\\b`));
+    assert.ok(described.includes(`-> TCP ${local} -> 127.0.0.1:${port} (ESTABLISHED)`), described);
+    assert.ok(described.includes(`-> TCP 127.0.0.1:${port} -> ${local} (ESTABLISHED)`), described);
+  });
+
+  it('describes IPv6 TCP sockets', async function () {
+    const instance = await probe();
+    const before = await sample(instance);
+    let port = 0;
+    try {
+      ({ port } = await listen(createServer(), { port: 0, host: '::1' }));
+    } catch {
+      // A host or container without IPv6 cannot run this test.
+      this.skip();
+    }
+    const items = instance.newItems!(before, await sample(instance));
+    const described = labels(await instance.describe!(items));
+    assert.ok(described.includes(`TCP listening [::1]:${port}`), described);
+  });
+
+  it('describes a unix socket server by its path', async function () {
+    const instance = await probe();
+    const path = join(dir, 'server.sock');
+    const items = await leakedBy(instance, () => listen(createServer(), { path }));
+    const described = labels(await instance.describe!(items));
+    assert.ok(described.includes(`unix socket ${path} (listening)`), described);
+  });
+
+  it('describes a bound UDP socket', async function () {
+    const instance = await probe();
+    const socket = createSocket('udp4');
+    closers.push(() => new Promise((resolve) => socket.close(() => resolve(undefined))));
+    const items = await leakedBy(instance, async () => {
+      socket.bind(0, '127.0.0.1');
+      await once(socket, 'listening');
+    });
+    const described = labels(await instance.describe!(items));
+    assert.ok(described.includes(`UDP bound 127.0.0.1:${socket.address().port}`), described);
+  });
+
+  it("reports a running child process's stdio until the child is gone", async function () {
+    const instance = await probe();
+    const before = await sample(instance);
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    closers.push(() => void child.kill());
+    await once(child, 'spawn');
+
+    const leaked = instance.newItems!(before, await sample(instance));
+    // Node gives a child its stdin, stdout and stderr as unix socket pairs.
+    assert.equal(leaked.filter((item) => item.type === 'socket').length, 3, labels(leaked));
+    const described = labels(await instance.describe!(leaked));
+    assert.match(described, /unix socket unnamed \(connected\)/);
+
+    child.kill();
+    await once(child, 'close');
+    assert.deepEqual(instance.newItems!(before, await sample(instance)), []);
+  });
+
+  it('reports an anonymous pipe as a pipe', async function () {
+    const instance = await probe();
+    // Node has no pipe() of its own, but it holds pipes: opening one through /proc gives
+    // a new descriptor on it. Pipes inherited from another user cannot be reopened.
+    const pipes = openDescriptors().filter(([, target]) => target.startsWith('pipe:'));
+    let target = '';
+    const items = await leakedBy(instance, () => {
+      for (const [pipeFd, pipeTarget] of pipes) {
+        try {
+          fds.push(openSync(`/proc/self/fd/${pipeFd}`, 'r+'));
+          target = pipeTarget;
+          return;
+        } catch {
+          // EACCES: try the next one.
+        }
+      }
+    });
+    if (fds.length === 0) this.skip();
+    assert.equal(items.length, 1);
+    assert.equal(items[0]!.type, 'pipe');
+    assert.equal(items[0]!.label, `fd ${fds[0]} -> ${target}`);
+  });
+
+  it('ignores targets by exact match, by path prefix and by * pattern', async function () {
+    mkdirSync(join(dir, 'sub'));
+    const instance = await probe({ ignore: [join(dir, 'exact.txt'), join(dir, 'sub'), '*.log', 'socket:*'] });
+    const items = await leakedBy(instance, async () => {
+      openFile('exact.txt');
+      openFile('sub/inner.txt');
+      openFile('sub-sibling.txt');
+      openFile('app.log');
+      await listen(createServer(), { port: 0, host: '127.0.0.1' });
+    });
+    // A path ignores what is under it, not a sibling whose name merely starts the same.
+    assert.deepEqual(
+      items.map((item) => item.path),
+      [join(dir, 'sub-sibling.txt')],
+    );
+  });
+
+  it('ignores /dev/null and the shared inotify instance by default, and reports them when told to', async function () {
+    const byDefault = await probe();
+    const asked = await probe({ ignore: [] });
+    const beforeDefault = await sample(byDefault);
+    const beforeAsked = await sample(asked);
+    fds.push(openSync('/dev/null', 'r'));
+    assert.deepEqual(byDefault.newItems!(beforeDefault, await sample(byDefault)), []);
+    assert.deepEqual(
+      asked.newItems!(beforeAsked, await sample(asked)).map((item) => item.path),
+      ['/dev/null'],
+    );
+  });
+
+  it('works with /dev/fd as the fd directory', async function () {
+    const instance = await probe({ fdDir: '/dev/fd' });
+    let path = '';
+    const items = await leakedBy(instance, () => {
+      ({ path } = openFile('via-dev-fd.txt'));
+    });
+    assert.deepEqual(items.map((item) => item.path), [path]);
+  });
+
+  it('types descriptors with fstat where fd entries are not links (as /dev/fd on macOS)', async function () {
+    // A directory that lists descriptor numbers as plain files, as fdescfs does.
+    const fdDir = join(dir, 'fd');
+    mkdirSync(fdDir);
+    const instance = await probe({ fdDir });
+    let fd = -1;
+    const items = await leakedBy(instance, () => {
+      ({ fd } = openFile('no-link.txt'));
+      writeFileSync(join(fdDir, String(fd)), '');
+    });
+    assert.equal(items.length, 1);
+    assert.equal(items[0]!.type, 'file');
+    assert.equal(items[0]!.target, undefined);
+    assert.equal(items[0]!.label, `fd ${fd} (file)`);
+  });
+
+  it('switches itself off with one warning when the fd directory cannot be listed', async function () {
+    const missing = join(dir, 'no-such-dir');
+    assert.equal(await create({ fdDir: missing }), null);
+    assert.deepEqual(warnings, [`cannot list ${missing}; probe switched off`]);
+  });
+
+  it('takes the fd directory from LEAKGUARD_FD_DIR when the option is not set', async function () {
+    const missing = join(dir, 'no-such-dir');
+    const saved = process.env['LEAKGUARD_FD_DIR'];
+    process.env['LEAKGUARD_FD_DIR'] = missing;
+    try {
+      assert.equal(await create(), null);
+      assert.equal(warnings.length, 1);
+      assert.ok(warnings[0]!.includes(missing));
+    } finally {
+      if (saved === undefined) delete process.env['LEAKGUARD_FD_DIR'];
+      else process.env['LEAKGUARD_FD_DIR'] = saved;
+    }
+  });
+
+  it('gives advice that fits the kind of descriptor', function () {
+    const hint = fdsProbe.hint as (item: LeakItem | undefined) => string;
+    assert.match(hint({ label: 'fd 3', type: 'file' }), /filehandle\.close\(\)/);
+    assert.match(hint({ label: 'fd 3', type: 'socket' }), /server\.close\(\)/);
+    assert.match(hint({ label: 'fd 3', type: 'pipe' }), /native addon/);
+    assert.match(hint({ label: 'fd 3', type: 'anon_inode' }), /worker/);
+    assert.match(hint(undefined), /file descriptor was opened/);
+  });
+});
+
+describe('socket table addresses', function () {
+  before(function () {
+    // The tables print each 32-bit word in host byte order; these samples are little-endian.
+    if (endianness() !== 'LE') this.skip();
+  });
+
+  it('decodes IPv4 and IPv6 endpoints', function () {
+    assert.equal(decodeEndpoint('0100007F:1F90'), '127.0.0.1:8080');
+    assert.equal(decodeEndpoint('00000000:0016'), '0.0.0.0:22');
+    assert.equal(decodeEndpoint('00000000000000000000000001000000:0050'), '[::1]:80');
+    assert.equal(decodeEndpoint('0000000000000000FFFF00000100007F:01BB'), '[::ffff:127.0.0.1]:443');
+    assert.equal(decodeEndpoint('B80D0120000000000000000001000000:0035'), '[2001:db8::1]:53');
+  });
+});
+
+function labels(items: LeakItem[]): string {
+  return items.map((item) => item.label).join('\n');
+}
+
+/** [fd, target] of every open descriptor (slow: reads every link; tests only). */
+function openDescriptors(): Array<[string, string]> {
+  const open: Array<[string, string]> = [];
+  for (const name of readdirSync('/proc/self/fd')) {
+    try {
+      open.push([name, readlinkSync(`/proc/self/fd/${name}`)]);
+    } catch {
+      // The listing's own descriptor, closed by now.
+    }
+  }
+  return open;
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed by the test.
+  }
+}
