@@ -5,17 +5,48 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
+import { LeakStore } from '../core/leak-store';
+import type { LeakReport, ProbeFault } from '../core/report-model';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
 import { formatSummary } from '../report/summary';
 import type { RunGuard } from './guard';
+import { inParallelWorker, writePartialReport } from './parallel';
 
 const finished = new WeakSet<RunGuard>();
 
+/**
+ * Hand a run's findings on, once: a parallel worker writes them for the main process to
+ * merge; otherwise they are published here.
+ */
 export function finishRun(guard: RunGuard, config: ResolvedConfig): void {
   if (finished.has(guard)) return;
   finished.add(guard);
+  const { store, faults } = guard.findings;
+  const report = buildReport(config, store, faults);
+  if (inParallelWorker()) {
+    try {
+      writePartialReport(report);
+    } catch (error) {
+      writeLine(`leakguard: could not pass this worker's findings on: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } else {
+    publishReport(report, config);
+  }
+}
+
+/** The report of a run; with no findings given, of a run in which nothing was measured. */
+export function buildReport(config: ResolvedConfig, store = new LeakStore(), faults: ProbeFault[] = []): LeakReport {
+  return store.toReport({
+    tool: { name: 'leakguard', version: packageVersion() },
+    mode: config.mode,
+    probes: config.probes.map(({ definition, threshold }) => ({ name: definition.name, unit: definition.unit, threshold })),
+    faults,
+  });
+}
+
+/** The summary on stderr, and the JSON report when configured. */
+export function publishReport(report: LeakReport, config: ResolvedConfig): void {
   const cwd = process.cwd();
-  const report = guard.report(packageVersion());
   writeLine(formatSummary(report, { cwd, color: useColor() }));
   if (config.reportJson) {
     try {

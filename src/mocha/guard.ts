@@ -7,7 +7,7 @@
 import type { ResolvedConfig } from '../config/types';
 import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
-import type { Leak, LeakReport } from '../core/report-model';
+import type { Leak, ProbeFault } from '../core/report-model';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
 
@@ -107,13 +107,9 @@ export class RunGuard implements HookBoundaries {
     return this.store.leaks;
   }
 
-  report(toolVersion: string): LeakReport {
-    return this.store.toReport({
-      tool: { name: 'leakguard', version: toolVersion },
-      mode: this.config.mode,
-      probes: this.config.probes.map(({ definition, threshold }) => ({ name: definition.name, unit: definition.unit, threshold })),
-      faults: this.engine?.faults ?? [],
-    });
+  /** What the run found so far. */
+  get findings(): { store: LeakStore; faults: ProbeFault[] } {
+    return { store: this.store, faults: this.engine?.faults ?? [] };
   }
 
   private async closeOpenUnits(): Promise<void> {

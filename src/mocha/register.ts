@@ -10,8 +10,10 @@
  */
 import { loadConfig, ConfigError } from '../config';
 import type { ResolvedConfig } from '../config/types';
+import { mergeReports } from '../core/report-merge';
 import { RunGuard } from './guard';
-import { finishRun, writeLine } from './finish';
+import { buildReport, finishRun, publishReport, writeLine } from './finish';
+import { collectPartialReports, createRunDir, inParallelWorker } from './parallel';
 import type { MochaHook, MochaSuite, MochaTest } from './units';
 
 interface HookContext {
@@ -22,6 +24,8 @@ interface HookContext {
 
 let config: ResolvedConfig | undefined;
 let current: RunGuard | undefined;
+/** Main process of a parallel run: where the workers leave their findings. */
+let runDir: string | undefined;
 
 const warned = new Set<string>();
 const output = {
@@ -75,6 +79,8 @@ function rootHooks(resolved: ResolvedConfig) {
       const guard = current;
       if (!guard) return;
       const leaks = await guard.end(this.test?.parent as MochaSuite | undefined);
+      // A worker's run is one test file; its findings go to the main process now.
+      if (inParallelWorker()) finishRun(guard, resolved);
       if (resolved.mode === 'fail' && leaks.length > 0) {
         // Failing this hook is how a root-hook plugin fails the run in every Mocha from
         // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
@@ -98,10 +104,23 @@ export const mochaHooks = async () => {
   };
 };
 
-/** Mocha runs this after the reporter's epilogue; the summary goes after Mocha's own output. */
+/** Main process only; `this` is Mocha's runner. Parallel runs need somewhere to meet. */
+export function mochaGlobalSetup(this: { isParallelMode?: () => boolean } | undefined): void {
+  if (typeof this?.isParallelMode === 'function' && this.isParallelMode()) runDir = createRunDir();
+}
+
+/** Main process only, after the reporter's epilogue: the summary goes after Mocha's own output. */
 export async function mochaGlobalTeardown(): Promise<void> {
+  if (!config) return;
+  if (runDir) {
+    const partials = collectPartialReports(runDir);
+    runDir = undefined;
+    const [first, ...rest] = partials;
+    publishReport(first ? mergeReports(first, ...rest) : buildReport(config), config);
+    return;
+  }
   const guard = current;
-  if (!guard || !config) return;
+  if (!guard) return;
   await guard.end(undefined);
   finishRun(guard, config);
 }

@@ -1,0 +1,25 @@
+import { MAX_LEAKS, type LeakReport } from './report-model';
+
+/**
+ * One report from several partial ones (parallel workers, one per test file): counts
+ * add up, leaks are concatenated in the order given (capped like a serial run's), and a
+ * fault reported by several workers is listed once.
+ */
+export function mergeReports(first: LeakReport, ...rest: LeakReport[]): LeakReport {
+  const all = [first, ...rest];
+  const leaks = all.flatMap((report) => report.leaks);
+  const faults = new Map(all.flatMap((report) => report.faults).map((fault) => [`${fault.probe}\u0000${fault.message}`, fault]));
+  const dropped = all.reduce((sum, report) => sum + (report.droppedLeaks ?? 0), 0) + Math.max(0, leaks.length - MAX_LEAKS);
+  const merged: LeakReport = {
+    ...first,
+    tests: all.reduce((sum, report) => sum + report.tests, 0),
+    hooks: all.reduce((sum, report) => sum + report.hooks, 0),
+    leaks: leaks.slice(0, MAX_LEAKS),
+    faults: [...faults.values()],
+    startedAt: all.map((report) => report.startedAt).sort()[0]!,
+    endedAt: all.map((report) => report.endedAt).sort().at(-1)!,
+  };
+  if (dropped > 0) merged.droppedLeaks = dropped;
+  else delete merged.droppedLeaks;
+  return merged;
+}

@@ -1,0 +1,50 @@
+/**
+ * `mocha --parallel`: root hooks run in worker processes (one Mocha run per test file),
+ * global fixtures only in the main process, the teardown after every worker is done, and
+ * Mocha's serializer drops custom fields. So each worker writes its findings for each
+ * file into a run directory the main process made, and the main process merges them.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { LeakReport } from '../core/report-model';
+
+/** Inherited by the workers, which Mocha forks after the global setup. */
+export const RUN_DIR_ENV = 'LEAKGUARD_RUN_DIR';
+
+/** True in a Mocha parallel worker (Mocha sets MOCHA_WORKER_ID for them). */
+export function inParallelWorker(): boolean {
+  return process.env.MOCHA_WORKER_ID !== undefined && process.env[RUN_DIR_ENV] !== undefined;
+}
+
+/** Main process: a fresh directory for this run's partial reports. */
+export function createRunDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakguard-run-'));
+  process.env[RUN_DIR_ENV] = dir;
+  return dir;
+}
+
+let written = 0;
+
+/** Worker: one file per test file's run; written whole, then renamed, so a reader never sees half. */
+export function writePartialReport(report: LeakReport): void {
+  const dir = process.env[RUN_DIR_ENV];
+  if (!dir) return;
+  const name = `${process.pid}-${++written}`;
+  const temporary = path.join(dir, `.${name}.tmp`);
+  fs.writeFileSync(temporary, JSON.stringify(report));
+  fs.renameSync(temporary, path.join(dir, `${name}.json`));
+}
+
+/** Main process: every partial report written so far, then the directory is removed. */
+export function collectPartialReports(dir: string): LeakReport[] {
+  try {
+    const names = fs.readdirSync(dir).filter((name) => name.endsWith('.json'));
+    // Worker pid, then sequence: a stable order, close to the order the files ran in.
+    names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    return names.map((name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as LeakReport);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    delete process.env[RUN_DIR_ENV];
+  }
+}
