@@ -29,7 +29,7 @@ interface FdItem extends LeakItem {
  *   shares it among all watchers, so a leaked watcher adds no descriptor; the handles
  *   probe reports the watcher itself.
  */
-const DEFAULT_IGNORE: readonly string[] = ['/dev/null', 'anon_inode:inotify'];
+const ALWAYS_IGNORED: readonly string[] = ['/dev/null', 'anon_inode:inotify'];
 
 const DEFAULT_FD_DIRS: readonly string[] = ['/proc/self/fd', '/dev/fd'];
 
@@ -57,9 +57,9 @@ export const fdsProbe = defineProbe<FdsOptions>({
   options: {
     ignore: {
       type: 'string[]',
-      default: DEFAULT_IGNORE,
+      default: [],
       description:
-        'descriptor targets not to report, as /proc/self/fd shows them: an exact target ("anon_inode:[eventpoll]"), a path and everything under it ("/var/log"), or a pattern in which * matches anything ("pipe:*", "*.log"); replaces the default',
+        'descriptor targets not to report, as /proc/self/fd shows them: an exact target ("anon_inode:[eventpoll]"), a path and everything under it ("/var/log"), or a pattern in which * matches anything ("pipe:*", "*.log"); added to the built-in list',
     },
     fdDir: {
       type: 'string',
@@ -75,7 +75,7 @@ function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null
   const fdDir = findFdDir(context);
   if (fdDir === undefined) return null;
   openStdioStreams();
-  const ignored = ignoreMatcher(context.options.ignore ?? DEFAULT_IGNORE);
+  const ignored = ignoreMatcher([...ALWAYS_IGNORED, ...(context.options.ignore ?? [])]);
   return {
     sample: () => sampleFds(fdDir),
     newItems: (before, after) => newFds(fdDir, before, after, ignored),

@@ -34,7 +34,7 @@ interface WatchedDir {
  * - `node-compile-cache`: where module.enableCompileCache() puts Node's compile cache
  *   when neither it nor NODE_COMPILE_CACHE names a directory (Node 22.1+).
  */
-const DEFAULT_IGNORE: readonly string[] = ['tsx-*', 'node-compile-cache'];
+const ALWAYS_IGNORED: readonly string[] = ['tsx-*', 'node-compile-cache'];
 
 const EMPTY: ReadonlySet<string> = new Set();
 
@@ -57,8 +57,8 @@ export const tmpdirProbe = defineProbe<TmpdirOptions>({
     },
     ignore: {
       type: 'string[]',
-      default: DEFAULT_IGNORE,
-      description: 'entry names not to report; * matches any characters ("tsx-*", "*.lock"); replaces the default',
+      default: [],
+      description: 'entry names not to report; * matches any characters ("tsx-*", "*.lock"); added to the built-in list',
     },
   },
   hint: 'A temp file/dir was created in this test and not removed. Remove it in afterEach (fs.rmSync(dir, { recursive: true, force: true })).',
@@ -71,7 +71,7 @@ function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance 
     context.warn('no directory to watch can be read; probe switched off');
     return null;
   }
-  const ignored = anyOf((context.options.ignore ?? DEFAULT_IGNORE).map(globMatcher));
+  const ignored = anyOf([...ALWAYS_IGNORED, ...(context.options.ignore ?? [])].map(globMatcher));
   return {
     sample: () => sampleDirs(dirs, context.warn),
     newItems: (before, after) => newEntries(dirs, before, after, ignored),

@@ -40,6 +40,19 @@ export interface JsonReport {
   faults: { probe: string; message: string }[];
 }
 
+export interface RunOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** false: plain Mocha, without `--require` of the plugin. Default true. */
+  register?: boolean;
+  /** The working directory, relative to the fixture dir. Default: the fixture dir. */
+  cwd?: string;
+  /** Where the JSON report is read from, relative to the fixture dir. Default `leakguard-report.json`. */
+  reportPath?: string;
+  /** Run through `sh -c '... 2>&1'`: stdout holds both streams, interleaved as written. */
+  mergeStderr?: boolean;
+}
+
 export class Fixture {
   readonly dir: string;
   readonly tmp: string;
@@ -59,14 +72,27 @@ export class Fixture {
     }
   }
 
-  /** Run Mocha with leakguard on the fixture's `test/` dir (or the given args). */
-  run(args: string[] = ['test'], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
-    const reportPath = path.join(this.dir, 'leakguard-report.json');
+  /**
+   * Run Mocha with leakguard on the fixture's `test/` dir (or the given args).
+   * `register: false` runs plain Mocha (no leakguard), for comparisons; `cwd` is relative
+   * to the fixture dir; `reportPath` (relative to the fixture dir) is where the JSON report
+   * is looked for; `mergeStderr` runs Mocha in a shell with `2>&1`, so that `stdout`
+   * holds both streams in the order they were written (and `stderr` only the shell's own).
+   */
+  run(args: string[] = ['test'], options: RunOptions = {}): Promise<RunResult> {
+    const reportPath = path.resolve(this.dir, options.reportPath ?? 'leakguard-report.json');
     fs.rmSync(reportPath, { force: true });
+    const mochaArgs = [MOCHA_BIN, ...(options.register === false ? [] : ['--require', REGISTER]), ...args];
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: this.tmp, NO_COLOR: '1', ...options.env };
+    // A developer's shell may point leakguard at some config file: fixtures bring their own.
+    if (options.env?.LEAKGUARD_CONFIG === undefined) delete env.LEAKGUARD_CONFIG;
+    const [command, commandArgs] = options.mergeStderr
+      ? ['sh', ['-c', 'exec "$0" "$@" 2>&1', process.execPath, ...mochaArgs]]
+      : [process.execPath, mochaArgs];
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [MOCHA_BIN, '--require', REGISTER, ...args], {
-        cwd: this.dir,
-        env: { ...process.env, TMPDIR: this.tmp, NO_COLOR: '1', ...options.env },
+      const child = spawn(command as string, commandArgs as string[], {
+        cwd: path.resolve(this.dir, options.cwd ?? '.'),
+        env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -83,6 +109,11 @@ export class Fixture {
     });
   }
 
+  /** Whether `name` (relative to the fixture dir) exists. */
+  exists(name: string): boolean {
+    return fs.existsSync(path.join(this.dir, name));
+  }
+
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
@@ -91,4 +122,26 @@ export class Fixture {
 /** The leaks of a report as `probe: test` strings, sorted, for exact comparisons. */
 export function leakPairs(report: JsonReport | undefined): string[] {
   return (report?.leaks ?? []).map((leak) => `${leak.probe}: ${leak.test}`).sort();
+}
+
+/** Run `tasks` with at most `limit` at a time (fixture runs are processes: a few at once). */
+export async function inParallel<T>(tasks: readonly (() => Promise<T>)[], limit = 3): Promise<T[]> {
+  const results: T[] = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+/** The non-empty lines of `text`, without trailing whitespace. */
+export function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '');
 }

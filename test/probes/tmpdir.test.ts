@@ -100,8 +100,8 @@ describe('tmpdir probe', function () {
       writeFileSync(join(watched, 'exact-name-2'), '');
       mkdirSync(join(watched, 'tsx-1'));
     });
-    // The option replaces the default: tsx-1 is reported now.
-    assert.deepEqual(customItems.map((item) => basename(item.path!)).sort(), ['exact-name-2', 'tsx-1']);
+    // The option adds to the built-in list: tsx-1 stays ignored.
+    assert.deepEqual(customItems.map((item) => basename(item.path!)).sort(), ['exact-name-2']);
   });
 
   it('resolves relative dirs against rootDir', async function () {
