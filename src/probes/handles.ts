@@ -1,4 +1,6 @@
 import { defineProbe, type LeakItem, type Reading } from '../core/probe';
+import { stackLocations } from '../core/stack-frames';
+import { creationSequence, creationSite, pendingTimersSince, trackCreationSites } from './creation-sites';
 import { describeHandle, wrapTypeOf } from './handle-labels';
 
 /**
@@ -9,12 +11,15 @@ import { describeHandle, wrapTypeOf } from './handle-labels';
  * Two cheap sources (~0.2 us each): the resource types from getActiveResourcesInfo(), which
  * covers everything including timers, and the handle objects from _getActiveHandles(),
  * which can say *which* server or socket it is. New objects are described from the
- * objects; what remains of the growth by type (timers, immediates, requests) is named by
- * its type.
+ * objects; timers from the ones creation-sites.ts keeps; what remains of the growth by
+ * type (immediates, requests, timers made through `node:timers` imports) is named by its
+ * type. Each item carries where it was created, when that is known.
  */
 interface HandlesState {
   types: string[];
   handles: object[];
+  /** Creation order at the time of the sample: timers created later are new. */
+  sequence: number;
 }
 
 export const handlesProbe = defineProbe<{ ignore?: string[] }>({
@@ -33,11 +38,12 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
   hint: (item) => hintFor(item?.type),
   create: ({ options }) => {
     const ignored = new Set(options.ignore ?? []);
+    trackCreationSites();
     return {
       sample: (): Reading => {
         const types = process.getActiveResourcesInfo();
         const handles = activeHandles();
-        return { value: types.length, state: { types, handles } satisfies HandlesState };
+        return { value: types.length, state: { types, handles, sequence: creationSequence() } satisfies HandlesState };
       },
       newItems: (before, after) => newHandles(before.state as HandlesState, after.state as HandlesState, ignored),
     };
@@ -61,7 +67,13 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     const remaining = type ? grownTypes.get(type) ?? 0 : 0;
     if (!type || remaining <= 0) continue;
     grownTypes.set(type, remaining - 1);
-    if (!ignored.has(type)) items.push({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}` });
+    if (!ignored.has(type)) items.push({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) });
+  }
+  const grownTimers = grownTypes.get('Timeout') ?? 0;
+  if (grownTimers > 0 && !ignored.has('Timeout')) {
+    const timers = pendingTimersSince(before.sequence).slice(-grownTimers);
+    for (const timer of timers) items.push(describeTimer(timer));
+    grownTypes.set('Timeout', grownTimers - timers.length);
   }
   for (const [type, count] of grownTypes) {
     if (ignored.has(type)) continue;
@@ -71,6 +83,25 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     }
   }
   return items;
+}
+
+function describeTimer(timer: NodeJS.Timeout): LeakItem {
+  const site = creationSite(timer)!;
+  const { kind, delayMs } = site.timer!;
+  const label = kind === 'setInterval' ? `setInterval() every ${delayMs} ms` : `setTimeout() due after ${delayMs} ms`;
+  return { id: `timer:${site.sequence}`, type: 'Timeout', label, ...createdAt(timer) };
+}
+
+/** Where the handle was created; for a socket a server accepted, where the server was. */
+function createdAt(handle: object): Pick<LeakItem, 'stack'> {
+  const site = creationSite(handle) ?? creationSiteOfServer(handle);
+  const stack = site ? stackLocations(site.stack) : [];
+  return stack.length > 0 ? { stack } : {};
+}
+
+function creationSiteOfServer(handle: object) {
+  const server = (handle as { server?: object }).server;
+  return server ? creationSite(server) : undefined;
 }
 
 /** How many more of each entry `after` has than `before`. */

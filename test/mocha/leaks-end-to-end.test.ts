@@ -160,7 +160,15 @@ describe('leakguard through Mocha, end to end', function () {
     const find = (probe: string, test: string) => leaks.find((leak) => leak.probe === probe && leak.test === test)!;
     assert.match(find('fds', 'fds leaves a file open').items[0]!.label, /data\.txt/);
     assert.match(find('handles', 'handles leaves a server listening').items[0]!.label, /127\.0\.0\.1:\d+/);
-    assert.match(find('handles', 'handles leaves an interval running').items[0]!.label, /Timeout/);
+    const interval = find('handles', 'handles leaves an interval running').items[0]!;
+    assert.match(interval.label, /setInterval\(\) every 1000 ms/);
+    // Where it was created: the spec's own line, relative to the project.
+    assert.match(interval.stack![0]!, /^test\/leaks\.spec\.js:\d+:\d+$/);
+    const server = find('handles', 'handles leaves a server listening').items[0]!;
+    assert.match(server.stack![0]!, /^test\/leaks\.spec\.js:\d+:\d+$/);
+    const hook = find('handles', '"before all" hook: startTicker in suite with a leaky before hook');
+    assert.equal(hook.kind, 'hook');
+    assert.match(hook.items[0]!.stack![0]!, /^test\/leaks\.spec\.js:\d+:\d+$/);
     assert.match(find('handles', 'children leaves a child process running').items.map((i) => i.label).join('\n'), /child process pid \d+/);
     assert.match(find('tmpdir', 'tmpdir leaves a temp dir behind').items[0]!.label, /left-behind-/);
     const heap = find('heap', 'heap keeps a 32 MB Buffer');

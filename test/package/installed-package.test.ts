@@ -6,15 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO } from '../helpers/fixture';
-
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-function installedVersion(name: string): string {
-  return (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-}
+import { PackedLeakguard, pinned, testEnv } from '../helpers/packed';
 
 const LEAKY_CJS = `
 const fs = require('node:fs');
@@ -48,24 +41,18 @@ describe('ts', () => {
 
 describe('the packed package, installed into an empty project', function () {
   this.timeout(300_000);
-  let work: string;
+  let packed: PackedLeakguard | undefined;
   let project: string;
 
   before(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'leakguard-pack-'));
-    project = path.join(work, 'project');
+    packed = PackedLeakguard.pack();
+    project = path.join(packed.work, 'project');
     fs.mkdirSync(project);
-    const packed = execFileSync(NPM, ['pack', '--json', '--pack-destination', work], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const tarball = path.join(work, (JSON.parse(packed) as { filename: string }[])[0]!.filename);
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
-    execFileSync(
-      NPM,
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, `mocha@${installedVersion('mocha')}`, `tsx@${installedVersion('tsx')}`],
-      { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    packed.installInto(project, [pinned('mocha'), pinned('tsx')]);
   });
 
-  after(() => fs.rmSync(work, { recursive: true, force: true }));
+  after(() => packed?.remove());
 
   function mocha(args: string[], files: Record<string, string>) {
     for (const [name, content] of Object.entries(files)) {
@@ -75,7 +62,7 @@ describe('the packed package, installed into an empty project', function () {
     const run = spawnSync(process.execPath, [path.join(project, 'node_modules', 'mocha', 'bin', 'mocha.js'), ...args], {
       cwd: project,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', TMPDIR: fs.mkdtempSync(path.join(work, 'tmp-')) },
+      env: testEnv(packed!.tempDir('tmp-')),
     });
     const reportFile = path.join(project, 'leakguard-report.json');
     const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : undefined;
