@@ -61,6 +61,11 @@ export class LeakEngine {
     return engine;
   }
 
+  /** True when the named probe measures memory after GC (its leaks can be repeated to confirm). */
+  measuresAfterGc(probeName: string): boolean {
+    return this.probes.some((probe) => probe.name === probeName && probe.measuresAfterGc);
+  }
+
   /** Names of the probes still running. */
   get activeProbes(): GuardedProbe[] {
     return this.probes.filter((probe) => probe.active);
@@ -99,13 +104,48 @@ export class LeakEngine {
 
   /** Judge a held unit: what it created and is still there now leaked. */
   async judgeHeld(held: HeldScope): Promise<Leak[]> {
-    const leaks: Leak[] = [];
-    for (const [probe, created] of held.created) {
+    const growths = new Map<GuardedProbe, Growth>();
+    const measure = (probe: GuardedProbe, now: Reading) => this.survivorGrowth(probe, held, now);
+    for (const probe of held.created.keys()) {
       if (!probe.active) continue;
-      const survivors = await this.survivors(probe, held, created);
-      if (survivors && survivors.delta > probe.threshold) leaks.push(await this.toLeak(held.unit, probe, survivors));
+      if (probe.measuresAfterGc) this.gcPolicy?.collect();
+      const now = await probe.sample();
+      if (!now) continue;
+      if (probe.measuresAfterGc) this.rememberCollected(new Map([[probe, now]]));
+      const growth = measure(probe, now);
+      if (growth) growths.set(probe, growth);
+    }
+    // What the suite's `after all` hooks closed may take a moment to go.
+    await this.settle(growths, measure);
+    const leaks: Leak[] = [];
+    for (const [probe, growth] of growths) {
+      if (growth.delta > probe.threshold) leaks.push(await this.toLeak(held.unit, probe, growth));
     }
     return leaks;
+  }
+
+  /**
+   * The growth of each memory probe over `work`, measured with a full collection before
+   * and after: for repeating a suspect unit (see repeat-rule.ts).
+   */
+  async measureMemory(work: () => Promise<void>): Promise<Map<string, number>> {
+    const probes = this.probes.filter((probe) => probe.measuresAfterGc && probe.active);
+    const growth = new Map<string, number>();
+    if (!this.gcPolicy || probes.length === 0) {
+      await work();
+      return growth;
+    }
+    this.gcPolicy.collect();
+    const before = await this.sampleSome(probes);
+    await work();
+    this.gcPolicy.collect();
+    const after = await this.sampleSome(probes);
+    this.rememberCollected(after);
+    for (const [probe, reading] of after) {
+      const start = before.get(probe);
+      if (start) growth.set(probe.name, reading.value - start.value);
+    }
+    return growth;
   }
 
   async dispose(): Promise<void> {
@@ -145,7 +185,7 @@ export class LeakEngine {
       if (growth) growths.set(probe, growth);
     }
     await this.confirmMemory(scope, growths);
-    if (settle) await this.settle(scope, growths);
+    if (settle) await this.settle(growths, (probe, now) => this.growth(probe, scope.readings.get(probe)!, now));
     return growths;
   }
 
@@ -191,7 +231,10 @@ export class LeakEngine {
   }
 
   /** Re-sample probes that grew until the growth is gone or their settle time is spent. */
-  private async settle(scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<void> {
+  private async settle(
+    growths: Map<GuardedProbe, Growth>,
+    measure: (probe: GuardedProbe, now: Reading) => Growth | undefined,
+  ): Promise<void> {
     const pending = [...growths].filter(([probe, growth]) => probe.settle && !probe.measuresAfterGc && growth.delta > probe.threshold);
     if (pending.length === 0) return;
     const started = nowMs();
@@ -209,9 +252,8 @@ export class LeakEngine {
           pending.splice(i, 1);
           continue;
         }
-        const begin = scope.readings.get(probe)!;
         const now = await probe.sample();
-        const next = now && this.growth(probe, begin, now);
+        const next = now && measure(probe, now);
         if (!next) {
           growths.delete(probe);
           pending.splice(i, 1);
@@ -224,17 +266,11 @@ export class LeakEngine {
     }
   }
 
-  private async survivors(
-    probe: GuardedProbe,
-    held: HeldScope,
-    created: { items: LeakItem[] | undefined; growth: number },
-  ): Promise<Growth | undefined> {
-    if (probe.measuresAfterGc) this.gcPolicy?.collect();
-    const now = await probe.sample();
-    if (!now) return undefined;
-    if (probe.measuresAfterGc) this.rememberCollected(new Map([[probe, now]]));
+  /** What a held unit created that is still there now. */
+  private survivorGrowth(probe: GuardedProbe, held: HeldScope, now: Reading): Growth | undefined {
     const begin = held.begin.get(probe);
-    if (!begin) return undefined;
+    const created = held.created.get(probe);
+    if (!begin || !created) return undefined;
     if (created.items) {
       // Still new relative to the unit's begin, and among what the unit created.
       const stillNew = new Set((probe.newItems(begin, now) ?? []).map(itemId));

@@ -7,6 +7,7 @@ import { wallClock } from './real-timers';
  */
 export class LeakStore {
   private readonly byUnit = new Map<string, Leak[]>();
+  private readonly retainedOnceByUnit = new Map<string, Leak[]>();
   private leakCount = 0;
   private dropped = 0;
   private testCount = 0;
@@ -17,7 +18,9 @@ export class LeakStore {
    * Record the leaks of one attempt at a unit. A later attempt of the same unit (a retry)
    * replaces the earlier one, so a leak is never counted twice.
    */
-  record(unitKey: string, leaks: Leak[]): void {
+  record(unitKey: string, leaks: Leak[], retainedOnce: Leak[] = []): void {
+    this.retainedOnceByUnit.delete(unitKey);
+    if (retainedOnce.length > 0 && this.retainedOnceByUnit.size < MAX_LEAKS) this.retainedOnceByUnit.set(unitKey, retainedOnce);
     const previous = this.byUnit.get(unitKey);
     if (previous) {
       this.leakCount -= previous.length;
@@ -60,6 +63,7 @@ export class LeakStore {
       tests: this.testCount,
       hooks: this.hookCount,
       leaks: this.leaks,
+      retainedOnce: [...this.retainedOnceByUnit.values()].flat(),
       probes: meta.probes,
       faults: meta.faults,
       startedAt: this.startedAt.toISOString(),

@@ -30,6 +30,11 @@ export interface Leak {
   itemsTotal?: number;
   /** How to fix it, in plain words. */
   hint?: string;
+  /**
+   * When the unit was run again to tell a leak from one-time growth: what each repeat
+   * kept, in `unit`. A leak grew on every repeat; see `LeakReport.retainedOnce`.
+   */
+  repeats?: number[];
 }
 
 /** A probe that was switched off during the run, and why. */
@@ -48,6 +53,11 @@ export interface LeakReport {
   /** Number of hooks measured. */
   hooks: number;
   leaks: Leak[];
+  /**
+   * Growth that did not come back when the unit was run again (a cache filled on first
+   * use, a lazy singleton): listed for information, not counted as leaks, never fails a run.
+   */
+  retainedOnce: Leak[];
   /** Probes in use, with their thresholds. */
   probes: { name: string; unit: ProbeUnit; threshold: number }[];
   /** Probes that failed and were switched off during the run. */

@@ -8,7 +8,9 @@ import type { ResolvedConfig } from '../config/types';
 import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
 import type { Leak, ProbeFault } from '../core/report-model';
+import { judgeRepeats } from '../core/repeat-rule';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
+import { rerunTest } from './rerun';
 import { hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
 
 /** Where leakguard writes its own lines: stderr, so stdout stays the reporter's. */
@@ -34,6 +36,8 @@ export class RunGuard implements HookBoundaries {
   constructor(
     private readonly config: ResolvedConfig,
     private readonly output: Output,
+    /** leakguard's own root hooks, which a repeated test must not run. */
+    private readonly isOwnHook: (hook: MochaHook) => boolean,
   ) {}
 
   /** Root `before all`: create the probes and measure the hooks of every suite. */
@@ -70,7 +74,12 @@ export class RunGuard implements HookBoundaries {
       if (test.isPending?.() || test.state === 'pending') return;
       const leaks = await this.engine.end(open.scope);
       if ((test.currentRetry?.() ?? 0) === 0) this.store.countTest();
-      this.store.record(unitKey(open.scope.unit), leaks);
+      const retainedOnce = await this.repeatMemoryLeaks(test, leaks);
+      this.store.record(
+        unitKey(open.scope.unit),
+        leaks.filter((leak) => !retainedOnce.includes(leak)),
+        retainedOnce,
+      );
     });
   }
 
@@ -110,6 +119,42 @@ export class RunGuard implements HookBoundaries {
   /** What the run found so far. */
   get findings(): { store: LeakStore; faults: ProbeFault[] } {
     return { store: this.store, faults: this.engine?.faults ?? [] };
+  }
+
+  /**
+   * Run a passed test that grew in memory again, `repeats` times, and keep its memory
+   * leaks only if every repeat grew too; returns the ones that did not (retained once).
+   */
+  private async repeatMemoryLeaks(test: MochaTest, leaks: Leak[]): Promise<Leak[]> {
+    const engine = this.engine;
+    const repeats = this.repeats;
+    const memoryLeaks = leaks.filter((leak) => engine?.measuresAfterGc(leak.probe));
+    if (!engine || repeats === 0 || memoryLeaks.length === 0 || test.state !== 'passed') return [];
+    const growth = new Map<string, number[]>();
+    try {
+      for (let run = 0; run < repeats; run++) {
+        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook));
+        for (const [probe, bytes] of measured) growth.set(probe, [...(growth.get(probe) ?? []), bytes]);
+      }
+    } catch {
+      // The test does not run twice (it failed or timed out when repeated): keep the
+      // first run's verdict.
+      return [];
+    }
+    const retainedOnce: Leak[] = [];
+    for (const leak of memoryLeaks) {
+      const runs = growth.get(leak.probe);
+      if (!runs || runs.length < repeats) continue;
+      leak.repeats = runs;
+      if (judgeRepeats(runs, leak.threshold) === 'retained-once') retainedOnce.push(leak);
+    }
+    return retainedOnce;
+  }
+
+  private get repeats(): number {
+    const heap = this.config.probes.find((probe) => probe.definition.name === 'heap');
+    const repeats = heap?.options.repeats;
+    return typeof repeats === 'number' && repeats >= 0 ? Math.floor(repeats) : 2;
   }
 
   private async closeOpenUnits(): Promise<void> {

@@ -55,14 +55,15 @@ async function loadOnce(): Promise<ResolvedConfig> {
 /** Hooks placed on the root suite. `this` is Mocha's context. */
 function rootHooks(resolved: ResolvedConfig) {
   let ownAfterAll: MochaHook | undefined;
-  return {
+  const hooks = {
     async beforeAll(this: HookContext): Promise<void> {
       this.timeout(0);
       const self = this.test;
       const root = self?.parent;
       if (!self || !root) return;
       ownAfterAll = root._afterAll.find((hook) => hook.title.startsWith('"after all" hook: leakguard'));
-      const guard = new RunGuard(resolved, output);
+      const own = new Set<unknown>(Object.values(hooks));
+      const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       current = guard;
       if (ownAfterAll) await guard.start(root, self, ownAfterAll);
     },
@@ -90,18 +91,15 @@ function rootHooks(resolved: ResolvedConfig) {
       }
     },
   };
+  return hooks;
 }
 
 export const mochaHooks = async () => {
   const resolved = await loadOnce();
   const hooks = rootHooks(resolved);
   // Named functions give Mocha's hook titles: `"after all" hook: leakguard`.
-  return {
-    beforeAll: named('leakguard', hooks.beforeAll),
-    beforeEach: named('leakguard', hooks.beforeEach),
-    afterEach: named('leakguard', hooks.afterEach),
-    afterAll: named('leakguard', hooks.afterAll),
-  };
+  for (const hook of Object.values(hooks)) named('leakguard', hook);
+  return hooks;
 };
 
 /** Main process only; `this` is Mocha's runner. Parallel runs need somewhere to meet. */

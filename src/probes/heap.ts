@@ -6,7 +6,7 @@ import { defineProbe } from '../core/probe';
  * just reads. `process.memoryUsage()` rather than `v8.getHeapStatistics()`: only the
  * former drops `arrayBuffers` as soon as a collection frees a backing store.
  */
-export const heapProbe = defineProbe<{ mode?: 'adaptive' | 'exact' }>({
+export const heapProbe = defineProbe<{ mode?: 'adaptive' | 'exact'; repeats?: number }>({
   name: 'heap',
   unit: 'bytes',
   description: 'V8 heap used after garbage collection, plus ArrayBuffer/Buffer memory',
@@ -19,6 +19,12 @@ export const heapProbe = defineProbe<{ mode?: 'adaptive' | 'exact' }>({
       default: 'adaptive',
       description:
         'adaptive: collect only to confirm a test whose cheap reading grew (fast); exact: full GC before and after every test (slow, for small suites)',
+    },
+    repeats: {
+      type: 'number',
+      default: 2,
+      description:
+        'how often a passed test whose heap grew is run again (with its beforeEach/afterEach hooks) to tell a leak (grows every run) from one-time growth (a cache filled on first use); 0: never',
     },
   },
   hint: 'Memory allocated in this test is still reachable after it ended: look for module-level arrays, maps or caches that the test adds to, and clear them or bound them (an LRU) in afterEach.',

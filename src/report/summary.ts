@@ -56,8 +56,24 @@ export function formatSummary(report: LeakReport, options: SummaryOptions): stri
   if (report.droppedLeaks) {
     lines.push(`leakguard: ${count(report.droppedLeaks, 'more leak')} not listed (at most ${MAX_LEAKS} are kept per run)`);
   }
+  lines.push(...retainedOnceLines(report, options.cwd));
   if (units.length > 0) lines.push(totalsLine(report, units));
   return lines.join('\n');
+}
+
+/**
+ * Growth that did not come back when the test ran again: worth knowing about (it is
+ * memory the process keeps), but not a leak and never a reason to fail.
+ */
+function retainedOnceLines(report: LeakReport, cwd: string): string[] {
+  const retained = report.retainedOnce ?? [];
+  if (retained.length === 0) return [];
+  const lines = [`leakguard: retained once, not counted as leaks (no growth when the test ran again):`];
+  for (const leak of retained) {
+    const file = leak.file ? ` (${relativePath(leak.file, cwd)})` : '';
+    lines.push(`  ${leak.test}${file}: ${leak.probe} ${formatValue(leak.delta, leak.unit)} on first run, then ${(leak.repeats ?? []).map((bytes) => formatValue(bytes, leak.unit)).join(', ')}`);
+  }
+  return lines;
 }
 
 function maxItemsShown(options: SummaryOptions): number {
@@ -129,7 +145,10 @@ function unitHeader(unit: UnitLeaks, cwd: string): string {
 function probeLine(leak: Leak): string {
   const sign = leak.delta >= 0 ? '+' : '';
   const threshold = formatValue(leak.threshold, leak.unit);
-  return `  ${leak.probe}  ${sign}${formatValue(leak.delta, leak.unit)} (threshold ${threshold})`;
+  const repeats = leak.repeats?.length
+    ? `, then +${leak.repeats.map((growth) => formatValue(growth, leak.unit)).join(', +')} when run again`
+    : '';
+  return `  ${leak.probe}  ${sign}${formatValue(leak.delta, leak.unit)}${repeats} (threshold ${threshold})`;
 }
 
 function itemLines(leak: Leak, cwd: string, maxItems: number): string[] {

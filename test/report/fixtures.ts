@@ -9,6 +9,7 @@ export function makeReport(overrides: Partial<LeakReport> = {}): LeakReport {
     tests: 120,
     hooks: 0,
     leaks: [],
+    retainedOnce: [],
     probes: [
       { name: 'heap', unit: 'bytes', threshold: 1024 * 1024 },
       { name: 'fds', unit: 'count', threshold: 0 },

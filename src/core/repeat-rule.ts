@@ -1,0 +1,21 @@
+/**
+ * Growth that happens once is not a leak: a lookup table filled on first use, a lazily
+ * created singleton, a cache that fills to its bound. A suspect unit is therefore run
+ * again and measured each time, and called a leak only when every repeat grew, as
+ * CPython's regrtest -R does (`all(d >= 1)` over the repeats after warm-up) and as
+ * LeakCanary waits for growth to stop. Memory is noisier than reference counts, so a
+ * repeat "grew" when it kept at least half the threshold.
+ */
+export type RepeatVerdict = 'leak' | 'retained-once';
+
+export function judgeRepeats(growthPerRun: readonly number[], threshold: number): RepeatVerdict {
+  const floor = threshold / 2;
+  return growthPerRun.length > 0 && growthPerRun.every((growth) => growth >= floor) ? 'leak' : 'retained-once';
+}
+
+/** What one repeat typically kept: the median, robust to one noisy run. */
+export function typicalGrowth(growthPerRun: readonly number[]): number {
+  const sorted = [...growthPerRun].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

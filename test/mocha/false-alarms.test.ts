@@ -1,0 +1,156 @@
+/**
+ * Findings must be trustworthy enough to fail CI on: no alarm for one-time growth,
+ * bounded caches, transient resources or memory released late; real growth still found;
+ * late leaks blamed on the test that caused them; failing and timed-out tests measured.
+ */
+import { strict as assert } from 'node:assert';
+import { Fixture, leakPairs, type RunResult } from '../helpers/fixture';
+
+const SPEC = String.raw`
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+// A module-level lookup table, filled on first use.
+const table = [];
+function lookup(i) {
+  if (table.length === 0) for (let k = 0; k < 40000; k++) table.push({ k, name: 'entry-' + k });
+  return table[i];
+}
+
+// A lazily created singleton.
+let client;
+function getClient() {
+  if (!client) client = { buffers: Array.from({ length: 30000 }, (_, i) => ({ i, tag: 'conn-' + i })) };
+  return client;
+}
+
+// An LRU cache with a bound: fills, then evicts.
+class Lru {
+  constructor(max) { this.max = max; this.map = new Map(); }
+  set(key, value) {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value);
+  }
+}
+const lru = new Lru(20000);
+let nextKey = 0;
+
+const grows = [];
+const leftovers = [];
+after(() => leftovers.forEach((release) => release()));
+
+describe('one-time growth', () => {
+  it('fills a lookup table on first use', () => { lookup(3); });
+  it('uses the lookup table again', () => { lookup(4); });
+  it('creates a singleton lazily', () => { getClient(); });
+  it('fills an LRU cache to its bound', () => {
+    for (let i = 0; i < 25000; i++) lru.set(nextKey++, { payload: 'v'.repeat(40) + i });
+  });
+  it('keeps using the full LRU cache', () => {
+    for (let i = 0; i < 25000; i++) lru.set(nextKey++, { payload: 'v'.repeat(40) + i });
+  });
+  it('starts and closes the first fs.watch of the process', () => {
+    fs.watch(__dirname).close();
+  });
+});
+
+describe('real growth', () => {
+  it('adds 4 MB to a module-level array every time it runs', () => {
+    for (let i = 0; i < 40000; i++) grows.push({ i, text: 'x'.repeat(64) + i });
+  });
+});
+
+describe('transient resources', () => {
+  let server;
+  before((done) => {
+    server = net.createServer((socket) => setTimeout(() => socket.destroy(), 40));
+    server.listen(0, '127.0.0.1', done);
+  });
+  after((done) => server.close(done));
+
+  it('has a client socket the server closes 40 ms after the test', (done) => {
+    const socket = net.connect(server.address().port, '127.0.0.1', () => done());
+    socket.on('error', () => {});
+  });
+  it('has a timer that fires 20 ms after the test', () => {
+    setTimeout(() => {}, 20);
+  });
+});
+
+describe('late async leaks', () => {
+  it('starts an interval from a timer that fires after the test', () => {
+    setTimeout(() => {
+      const timer = setInterval(() => {}, 1000);
+      leftovers.push(() => clearInterval(timer));
+    }, 20);
+  });
+  it('is the next test, and clean', () => {});
+});
+
+describe('failing and slow tests', () => {
+  it('fails after leaving an interval', () => {
+    const timer = setInterval(() => {}, 1000);
+    leftovers.push(() => clearInterval(timer));
+    throw new Error('expected failure');
+  });
+  it('times out after leaving an interval', function (done) {
+    this.timeout(50);
+    const timer = setInterval(() => {}, 1000);
+    leftovers.push(() => clearInterval(timer));
+  });
+});
+`;
+
+describe('no false alarms, no wrong blame', function () {
+  this.timeout(120_000);
+  let fixture: Fixture;
+  let result: RunResult;
+
+  before(async () => {
+    fixture = new Fixture({
+      'test/trust.spec.js': SPEC,
+      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }),
+    });
+    result = await fixture.run(['test/trust.spec.js']);
+  });
+
+  after(() => fixture.remove());
+
+  it('leaves Mocha results as they are', () => {
+    assert.match(result.stdout, /11 passing/);
+    assert.match(result.stdout, /2 failing/);
+    assert.equal(result.code, 2, result.stderr);
+  });
+
+  it('reports real growth, the late leak and the failing tests, and nothing else', () => {
+    assert.deepEqual(leakPairs(result.report), [
+      'handles: failing and slow tests fails after leaving an interval',
+      'handles: failing and slow tests times out after leaving an interval',
+      'handles: late async leaks starts an interval from a timer that fires after the test',
+      'heap: real growth adds 4 MB to a module-level array every time it runs',
+    ]);
+  });
+
+  it('shows the repeats of a real memory leak', () => {
+    const leak = result.report!.leaks.find((entry) => entry.probe === 'heap')!;
+    const repeats = (leak as unknown as { repeats: number[] }).repeats;
+    assert.equal(repeats.length, 2);
+    for (const growth of repeats) assert.ok(growth > 2 * 1024 * 1024, `repeat grew ${growth}`);
+  });
+
+  it('lists one-time growth apart, as retained once', () => {
+    const retained = (result.report as unknown as { retainedOnce: { test: string; probe: string }[] }).retainedOnce;
+    const titles = retained.map((entry) => entry.test);
+    assert.ok(titles.includes('one-time growth fills a lookup table on first use'), titles.join('\n'));
+    assert.match(result.stderr, /retained once, not counted as leaks/);
+  });
+
+  it('names the interval started late, where it was created', () => {
+    const late = result.report!.leaks.find((entry) => entry.test.includes('late async'))!;
+    assert.match(late.items[0]!.label, /setInterval\(\) every 1000 ms/);
+    assert.match(late.items[0]!.stack![0]!, /^test\/trust\.spec\.js:\d+:\d+$/);
+  });
+});
