@@ -5,7 +5,7 @@
  */
 import { createGcPolicy, type GcPolicy, type GcPolicyName, type GcWindow } from './gc-policy';
 import { errorMessage, GuardedProbe } from './guarded-probe';
-import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
+import { itemId, type ConfiguredProbe, type LeakItem, type Reading, type StopTracking } from './probe';
 import { sleep, nowMs } from './real-timers';
 import { MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
 
@@ -126,26 +126,42 @@ export class LeakEngine {
 
   /**
    * The growth of each memory probe over `work`, measured with a full collection before
-   * and after: for repeating a suspect unit (see repeat-rule.ts).
+   * and after: for repeating a suspect unit (see repeat-rule.ts). With `track`, also what
+   * of the growth is still alive, by where it was allocated.
    */
-  async measureMemory(work: () => Promise<void>): Promise<Map<string, number>> {
+  async measureMemory(
+    work: () => Promise<void>,
+    { track = false } = {},
+  ): Promise<Map<string, { growth: number; items: LeakItem[] }>> {
     const probes = this.probes.filter((probe) => probe.measuresAfterGc && probe.active);
-    const growth = new Map<string, number>();
+    const measured = new Map<string, { growth: number; items: LeakItem[] }>();
     if (!this.gcPolicy || probes.length === 0) {
       await work();
-      return growth;
+      return measured;
     }
     this.gcPolicy.collect();
     const before = await this.sampleSome(probes);
-    await work();
-    this.gcPolicy.collect();
+    const trackers = new Map<GuardedProbe, StopTracking>();
+    if (track) {
+      for (const probe of probes) {
+        const stop = await probe.track();
+        if (stop) trackers.set(probe, stop);
+      }
+    }
+    try {
+      await work();
+    } finally {
+      this.gcPolicy.collect();
+    }
     const after = await this.sampleSome(probes);
     this.rememberCollected(after);
     for (const [probe, reading] of after) {
       const start = before.get(probe);
-      if (start) growth.set(probe.name, reading.value - start.value);
+      const stop = trackers.get(probe);
+      const items = stop ? await stop().catch(() => []) : [];
+      if (start) measured.set(probe.name, { growth: reading.value - start.value, items });
     }
-    return growth;
+    return measured;
   }
 
   async dispose(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type ProbeInstance,
   type Reading,
   type SettleRule,
+  type StopTracking,
 } from './probe';
 import { nowMs, withTimeLimit } from './real-timers';
 
@@ -105,6 +106,16 @@ export class GuardedProbe {
       return outcome.timedOut ? items : outcome.value;
     } catch {
       return items;
+    }
+  }
+
+  /** Start tracking (see ProbeInstance.track); undefined when the probe cannot or fails. */
+  async track(): Promise<StopTracking | undefined> {
+    if (!this.instance.track || this.switchedOff) return undefined;
+    try {
+      return await this.instance.track();
+    } catch {
+      return undefined;
     }
   }
 

@@ -64,9 +64,19 @@ export interface ProbeInstance {
   newItems?(before: Reading, after: Reading): LeakItem[];
   /** Fill in details for the items that leaked (sizes, owners, ...). Runs only for leaks. */
   describe?(items: LeakItem[]): LeakItem[] | Promise<LeakItem[]>;
+  /**
+   * Start recording what is allocated or created from now on; the returned function
+   * stops and lists what of it is still alive (for memory: the allocation sites of what
+   * is still reachable). The engine uses it only around a repeat of a suspect unit, so it
+   * may be costly.
+   */
+  track?(): Promise<StopTracking> | StopTracking;
   /** Release what the probe holds (watchers, sessions). */
   dispose?(): void | Promise<void>;
 }
+
+/** Ends a {@link ProbeInstance.track}: lists what is still alive of what was recorded. */
+export type StopTracking = () => Promise<LeakItem[]>;
 
 /**
  * How the engine lets transient resources close before it gives a verdict: when a unit

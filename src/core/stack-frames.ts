@@ -26,7 +26,7 @@ export function captureCreationStack(above: Function): CapturedStack {
 const LEAKGUARD_DIR = path.resolve(__dirname, '..');
 
 /** Frames that are never the user's: Node's internals, leakguard itself, Mocha's runner. */
-function isForeign(file: string): boolean {
+export function isForeign(file: string): boolean {
   return (
     file.startsWith('node:') ||
     file.startsWith('internal/') ||

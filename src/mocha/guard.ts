@@ -7,6 +7,7 @@
 import type { ResolvedConfig } from '../config/types';
 import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
+import type { LeakItem } from '../core/probe';
 import type { Leak, ProbeFault } from '../core/report-model';
 import { judgeRepeats } from '../core/repeat-rule';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
@@ -131,10 +132,16 @@ export class RunGuard implements HookBoundaries {
     const memoryLeaks = leaks.filter((leak) => engine?.measuresAfterGc(leak.probe));
     if (!engine || repeats === 0 || memoryLeaks.length === 0 || test.state !== 'passed') return [];
     const growth = new Map<string, number[]>();
+    const sites = new Map<string, LeakItem[]>();
     try {
       for (let run = 0; run < repeats; run++) {
-        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook));
-        for (const [probe, bytes] of measured) growth.set(probe, [...(growth.get(probe) ?? []), bytes]);
+        // The last repeat also records where the memory it keeps was allocated.
+        const track = run === repeats - 1;
+        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook), { track });
+        for (const [probe, { growth: bytes, items }] of measured) {
+          growth.set(probe, [...(growth.get(probe) ?? []), bytes]);
+          if (track) sites.set(probe, items);
+        }
       }
     } catch {
       // The test does not run twice (it failed or timed out when repeated): keep the
@@ -146,6 +153,8 @@ export class RunGuard implements HookBoundaries {
       const runs = growth.get(leak.probe);
       if (!runs || runs.length < repeats) continue;
       leak.repeats = runs;
+      const allocated = sites.get(leak.probe) ?? [];
+      if (allocated.length > 0 && leak.items.length === 0) leak.items = allocated;
       if (judgeRepeats(runs, leak.threshold) === 'retained-once') retainedOnce.push(leak);
     }
     return retainedOnce;

@@ -31,6 +31,9 @@ export interface CreationSite {
 const SITE = Symbol.for('leakguard.creationSite');
 type Tracked = { [SITE]?: CreationSite };
 
+/** fs.openSync as it was before tracking: for leakguard's own opens, which need no stack. */
+export const openSyncUntracked = fs.openSync;
+
 let sequence = 0;
 let installed = false;
 /** Live timers created through the wrapped globals, oldest first. */
@@ -38,6 +41,12 @@ const liveTimers = new Set<NodeJS.Timeout>();
 
 export function creationSite(object: object): CreationSite | undefined {
   return (object as Tracked)[SITE];
+}
+
+/** For a socket a server accepted: where the server was created. */
+export function creationSiteOfServer(handle: object): CreationSite | undefined {
+  const server = (handle as { server?: object }).server;
+  return server ? creationSite(server) : undefined;
 }
 
 /** The current position in creation order: objects created later have a higher sequence. */
@@ -86,8 +95,44 @@ export function trackCreationSites(): void {
     mark(watcher, watchTracked);
     return watcher;
   } as typeof fs.watch;
-  // ESM `import { watch } from 'node:fs'` sees the wrapped function too.
+  wrapFileOpening();
+  // ESM `import { watch } from 'node:fs'` sees the wrapped functions too.
   syncBuiltinESMExports();
+}
+
+/** Where each descriptor number was last opened through fs; a reused number is overwritten. */
+const openSites = new Map<number, CapturedStack>();
+
+/** Where the file on descriptor `fd` was opened, when it was opened through fs. */
+export function openSiteOf(fd: number): CapturedStack | undefined {
+  return openSites.get(fd);
+}
+
+function wrapFileOpening(): void {
+  const { openSync, open } = fs;
+  const openPromise = fs.promises.open;
+  (fs as { openSync: typeof fs.openSync }).openSync = function openSyncTracked(this: unknown, ...args: Parameters<typeof fs.openSync>) {
+    const fd = openSync.apply(this, args);
+    openSites.set(fd, captureCreationStack(openSyncTracked));
+    return fd;
+  };
+  (fs as { open: unknown }).open = function openTracked(this: unknown, ...args: unknown[]) {
+    const stack = captureCreationStack(openTracked);
+    const callback = args.at(-1);
+    if (typeof callback === 'function') {
+      args[args.length - 1] = function opened(this: unknown, error: unknown, fd: unknown) {
+        if (!error && typeof fd === 'number') openSites.set(fd, stack);
+        return callback.apply(this, [error, fd]);
+      };
+    }
+    return (open as (...all: unknown[]) => unknown).apply(this, args);
+  };
+  fs.promises.open = async function openPromiseTracked(this: unknown, ...args: Parameters<typeof fs.promises.open>) {
+    const stack = captureCreationStack(openPromiseTracked);
+    const handle = await openPromise.apply(this, args);
+    openSites.set(handle.fd, stack);
+    return handle;
+  };
 }
 
 function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {

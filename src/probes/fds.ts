@@ -1,8 +1,10 @@
-import { closeSync, fstatSync, openSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, fstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { classifyStats, classifyTarget, socketInode, socketLabel, targetPath, type FdType } from './fd-targets';
 import { anyOf, globMatcher, type Matcher } from './patterns';
+import { stackLocations } from '../core/stack-frames';
+import { creationSite, creationSiteOfServer, openSiteOf, openSyncUntracked, trackCreationSites } from './creation-sites';
 import { findSockets, type SocketInfo } from './proc-net';
 
 export interface FdsOptions {
@@ -72,6 +74,7 @@ export const fdsProbe = defineProbe<FdsOptions>({
 });
 
 function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null {
+  trackCreationSites();
   const fdDir = findFdDir(context);
   if (fdDir === undefined) return null;
   openStdioStreams();
@@ -127,7 +130,7 @@ function openStdioStreams(): void {
  */
 function listOpenFds(fdDir: string): string[] {
   const names = readdirSync(fdDir);
-  const lowestFree = openSync('/dev/null', 'r');
+  const lowestFree = openSyncUntracked('/dev/null', 'r');
   closeSync(lowestFree);
   const own = names.indexOf(String(lowestFree));
   if (own !== -1) names.splice(own, 1);
@@ -191,12 +194,44 @@ function statFd(fd: number): FdItem | undefined {
 function describeFds(items: FdItem[]): LeakItem[] {
   const inodes = new Set(items.map(inodeOf).filter((inode) => inode !== undefined));
   const sockets = inodes.size > 0 ? findSockets(inodes) : new Map<string, SocketInfo>();
+  const owners = handlesByFd();
   return items.map((item) => {
-    if (item.type === 'file') return withFileSize(item);
-    const inode = inodeOf(item);
-    const socket = inode === undefined ? undefined : sockets.get(inode);
-    return socket ? { ...item, label: `fd ${item.fd} -> ${socketLabel(socket)}`, socket } : item;
+    const described = item.type === 'file' ? withOpenSite(withFileSize(item)) : withSocket(item, sockets);
+    return withOwner(described, owners.get(item.fd));
   });
+}
+
+function withSocket(item: FdItem, sockets: Map<string, SocketInfo>): FdItem {
+  const inode = inodeOf(item);
+  const socket = inode === undefined ? undefined : sockets.get(inode);
+  return socket ? { ...item, label: `fd ${item.fd} -> ${socketLabel(socket)}`, socket } : item;
+}
+
+/**
+ * The handle that owns the descriptor (a server, a socket, a child's stdio pipe) and where
+ * it was created, so a socket fd leads to the line that opened it.
+ */
+function withOwner(item: FdItem, owner: object | undefined): FdItem {
+  if (!owner) return item;
+  const site = creationSite(owner) ?? creationSiteOfServer(owner);
+  const stack = site ? stackLocations(site.stack) : [];
+  return { ...item, owner: owner.constructor?.name ?? 'handle', ...(stack.length > 0 ? { stack } : {}) };
+}
+
+/** Where the file was opened, when it was opened through fs. */
+function withOpenSite(item: FdItem): FdItem {
+  const stack = stackLocations(openSiteOf(item.fd));
+  return stack.length > 0 ? { ...item, stack } : item;
+}
+
+function handlesByFd(): Map<number, object> {
+  const byFd = new Map<number, object>();
+  const getter = (process as unknown as { _getActiveHandles?: () => object[] })._getActiveHandles;
+  for (const handle of typeof getter === 'function' ? getter.call(process) : []) {
+    const fd = (handle as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    if (typeof fd === 'number' && fd >= 0) byFd.set(fd, handle);
+  }
+  return byFd;
 }
 
 function inodeOf(item: FdItem): string | undefined {

@@ -1,6 +1,6 @@
 import { defineProbe, type LeakItem, type Reading } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
-import { creationSequence, creationSite, pendingTimersSince, trackCreationSites } from './creation-sites';
+import { creationSequence, creationSite, creationSiteOfServer, pendingTimersSince, trackCreationSites } from './creation-sites';
 import { describeHandle, wrapTypeOf } from './handle-labels';
 
 /**
@@ -97,11 +97,6 @@ function createdAt(handle: object): Pick<LeakItem, 'stack'> {
   const site = creationSite(handle) ?? creationSiteOfServer(handle);
   const stack = site ? stackLocations(site.stack) : [];
   return stack.length > 0 ? { stack } : {};
-}
-
-function creationSiteOfServer(handle: object) {
-  const server = (handle as { server?: object }).server;
-  return server ? creationSite(server) : undefined;
 }
 
 /** How many more of each entry `after` has than `before`. */

@@ -1,4 +1,5 @@
 import { defineProbe } from '../core/probe';
+import { trackAllocations } from './allocation-sites';
 
 /**
  * V8 heap in use plus ArrayBuffer backing stores (Buffers live there, outside the heap).
@@ -33,5 +34,6 @@ export const heapProbe = defineProbe<{ mode?: 'adaptive' | 'exact'; repeats?: nu
       const usage = process.memoryUsage();
       return usage.heapUsed + usage.arrayBuffers;
     },
+    track: trackAllocations,
   }),
 });

@@ -209,7 +209,10 @@ describe('examples', function () {
         assert.match(findLeak(run, 'fds', server).items[0]!.label, /127\.0\.0\.1:\d+/);
         const file = findLeak(run, 'fds', 'orders.csv reader reads the header but never closes the file');
         assert.equal(file.items[0]!.path, 'test/fixtures/orders.csv');
-        assert.equal(findLeak(run, 'handles', 'heartbeat beats but is never stopped').items[0]!.type, 'Timeout');
+        const [timer] = findLeak(run, 'handles', 'heartbeat beats but is never stopped').items;
+        assert.equal(timer!.type, 'Timeout');
+        const interval = lineOf(path.join(run.dir, 'lib', 'heartbeat.js'), 'setInterval(');
+        assert.match(timer!.stack?.[0] ?? '', new RegExp(`^lib/heartbeat\\.js:${interval}:\\d+$`));
         const dir = findLeak(run, 'tmpdir', 'invoice workspace writes an invoice but leaves the workspace behind');
         assert.match(dir.items[0]!.label, /invoice-workspace-\w+\/ with 1 file$/);
         const heap = findLeak(run, 'heap', 'price cache remembers 50,000 quotes and never clears them');
@@ -250,6 +253,9 @@ describe('examples', function () {
         assert.equal(run.report.mode, 'fail');
         assert.equal(run.report.tests, 3);
         assert.equal(run.report.leaks[0]!.file, 'test/price-feed.spec.ts');
+        // Where the interval was started, as a line of the TypeScript source (tsx's source maps).
+        const interval = lineOf(path.join(run.dir, 'src', 'price-feed.ts'), 'setInterval(');
+        assert.match(run.report.leaks[0]!.items[0]!.stack?.[0] ?? '', new RegExp(`^src/price-feed\\.ts:${interval}:\\d+$`));
         assert.deepEqual(run.report.faults, []);
         assertNotFlagged(run, ['price feed formats a quote', 'price feed emits the first quote and is stopped']);
       });

@@ -19,6 +19,12 @@ export interface RunResult {
   stderr: string;
   /** The parsed JSON report, when the fixture's config asked for one and it was written. */
   report: JsonReport | undefined;
+  /** The report file's text as found after the run (undefined: no file). */
+  reportText: string | undefined;
+  /** Why the report file could not be parsed, when it exists and is not valid JSON. */
+  reportError: string | undefined;
+  /** Wall time of the run, from spawn to close. */
+  durationMs: number;
 }
 
 export interface JsonReport {
@@ -51,6 +57,15 @@ export interface RunOptions {
   reportPath?: string;
   /** Run through `sh -c '... 2>&1'`: stdout holds both streams, interleaved as written. */
   mergeStderr?: boolean;
+  /**
+   * Shell commands run before Mocha, through `sh -c '<prefix> && exec node mocha ...'`
+   * (e.g. `ulimit -n 256`): Mocha replaces the shell, so signals and the exit code are its own.
+   */
+  shellPrefix?: string;
+  /** Keep a report an earlier run left, instead of removing it before the run. */
+  keepReport?: boolean;
+  /** Send `signal` to Mocha as soon as `file` (relative to the fixture dir) exists. */
+  killWhen?: { file: string; signal: NodeJS.Signals };
 }
 
 export class Fixture {
@@ -81,15 +96,16 @@ export class Fixture {
    */
   run(args: string[] = ['test'], options: RunOptions = {}): Promise<RunResult> {
     const reportPath = path.resolve(this.dir, options.reportPath ?? 'leakguard-report.json');
-    fs.rmSync(reportPath, { force: true });
+    if (!options.keepReport) fs.rmSync(reportPath, { force: true });
     const mochaArgs = [MOCHA_BIN, ...(options.register === false ? [] : ['--require', REGISTER]), ...args];
     const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: this.tmp, NO_COLOR: '1', ...options.env };
     // A developer's shell may point leakguard at some config file: fixtures bring their own.
     if (options.env?.LEAKGUARD_CONFIG === undefined) delete env.LEAKGUARD_CONFIG;
-    const [command, commandArgs] = options.mergeStderr
-      ? ['sh', ['-c', 'exec "$0" "$@" 2>&1', process.execPath, ...mochaArgs]]
-      : [process.execPath, mochaArgs];
+    const shell = options.mergeStderr || options.shellPrefix !== undefined;
+    const script = `${options.shellPrefix ? `${options.shellPrefix} && ` : ''}exec "$0" "$@"${options.mergeStderr ? ' 2>&1' : ''}`;
+    const [command, commandArgs] = shell ? ['sh', ['-c', script, process.execPath, ...mochaArgs]] : [process.execPath, mochaArgs];
     return new Promise((resolve, reject) => {
+      const started = Date.now();
       const child = spawn(command as string, commandArgs as string[], {
         cwd: path.resolve(this.dir, options.cwd ?? '.'),
         env,
@@ -100,11 +116,29 @@ export class Fixture {
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+      const killWhen = options.killWhen;
+      const watcher = killWhen
+        ? setInterval(() => {
+            if (fs.existsSync(path.resolve(this.dir, killWhen.file))) {
+              clearInterval(watcher);
+              child.kill(killWhen.signal);
+            }
+          }, 10)
+        : undefined;
       child.on('error', reject);
       child.on('close', (code, signal) => {
         clearTimeout(timer);
-        const report = fs.existsSync(reportPath) ? (JSON.parse(fs.readFileSync(reportPath, 'utf8')) as JsonReport) : undefined;
-        resolve({ code, signal, stdout, stderr, report });
+        clearInterval(watcher);
+        const durationMs = Date.now() - started;
+        const reportText = fs.existsSync(reportPath) ? fs.readFileSync(reportPath, 'utf8') : undefined;
+        let report: JsonReport | undefined;
+        let reportError: string | undefined;
+        try {
+          report = reportText === undefined ? undefined : (JSON.parse(reportText) as JsonReport);
+        } catch (error) {
+          reportError = error instanceof Error ? error.message : String(error);
+        }
+        resolve({ code, signal, stdout, stderr, report, reportText, reportError, durationMs });
       });
     });
   }
@@ -144,4 +178,28 @@ export function lines(text: string): string[] {
     .split('\n')
     .map((line) => line.trimEnd())
     .filter((line) => line !== '');
+}
+
+/** What Mocha's `json` reporter printed: the full titles of passed, failed and pending tests (and failed hooks). */
+export interface MochaOutcome {
+  passes: string[];
+  failures: string[];
+  pending: string[];
+}
+
+/**
+ * The outcome of a run with `--reporter json`, titles sorted, for exact comparisons of a
+ * run with leakguard and one without; undefined when stdout holds no complete JSON report.
+ */
+export function jsonReporterOutcome(stdout: string): MochaOutcome | undefined {
+  const start = stdout.search(/^\{/m);
+  const end = stdout.lastIndexOf('}');
+  if (start === -1 || end < start) return undefined;
+  try {
+    const parsed = JSON.parse(stdout.slice(start, end + 1)) as Record<'passes' | 'failures' | 'pending', { fullTitle: string }[]>;
+    const titles = (tests: { fullTitle: string }[] | undefined) => (tests ?? []).map((test) => test.fullTitle).sort();
+    return { passes: titles(parsed.passes), failures: titles(parsed.failures), pending: titles(parsed.pending) };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+// `.js`, as TypeScript's NodeNext resolution wants: tsx finds src/price-feed.ts.
+import { formatQuote, PriceFeed, type Quote } from '../src/price-feed.js';
+
+// Top-level await: this file is an ES module, not TypeScript compiled to CommonJS.
+const quotes: Quote[] = JSON.parse(await readFile(new URL('./fixtures/quotes.json', import.meta.url), 'utf8'));
+
+describe('price feed', () => {
+  // Stopped once this suite is done so that Mocha can exit (an interval keeps Node alive).
+  // leakguard has measured the test that forgot it by then.
+  const forgotten: PriceFeed[] = [];
+  after(() => forgotten.forEach((feed) => feed.stop()));
+
+  it('formats a quote', () => {
+    assert.equal(formatQuote(quotes[0]!), 'ACME 101.50');
+  });
+
+  it('emits the first quote and is stopped', async () => {
+    const feed = new PriceFeed(quotes, 5).start();
+    try {
+      const [quote] = await once(feed, 'quote');
+      assert.deepEqual(quote, quotes[0]);
+    } finally {
+      feed.stop();
+    }
+  });
+
+  it('emits the first quote but is never stopped', async () => {
+    const feed = new PriceFeed(quotes, 5).start();
+    forgotten.push(feed);
+    const [quote] = await once(feed, 'quote');
+    assert.deepEqual(quote, quotes[0]);
+  });
+});
