@@ -6,7 +6,7 @@
 import { createGcPolicy, type GcPolicy, type GcPolicyName, type GcWindow } from './gc-policy';
 import { errorMessage, GuardedProbe } from './guarded-probe';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading, type StopTracking } from './probe';
-import { sleep, nowMs } from './real-timers';
+import { nowMs, RealPromise, sleep } from './real-timers';
 import { MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
 
 export interface EngineOptions {
@@ -74,8 +74,8 @@ export class LeakEngine {
   /** Sample every probe at the start of a unit. */
   async begin(unit: UnitInfo): Promise<Scope> {
     const gcWindow = this.gcPolicy?.beforeBegin();
+    if (gcWindow?.collectedAtBegin) this.rememberCollected(await this.sampleSome(this.memoryProbes, { collected: true }));
     const readings = await this.sampleAll();
-    if (gcWindow?.collectedAtBegin) this.rememberCollected(readings);
     return { unit, readings, gcWindow };
   }
 
@@ -109,7 +109,7 @@ export class LeakEngine {
     for (const probe of held.created.keys()) {
       if (!probe.active) continue;
       if (probe.measuresAfterGc) this.gcPolicy?.collect();
-      const now = await probe.sample();
+      const now = await probe.sample(probe.measuresAfterGc);
       if (!now) continue;
       if (probe.measuresAfterGc) this.rememberCollected(new Map([[probe, now]]));
       const growth = measure(probe, now);
@@ -133,14 +133,14 @@ export class LeakEngine {
     work: () => Promise<void>,
     { track = false } = {},
   ): Promise<Map<string, { growth: number; items: LeakItem[] }>> {
-    const probes = this.probes.filter((probe) => probe.measuresAfterGc && probe.active);
+    const probes = this.memoryProbes;
     const measured = new Map<string, { growth: number; items: LeakItem[] }>();
     if (!this.gcPolicy || probes.length === 0) {
       await work();
       return measured;
     }
     this.gcPolicy.collect();
-    const before = await this.sampleSome(probes);
+    const before = await this.sampleSome(probes, { collected: true });
     const trackers = new Map<GuardedProbe, StopTracking>();
     if (track) {
       for (const probe of probes) {
@@ -153,7 +153,7 @@ export class LeakEngine {
     } finally {
       this.gcPolicy.collect();
     }
-    const after = await this.sampleSome(probes);
+    const after = await this.sampleSome(probes, { collected: true });
     this.rememberCollected(after);
     for (const [probe, reading] of after) {
       const start = before.get(probe);
@@ -166,7 +166,7 @@ export class LeakEngine {
 
   async dispose(): Promise<void> {
     this.gcPolicy?.dispose();
-    await Promise.all(this.probes.map((probe) => probe.dispose()));
+    await RealPromise.all(this.probes.map((probe) => probe.dispose()));
   }
 
   // ---------------------------------------------------------------------------------
@@ -180,11 +180,15 @@ export class LeakEngine {
         rootDir,
         warn: (message) => warn(`probe "${definition.name}": ${message}`),
       });
-      if (instance) this.probes.push(new GuardedProbe(configured, instance, sampleTimeoutMs, this.onFault));
+      if (instance) this.probes.push(new GuardedProbe(configured, instance, sampleTimeoutMs, this.onFault, this.onNotice));
     } catch (error) {
       this.onFault(definition.name, `create() threw: ${errorMessage(error)}`);
     }
   }
+
+  private readonly onNotice = (probe: string, message: string): void => {
+    this.options.warn(`probe "${probe}": ${message}`);
+  };
 
   private readonly onFault = (probe: string, message: string): void => {
     this.faults.push({ probe, message });
@@ -227,7 +231,7 @@ export class LeakEngine {
     const baseline = new Map(memoryProbes.map((probe) => [probe, this.lastCollected.get(probe)]));
     for (let attempt = 0; attempt < 2; attempt++) {
       policy.collect();
-      const collected = await this.sampleSome(memoryProbes);
+      const collected = await this.sampleSome(memoryProbes, { collected: true });
       this.rememberCollected(collected);
       let stillOver = false;
       for (const probe of memoryProbes) {
@@ -319,12 +323,17 @@ export class LeakEngine {
     return this.sampleSome(this.probes);
   }
 
-  private async sampleSome(probes: GuardedProbe[]): Promise<Map<GuardedProbe, Reading>> {
+  private get memoryProbes(): GuardedProbe[] {
+    return this.probes.filter((probe) => probe.measuresAfterGc && probe.active);
+  }
+
+  /** Readings of `probes`; `collected`: a full GC ran just before (memory probes read exactly). */
+  private async sampleSome(probes: GuardedProbe[], { collected = false } = {}): Promise<Map<GuardedProbe, Reading>> {
     const readings = new Map<GuardedProbe, Reading>();
     // Memory first: the other probes' sampling allocates.
     for (const probe of probes) {
       if (!probe.measuresAfterGc || !probe.active) continue;
-      const reading = await probe.sample();
+      const reading = await probe.sample(collected);
       if (reading) readings.set(probe, reading);
     }
     for (const probe of probes) {
@@ -338,8 +347,7 @@ export class LeakEngine {
   private async readCollected(): Promise<void> {
     if (!this.gcPolicy) return;
     // The policy collected when it was created.
-    const memoryProbes = this.probes.filter((probe) => probe.measuresAfterGc);
-    this.rememberCollected(await this.sampleSome(memoryProbes));
+    this.rememberCollected(await this.sampleSome(this.memoryProbes, { collected: true }));
   }
 
   private rememberCollected(readings: Map<GuardedProbe, Reading>): void {

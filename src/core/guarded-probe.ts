@@ -9,7 +9,7 @@ import {
   type SettleRule,
   type StopTracking,
 } from './probe';
-import { nowMs, withTimeLimit } from './real-timers';
+import { nowMs, RealPromise, withTimeLimit } from './real-timers';
 
 /** Used when a probe asks for `settle: true`: goleak-like retries with backoff, ~0.4 s in all. */
 export const DEFAULT_SETTLE: SettleRule = { attempts: 10, maxWaitMs: 400 };
@@ -35,6 +35,7 @@ export class GuardedProbe {
     private readonly instance: ProbeInstance,
     private readonly timeLimitMs: number,
     private readonly onFault: FaultListener,
+    private readonly onNotice: FaultListener,
   ) {
     this.definition = configured.definition;
     this.name = configured.definition.name;
@@ -52,14 +53,14 @@ export class GuardedProbe {
   }
 
   /** A reading, or undefined when the probe failed (it is then switched off). */
-  async sample(): Promise<Reading | undefined> {
+  async sample(collected = false): Promise<Reading | undefined> {
     if (this.switchedOff) return undefined;
     const started = nowMs();
     try {
-      const result = this.instance.sample();
+      const result = this.instance.sample({ collected });
       let reading: Reading;
       if (isPromiseLike(result)) {
-        const outcome = await withTimeLimit(Promise.resolve(result), this.timeLimitMs);
+        const outcome = await withTimeLimit(RealPromise.resolve(result), this.timeLimitMs);
         if (outcome.timedOut) {
           this.fail(`sample() did not finish within ${this.timeLimitMs} ms`);
           return undefined;
@@ -79,6 +80,12 @@ export class GuardedProbe {
       }
       return reading;
     } catch (error) {
+      if (isExhaustion(error)) {
+        // Out of descriptors or memory for a moment (a test exhausting them): this
+        // sample is lost, the probe is not at fault and stays on.
+        this.onNotice(this.name, `could not sample while the process was out of resources (${errorMessage(error)}); the units measured meanwhile are skipped by this probe`);
+        return undefined;
+      }
       this.fail(`sample() threw: ${errorMessage(error)}`);
       return undefined;
     }
@@ -102,7 +109,7 @@ export class GuardedProbe {
   async describe(items: LeakItem[]): Promise<LeakItem[]> {
     if (!this.instance.describe || items.length === 0 || this.switchedOff) return items;
     try {
-      const outcome = await withTimeLimit(Promise.resolve(this.instance.describe(items)), this.timeLimitMs);
+      const outcome = await withTimeLimit(RealPromise.resolve(this.instance.describe(items)), this.timeLimitMs);
       return outcome.timedOut ? items : outcome.value;
     } catch {
       return items;
@@ -149,15 +156,26 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
+/** EMFILE/ENFILE/ENOMEM: the process is out of something for now, nothing is broken. */
+function isExhaustion(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'EMFILE' || code === 'ENFILE' || code === 'ENOMEM';
+}
+
+/** A message for anything thrown, never throwing itself (a thrown `Object.create(null)` has no string form). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  try {
+    if (error instanceof Error) return error.message;
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }
 
 function describe(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    return errorMessage(value);
   }
 }

@@ -55,8 +55,12 @@ export interface ProbeContext<Options = Record<string, unknown>> {
 
 /** A running probe: created once per run by {@link ProbeDefinition.create}. */
 export interface ProbeInstance {
-  /** Take a sample. Should be cheap: it runs before and after every test. */
-  sample(): Reading | number | Promise<Reading | number>;
+  /**
+   * Take a sample. Should be cheap: it runs before and after every test. `collected`
+   * tells a memory probe that the engine has just run a full GC, so an exact (and maybe
+   * dearer) reading is worth it; uncollected readings only screen.
+   */
+  sample(context?: SampleContext): Reading | number | Promise<Reading | number>;
   /**
    * What in `after` is new since `before`. Default: the items of `after` whose id is not
    * among the ids of `before`.
@@ -73,6 +77,12 @@ export interface ProbeInstance {
   track?(): Promise<StopTracking> | StopTracking;
   /** Release what the probe holds (watchers, sessions). */
   dispose?(): void | Promise<void>;
+}
+
+/** What the engine tells a probe when it asks for a sample. */
+export interface SampleContext {
+  /** A full garbage collection ran right before this sample. */
+  collected: boolean;
 }
 
 /** Ends a {@link ProbeInstance.track}: lists what is still alive of what was recorded. */

@@ -1,9 +1,14 @@
 /**
- * Timer functions captured when leakguard loads, before any test can replace them
- * (sinon's fake timers, @sinonjs/fake-timers installed globally, a stubbed setImmediate).
- * leakguard's own waits must keep real time whatever a test did to the globals.
+ * Timer functions and Promise captured when leakguard loads, before any test can replace
+ * them (sinon's fake timers, @sinonjs/fake-timers installed globally, a stubbed
+ * setImmediate, a replaced global Promise). leakguard's own waits must keep real time
+ * and settle whatever a test did to the globals. (`async` functions and `await` use the
+ * engine's own Promise, never the global one.)
  */
 import * as timers from 'node:timers';
+
+/** The Promise constructor as it was when leakguard loaded. */
+export const RealPromise = Promise;
 
 const realSetTimeout = timers.setTimeout;
 const realClearTimeout = timers.clearTimeout;
@@ -13,7 +18,7 @@ const realHrtime = process.hrtime.bigint.bind(process.hrtime);
 
 /** Resolve after `ms` milliseconds of real time (0: on the next turn of the event loop). */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {
+  return new RealPromise((resolve) => {
     if (ms <= 0) {
       realSetImmediate(resolve);
     } else {
@@ -27,7 +32,7 @@ export function withTimeLimit<T>(
   work: Promise<T>,
   ms: number,
 ): Promise<{ timedOut: false; value: T } | { timedOut: true }> {
-  return new Promise((resolve, reject) => {
+  return new RealPromise((resolve, reject) => {
     const timer = realSetTimeout(() => resolve({ timedOut: true }), ms);
     timer.unref();
     work.then(

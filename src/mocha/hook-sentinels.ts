@@ -6,6 +6,7 @@
  * hooks. Resources a `before all` hook creates belong to the hook, never to the
  * suite's tests, and are judged when the suite has ended (after its `after all` hooks).
  */
+import { holdingUncaught } from './uncaught';
 import type { MochaHook, MochaSuite } from './units';
 
 export type HookPhase = 'before all' | 'after all';
@@ -80,7 +81,8 @@ function makeSentinel(suite: MochaSuite, phase: HookPhase, run: () => Promise<vo
   const list = phase === 'before all' ? suite._beforeAll : suite._afterAll;
   const add = phase === 'before all' ? suite.beforeAll : suite.afterAll;
   add.call(suite, 'leakguard', function sentinel() {
-    return run();
+    // A stray error while leakguard waits goes to the next test, not to this hook.
+    return holdingUncaught(run);
   });
   const hook = list.pop() as Sentinel;
   hook[SENTINEL] = true;

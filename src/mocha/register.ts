@@ -14,6 +14,7 @@ import { mergeReports } from '../core/report-merge';
 import { RunGuard } from './guard';
 import { buildReport, finishRun, publishReport, writeLine } from './finish';
 import { collectPartialReports, createRunDir, inParallelWorker } from './parallel';
+import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
 import type { MochaHook, MochaSuite, MochaTest } from './units';
 
 interface HookContext {
@@ -69,14 +70,23 @@ function rootHooks(resolved: ResolvedConfig) {
     },
     async beforeEach(this: HookContext): Promise<void> {
       this.timeout(0);
-      if (this.currentTest) await current?.testBegins(this.currentTest);
+      const test = this.currentTest;
+      const guard = current;
+      if (!test || !guard) return;
+      await holdingUncaught(() => guard.testBegins(test));
+      rethrowWhenRunning(test, takeHeldErrors());
     },
     async afterEach(this: HookContext): Promise<void> {
       this.timeout(0);
-      if (this.currentTest) await current?.testEnds(this.currentTest);
+      const test = this.currentTest;
+      const guard = current;
+      if (!test || !guard) return;
+      await holdingUncaught(() => guard.testEnds(test));
     },
     async afterAll(this: HookContext): Promise<void> {
       this.timeout(0);
+      // No test follows: the errors fail the run's last test instead.
+      failCurrentTest(takeHeldErrors(), this.test);
       const guard = current;
       if (!guard) return;
       const leaks = await guard.end(this.test?.parent as MochaSuite | undefined);

@@ -7,6 +7,7 @@
  * runnable, the callback Mocha routes uncaught errors to); they are put back afterwards,
  * so reporters see the first run exactly as it was.
  */
+import { RealPromise } from '../core/real-timers';
 import { isSentinel } from './hook-sentinels';
 import type { MochaHook, MochaSuite, MochaTest } from './units';
 
@@ -54,7 +55,7 @@ function suitesFromRoot(suite: SuiteWithEachHooks | undefined): SuiteWithEachHoo
 }
 
 function runOnce(runnable: Runnable): Promise<void> {
-  return new Promise((resolve, reject) => {
+  return new RealPromise<void>((resolve, reject) => {
     runnable.run((error) => (error ? reject(error) : resolve()));
   });
 }

@@ -5,11 +5,11 @@
  * collected: what is left was allocated during the repeat and is still reachable. Each
  * sample has the allocating stack; the user's frame names the line.
  */
-import { Session } from 'node:inspector';
+import type { Session } from 'node:inspector';
 import * as path from 'node:path';
 import { fullGc } from '../core/gc';
 import type { LeakItem, StopTracking } from '../core/probe';
-import { sleep } from '../core/real-timers';
+import { RealPromise, sleep } from '../core/real-timers';
 import { isForeign } from '../core/stack-frames';
 
 /** Bytes between samples, on average: fine enough to see a 1 MiB leak in detail. */
@@ -38,13 +38,15 @@ let session: Session | undefined;
 
 function post<T>(method: string, params?: object): Promise<T> {
   session ??= connect();
-  return new Promise((resolve, reject) => {
+  return new RealPromise((resolve, reject) => {
     session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T)));
   });
 }
 
 function connect(): Session {
-  const created = new Session();
+  // Loaded on first use: most runs never repeat a test.
+  const { Session: InspectorSession } = require('node:inspector') as typeof import('node:inspector');
+  const created = new InspectorSession();
   created.connect();
   return created;
 }

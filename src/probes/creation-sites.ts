@@ -38,6 +38,7 @@ let sequence = 0;
 let installed = false;
 /** Live timers created through the wrapped globals, oldest first. */
 const liveTimers = new Set<NodeJS.Timeout>();
+let pruneAbove = 1024;
 
 export function creationSite(object: object): CreationSite | undefined {
   return (object as Tracked)[SITE];
@@ -49,9 +50,21 @@ export function creationSiteOfServer(handle: object): CreationSite | undefined {
   return server ? creationSite(server) : undefined;
 }
 
-/** The current position in creation order: objects created later have a higher sequence. */
+/**
+ * The current position in creation order: objects created later have a higher sequence.
+ * Files opened through fs move it too, so an unchanged sequence means nothing tracked
+ * was created or opened.
+ */
 export function creationSequence(): number {
   return sequence;
+}
+
+/**
+ * Forget timers that fired or were cleared. Called on every sample, so what is kept is
+ * what is live (and leakguard's memory does not grow with the number of timers made).
+ */
+export function forgetFinishedTimers(): void {
+  for (const timer of liveTimers) if (isDone(timer)) liveTimers.delete(timer);
 }
 
 /** Timers created through the global functions after `since` that are still pending and ref'd. */
@@ -114,6 +127,7 @@ function wrapFileOpening(): void {
   (fs as { openSync: typeof fs.openSync }).openSync = function openSyncTracked(this: unknown, ...args: Parameters<typeof fs.openSync>) {
     const fd = openSync.apply(this, args);
     openSites.set(fd, captureCreationStack(openSyncTracked));
+    sequence++;
     return fd;
   };
   (fs as { open: unknown }).open = function openTracked(this: unknown, ...args: unknown[]) {
@@ -122,6 +136,7 @@ function wrapFileOpening(): void {
     if (typeof callback === 'function') {
       args[args.length - 1] = function opened(this: unknown, error: unknown, fd: unknown) {
         if (!error && typeof fd === 'number') openSites.set(fd, stack);
+        sequence++;
         return callback.apply(this, [error, fd]);
       };
     }
@@ -131,6 +146,7 @@ function wrapFileOpening(): void {
     const stack = captureCreationStack(openPromiseTracked);
     const handle = await openPromise.apply(this, args);
     openSites.set(handle.fd, stack);
+    sequence++;
     return handle;
   };
 }
@@ -141,6 +157,11 @@ function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {
     const timer = original.call(this, callback, delay, ...rest);
     mark(timer, wrapped, { kind, delayMs: typeof delay === 'number' ? delay : 1 });
     if (creationSite(timer)) liveTimers.add(timer);
+    // Samples prune too; this bounds the set when nothing samples (handles probe off).
+    if (liveTimers.size > pruneAbove) {
+      forgetFinishedTimers();
+      pruneAbove = Math.max(1024, liveTimers.size * 2);
+    }
     return timer;
   };
   // util.promisify(setTimeout) must keep working.

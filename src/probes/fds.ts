@@ -1,10 +1,11 @@
 import { closeSync, fstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { Server, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { classifyStats, classifyTarget, socketInode, socketLabel, targetPath, type FdType } from './fd-targets';
 import { anyOf, globMatcher, type Matcher } from './patterns';
 import { stackLocations } from '../core/stack-frames';
-import { creationSite, creationSiteOfServer, openSiteOf, openSyncUntracked, trackCreationSites } from './creation-sites';
+import { creationSequence, creationSite, creationSiteOfServer, openSiteOf, openSyncUntracked, trackCreationSites } from './creation-sites';
 import { findSockets, type SocketInfo } from './proc-net';
 
 export interface FdsOptions {
@@ -79,8 +80,9 @@ function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null
   if (fdDir === undefined) return null;
   openStdioStreams();
   const ignored = ignoreMatcher([...ALWAYS_IGNORED, ...(context.options.ignore ?? [])]);
+  const sampler = new FdSampler(fdDir);
   return {
-    sample: () => sampleFds(fdDir),
+    sample: () => sampler.sample(),
     newItems: (before, after) => newFds(fdDir, before, after, ignored),
     describe: (items) => describeFds(items as FdItem[]),
   };
@@ -117,6 +119,38 @@ function openStdioStreams(): void {
 }
 
 /**
+ * Listing the fd directory costs ~16-25 us; most tests open nothing. Before listing, a
+ * sample asks two cheap questions (~6 us): which descriptor is the lowest free one (a new
+ * descriptor takes the lowest free number, so one left open moves it), and whether
+ * anything tracked was created or opened since (fs opens, sockets, servers, child
+ * processes: see creation-sites.ts). When neither changed since the last listing, that
+ * listing still holds and is reused. A descriptor opened outside fs and net (a native
+ * addon) while a lower one was closed is then seen only at the next listing.
+ */
+class FdSampler {
+  private last: { lowestFree: number; activity: number; reading: Reading } | undefined;
+
+  constructor(private readonly fdDir: string) {}
+
+  sample(): Reading {
+    const lowestFree = lowestFreeFd();
+    const activity = creationSequence();
+    if (this.last && this.last.lowestFree === lowestFree && this.last.activity === activity) return this.last.reading;
+    const names = listOpenFds(this.fdDir);
+    const reading: Reading = { value: names.length, state: names };
+    // The listing may have opened or closed things itself; key it by what holds now.
+    this.last = { lowestFree: lowestFreeFd(), activity: creationSequence(), reading };
+    return reading;
+  }
+}
+
+function lowestFreeFd(): number {
+  const fd = openSyncUntracked('/dev/null', 'r');
+  closeSync(fd);
+  return fd;
+}
+
+/**
  * The open descriptors, as their names in `fdDir` (numbers only: reading every link
  * would cost ~100 us per sample).
  *
@@ -130,16 +164,9 @@ function openStdioStreams(): void {
  */
 function listOpenFds(fdDir: string): string[] {
   const names = readdirSync(fdDir);
-  const lowestFree = openSyncUntracked('/dev/null', 'r');
-  closeSync(lowestFree);
-  const own = names.indexOf(String(lowestFree));
+  const own = names.indexOf(String(lowestFreeFd()));
   if (own !== -1) names.splice(own, 1);
   return names;
-}
-
-function sampleFds(fdDir: string): Reading {
-  const names = listOpenFds(fdDir);
-  return { value: names.length, items: names.map((name) => ({ id: name, label: `fd ${name}` })), state: names };
 }
 
 /**
@@ -159,7 +186,7 @@ function newFds(fdDir: string, before: Reading, after: Reading, ignored: Matcher
   return items;
 }
 
-/** The descriptor names a reading of this probe holds (see sampleFds). */
+/** The descriptor names a reading of this probe holds (see FdSampler). */
 function listedNames(reading: Reading): readonly string[] {
   return reading.state as string[];
 }
@@ -228,6 +255,8 @@ function handlesByFd(): Map<number, object> {
   const byFd = new Map<number, object>();
   const getter = (process as unknown as { _getActiveHandles?: () => object[] })._getActiveHandles;
   for (const handle of typeof getter === 'function' ? getter.call(process) : []) {
+    // Only net's own classes: dgram's _handle getter prints a deprecation warning.
+    if (!(handle instanceof Socket || handle instanceof Server)) continue;
     const fd = (handle as { _handle?: { fd?: unknown } | null })._handle?.fd;
     if (typeof fd === 'number' && fd >= 0) byFd.set(fd, handle);
   }

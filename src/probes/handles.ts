@@ -1,6 +1,6 @@
 import { defineProbe, type LeakItem, type Reading } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
-import { creationSequence, creationSite, creationSiteOfServer, pendingTimersSince, trackCreationSites } from './creation-sites';
+import { creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, trackCreationSites } from './creation-sites';
 import { describeHandle, wrapTypeOf } from './handle-labels';
 
 /**
@@ -41,6 +41,7 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
     trackCreationSites();
     return {
       sample: (): Reading => {
+        forgetFinishedTimers();
         const types = process.getActiveResourcesInfo();
         const handles = activeHandles();
         return { value: types.length, state: { types, handles, sequence: creationSequence() } satisfies HandlesState };

@@ -1,8 +1,9 @@
+import { RealPromise } from '../core/real-timers';
 import { lstatSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { DirListing } from './dir-listing';
 import { anyOf, globMatcher, type Matcher } from './patterns';
@@ -75,7 +76,7 @@ function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance 
   return {
     sample: () => sampleDirs(dirs, context.warn),
     newItems: (before, after) => newEntries(dirs, before, after, ignored),
-    describe: (items) => Promise.all((items as EntryItem[]).map(describeEntry)),
+    describe: (items) => RealPromise.all((items as EntryItem[]).map(describeEntry)),
   };
 }
 
@@ -185,6 +186,8 @@ async function describeEntry(item: EntryItem): Promise<LeakItem> {
 
 async function directoryTotals(dir: string): Promise<{ files: number; size: number }> {
   // `cwd` rather than a pattern built from the path: temp names may hold glob characters.
+  // Loaded on first use: only leaked directories need a walk, and it keeps start-up light.
+  const fg = require('fast-glob') as typeof FastGlob;
   const entries = await fg('**', {
     cwd: dir,
     stats: true,
