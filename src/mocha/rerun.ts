@@ -13,6 +13,8 @@ import type { MochaHook, MochaSuite, MochaTest } from './units';
 
 interface Runnable {
   run(callback: (error?: unknown) => void): void;
+  timeout(): number;
+  timeout(ms: number): unknown;
   ctx?: RunnableContext;
   duration?: number;
   timedOut?: boolean;
@@ -54,9 +56,20 @@ function suitesFromRoot(suite: SuiteWithEachHooks | undefined): SuiteWithEachHoo
   return chain;
 }
 
+/**
+ * Run it with ten times Mocha's timeout (at least 20 s): a repeat runs under leakguard's
+ * allocation sampling, maybe on a busier machine, and its time is leakguard's, not the
+ * test's; a repeat that still hangs ends the repeating.
+ */
 function runOnce(runnable: Runnable): Promise<void> {
+  const timeout = runnable.timeout();
+  runnable.timeout(Math.max(timeout, 2000) * 10);
   return new RealPromise<void>((resolve, reject) => {
-    runnable.run((error) => (error ? reject(error) : resolve()));
+    runnable.run((error) => {
+      runnable.timeout(timeout);
+      if (error) reject(error);
+      else resolve();
+    });
   });
 }
 

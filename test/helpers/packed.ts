@@ -100,7 +100,17 @@ export function npm(cwd: string, args: readonly string[]): string {
  * and a temp dir of its own, so that the tmpdir probe sees only what those tests do.
  */
 export function testEnv(tmpdir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TMPDIR: tmpdir, TMP: tmpdir, TEMP: tmpdir, ...extra };
+  // npm on Node >= 22 enables Node's compile cache, which creates $TMPDIR/node-compile-cache;
+  // the examples check that their temp dir is left empty.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    TMPDIR: tmpdir,
+    TMP: tmpdir,
+    TEMP: tmpdir,
+    NODE_DISABLE_COMPILE_CACHE: '1',
+    ...extra,
+  };
   delete env.FORCE_COLOR;
   return env;
 }
