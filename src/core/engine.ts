@@ -151,6 +151,8 @@ export class LeakEngine {
     try {
       await work();
     } finally {
+      // As in confirmMemory: what the repeat just finished with may need a few turns.
+      await letQueuedWorkRun();
       this.gcPolicy.collect();
     }
     const after = await this.sampleSome(probes, { collected: true });
@@ -244,9 +246,10 @@ export class LeakEngine {
         if (growth.delta > probe.threshold) stillOver = true;
       }
       if (!stillOver) return;
-      // Some memory is released only after a turn of the event loop (finalizers,
-      // ArrayBuffer stores); give it one, then collect once more.
-      await sleep(0);
+      // What a test just finished with can stay reachable for a few turns of the event
+      // loop (callbacks still queued, finalizers, ArrayBuffer stores): let them run, then
+      // collect once more.
+      await letQueuedWorkRun();
     }
   }
 
@@ -355,4 +358,9 @@ export class LeakEngine {
       if (probe.measuresAfterGc) this.lastCollected.set(probe, reading.value);
     }
   }
+}
+
+/** A few turns of the event loop, in real time, for callbacks a unit left queued. */
+async function letQueuedWorkRun(): Promise<void> {
+  for (let turn = 0; turn < 3; turn++) await sleep(turn === 0 ? 0 : 1);
 }

@@ -1,16 +1,18 @@
-import { RealPromise } from '../core/real-timers';
 import { lstatSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type FastGlob from 'fast-glob';
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
+import { RealPromise } from '../core/real-timers';
 import { DirListing } from './dir-listing';
 import { anyOf, globMatcher, type Matcher } from './patterns';
+import { forgetEntriesNotIn, isOwnEntry, noteCreationsUnder } from './temp-creations';
 
 export interface TmpdirOptions {
   dirs?: string[];
   ignore?: string[];
+  otherProcesses?: boolean;
 }
 
 type EntryType = 'file' | 'dir' | 'other';
@@ -26,6 +28,8 @@ interface EntryItem extends LeakItem {
 interface WatchedDir {
   listing: DirListing;
   warned: boolean;
+  /** The listing at the previous sample, to notice a change. */
+  lastSeen?: ReadonlySet<string>;
 }
 
 /**
@@ -61,6 +65,12 @@ export const tmpdirProbe = defineProbe<TmpdirOptions>({
       default: [],
       description: 'entry names not to report; * matches any characters ("tsx-*", "*.lock"); added to the built-in list',
     },
+    otherProcesses: {
+      type: 'boolean',
+      default: false,
+      description:
+        'also report entries this process did not create through fs (made by child processes, or by other programs sharing the temp dir, such as parallel Mocha workers)',
+    },
   },
   hint: 'A temp file/dir was created in this test and not removed. Remove it in afterEach (fs.rmSync(dir, { recursive: true, force: true })).',
   create: createTmpdirProbe,
@@ -73,9 +83,11 @@ function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance 
     return null;
   }
   const ignored = anyOf([...ALWAYS_IGNORED, ...(context.options.ignore ?? [])].map(globMatcher));
+  noteCreationsUnder(dirs.map((watched) => watched.listing.dir));
+  const whose = context.options.otherProcesses ? () => true : isOwnEntry;
   return {
     sample: () => sampleDirs(dirs, context.warn),
-    newItems: (before, after) => newEntries(dirs, before, after, ignored),
+    newItems: (before, after) => newEntries(dirs, before, after, ignored).filter((item) => whose(item.path)),
     describe: (items) => RealPromise.all((items as EntryItem[]).map(describeEntry)),
   };
 }
@@ -102,6 +114,13 @@ function readableDirs({ options, rootDir, warn }: ProbeContext<TmpdirOptions>): 
  */
 function sampleDirs(dirs: readonly WatchedDir[], warn: (message: string) => void): Reading {
   const listings = dirs.map((watched) => readOrEmpty(watched, warn));
+  if (listings.some((names, i) => names !== dirs[i]!.lastSeen)) {
+    // Something changed: forget own entries that are gone, so that set stays small.
+    forgetEntriesNotIn((entry) =>
+      dirs.some((watched, i) => dirname(entry) === watched.listing.dir && listings[i]!.has(basename(entry))),
+    );
+    listings.forEach((names, i) => (dirs[i]!.lastSeen = names));
+  }
   let value = 0;
   for (const names of listings) value += names.size;
   return {

@@ -1,0 +1,118 @@
+/**
+ * Which temp-dir entries this process made. A temp dir is shared: other processes (a
+ * parallel Mocha worker, a build tool, another test run) create and remove entries there
+ * at any time, and a listing cannot tell whose they are. So the fs functions that create
+ * paths are wrapped to note, for each watched directory, the top-level entry a path falls
+ * under; the tmpdir probe then reports only entries this process made.
+ *
+ * Costs one string comparison per watched directory on each call; nothing is kept for
+ * paths outside the watched directories.
+ */
+import { syncBuiltinESMExports } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs = require('node:fs');
+
+const watched: string[] = [];
+const ownEntries = new Set<string>();
+let installed = false;
+
+/** Start noting entries created under `dirs` (absolute paths). */
+export function noteCreationsUnder(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    const prefix = path.resolve(dir) + path.sep;
+    if (!watched.includes(prefix)) watched.push(prefix);
+  }
+  install();
+}
+
+/** True when this process created (something under) this top-level entry. */
+export function isOwnEntry(entryPath: string): boolean {
+  return ownEntries.has(entryPath);
+}
+
+/** Forget entries that are gone, so the set stays as small as the temp dir's leftovers. */
+export function forgetEntriesNotIn(present: (entryPath: string) => boolean): void {
+  for (const entry of ownEntries) if (!present(entry)) ownEntries.delete(entry);
+}
+
+function note(target: unknown): void {
+  const file = toPath(target);
+  if (file === undefined) return;
+  const absolute = path.resolve(file);
+  for (const prefix of watched) {
+    if (!absolute.startsWith(prefix)) continue;
+    const top = absolute.slice(prefix.length).split(path.sep)[0];
+    if (top) ownEntries.add(prefix + top);
+  }
+}
+
+function toPath(target: unknown): string | undefined {
+  if (typeof target === 'string') return target;
+  if (target instanceof URL) return target.protocol === 'file:' ? fileURLToPath(target) : undefined;
+  if (Buffer.isBuffer(target)) return target.toString();
+  return undefined;
+}
+
+/** Functions whose argument at `index` is a path they may create. */
+const CREATING: readonly [name: string, index: number][] = [
+  ['mkdir', 0],
+  ['open', 0],
+  ['writeFile', 0],
+  ['appendFile', 0],
+  ['copyFile', 1],
+  ['cp', 1],
+  ['rename', 1],
+  ['symlink', 1],
+  ['link', 1],
+  ['createWriteStream', 0],
+];
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  const fsFunctions = fs as unknown as Record<string, unknown>;
+  const promises = fs.promises as unknown as Record<string, unknown>;
+  for (const [name, index] of CREATING) {
+    wrapArgument(fsFunctions, name, index);
+    wrapArgument(fsFunctions, `${name}Sync`, index);
+    wrapArgument(promises, name, index);
+  }
+  // mkdtemp names its directory itself: note what it returns.
+  const mkdtempSync = fs.mkdtempSync;
+  fsFunctions.mkdtempSync = function mkdtempSyncNoted(this: unknown, ...args: Parameters<typeof fs.mkdtempSync>) {
+    const created = mkdtempSync.apply(this, args);
+    note(created);
+    return created;
+  };
+  const mkdtemp = fs.mkdtemp as unknown as (...args: unknown[]) => unknown;
+  fsFunctions.mkdtemp = function mkdtempNoted(this: unknown, ...args: unknown[]) {
+    const callback = args.at(-1);
+    if (typeof callback === 'function') {
+      args[args.length - 1] = function created(this: unknown, error: unknown, folder: unknown) {
+        if (!error) note(folder);
+        return callback.call(this, error, folder);
+      };
+    }
+    return mkdtemp.apply(this, args);
+  };
+  const mkdtempPromise = fs.promises.mkdtemp;
+  promises.mkdtemp = async function mkdtempPromiseNoted(this: unknown, ...args: Parameters<typeof fs.promises.mkdtemp>) {
+    const created = await mkdtempPromise.apply(this, args);
+    note(created);
+    return created;
+  };
+  syncBuiltinESMExports();
+}
+
+function wrapArgument(target: Record<string, unknown>, name: string, index: number): void {
+  const original = target[name];
+  if (typeof original !== 'function') return;
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    note(args[index]);
+    return (original as (...all: unknown[]) => unknown).apply(this, args);
+  };
+  Object.defineProperty(wrapped, 'name', { value: original.name });
+  Object.defineProperty(wrapped, 'length', { value: original.length });
+  target[name] = wrapped;
+}
