@@ -336,12 +336,15 @@ export class LeakEngine {
     // Memory first: the other probes' sampling allocates.
     for (const probe of probes) {
       if (!probe.measuresAfterGc || !probe.active) continue;
-      const reading = await probe.sample(collected);
+      const sampled = probe.sample(collected);
+      // Await only what is a promise: awaiting a plain value still costs a microtask turn.
+      const reading = sampled instanceof RealPromise ? await sampled : sampled;
       if (reading) readings.set(probe, reading);
     }
     for (const probe of probes) {
       if (probe.measuresAfterGc || !probe.active) continue;
-      const reading = await probe.sample();
+      const sampled = probe.sample();
+      const reading = sampled instanceof RealPromise ? await sampled : sampled;
       if (reading) readings.set(probe, reading);
     }
     return readings;

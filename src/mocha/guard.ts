@@ -76,6 +76,8 @@ export class RunGuard implements HookBoundaries {
       const leaks = await this.engine.end(open.scope);
       if ((test.currentRetry?.() ?? 0) === 0) this.store.countTest();
       const retainedOnce = await this.repeatMemoryLeaks(test, leaks);
+      // A clean first attempt has nothing to record or replace.
+      if (leaks.length === 0 && (test.currentRetry?.() ?? 0) === 0) return;
       this.store.record(
         unitKey(open.scope.unit),
         leaks.filter((leak) => !retainedOnce.includes(leak)),

@@ -11,6 +11,7 @@
 import { loadConfig, ConfigError } from '../config';
 import type { ResolvedConfig } from '../config/types';
 import { mergeReports } from '../core/report-merge';
+import { trackCreationSites } from '../probes/creation-sites';
 import { RunGuard } from './guard';
 import { buildReport, finishRun, publishReport, writeLine } from './finish';
 import { collectPartialReports, createRunDir, inParallelWorker } from './parallel';
@@ -22,6 +23,11 @@ interface HookContext {
   test?: MochaHook;
   timeout(ms: number): unknown;
 }
+
+// Wrap the creation points (timers, sockets, child processes, fs opens) now, before any
+// test file loads: a module that keeps its own reference to setTimeout, taken at load,
+// must get the wrapped one, or its timers could be counted but not told apart.
+trackCreationSites();
 
 let config: ResolvedConfig | undefined;
 let current: RunGuard | undefined;

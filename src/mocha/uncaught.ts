@@ -8,6 +8,7 @@
  * leakguard works and handed on to the next test: thrown again as soon as it starts
  * running. Errors still held when no test follows go to the test they came after.
  */
+import { EventEmitter } from 'node:events';
 import * as timers from 'node:timers';
 import type { MochaHook, MochaTest } from './units';
 
@@ -15,6 +16,9 @@ type Listener = (...args: unknown[]) => void;
 type TestFunction = ((this: unknown, ...args: unknown[]) => unknown) & { length: number };
 
 const realSetImmediate = timers.setImmediate;
+// EventEmitter's own methods: the listeners probe wraps process.on and friends to record
+// where listeners are added, which leakguard's own juggling needs no record of.
+const { addListener, removeListener } = EventEmitter.prototype;
 
 /** Errors held while leakguard worked, not yet handed on. */
 const pending: unknown[] = [];
@@ -24,18 +28,29 @@ export function takeHeldErrors(): unknown[] {
   return pending.splice(0);
 }
 
+/**
+ * One function for every hold, so that the listeners probe, which samples while errors
+ * are held, sees the same listener at the start and at the end of a test.
+ */
+function hold(error: unknown): void {
+  pending.push(error);
+}
+
 /** Run `work` with uncaught exceptions held back for {@link takeHeldErrors}. */
 export async function holdingUncaught(work: () => Promise<void>): Promise<void> {
-  const held = pending;
   const listeners = process.listeners('uncaughtException') as Listener[];
-  const hold = (error: unknown) => held.push(error);
-  for (const listener of listeners) process.removeListener('uncaughtException', listener);
-  process.on('uncaughtException', hold);
+  if (listeners.includes(hold)) {
+    // Already holding (a sentinel inside another of leakguard's hooks).
+    await work();
+    return;
+  }
+  for (const listener of listeners) removeListener.call(process, 'uncaughtException', listener);
+  addListener.call(process, 'uncaughtException', hold);
   try {
     await work();
   } finally {
-    process.removeListener('uncaughtException', hold);
-    for (const listener of listeners) process.on('uncaughtException', listener);
+    removeListener.call(process, 'uncaughtException', hold);
+    for (const listener of listeners) addListener.call(process, 'uncaughtException', listener);
   }
 }
 

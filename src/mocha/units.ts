@@ -35,8 +35,18 @@ export interface MochaHook extends MochaRunnable {
   originalTitle?: string;
 }
 
+/** The test as a unit. Its title is worked out only when asked (a leak): most tests need none. */
 export function testUnit(test: MochaTest): UnitInfo {
-  return { kind: 'test', title: test.fullTitle(), file: test.file ?? fileOf(test.parent) };
+  let title: string | undefined;
+  return {
+    kind: 'test',
+    get title() {
+      return (title ??= test.fullTitle());
+    },
+    get file() {
+      return test.file ?? fileOf(test.parent);
+    },
+  };
 }
 
 /** `"before all" hook: start server in Suite A` — the hook as Mocha names it, and its suite. */

@@ -16,6 +16,16 @@ import fs = require('node:fs');
 const watched: string[] = [];
 const ownEntries = new Set<string>();
 let installed = false;
+/** Moves whenever a path under a watched directory is created, opened or removed through fs. */
+let changes = 0;
+
+/**
+ * A counter that moves with every change this process makes under the watched
+ * directories through fs: while it stays put, no own entry came or went.
+ */
+export function ownChanges(): number {
+  return changes;
+}
 
 /** Start noting entries created under `dirs` (absolute paths). */
 export function noteCreationsUnder(dirs: readonly string[]): void {
@@ -36,15 +46,20 @@ export function forgetEntriesNotIn(present: (entryPath: string) => boolean): voi
   for (const entry of ownEntries) if (!present(entry)) ownEntries.delete(entry);
 }
 
-function note(target: unknown): void {
+function note(target: unknown, creates = true): void {
   const file = toPath(target);
   if (file === undefined) return;
   const absolute = path.resolve(file);
   for (const prefix of watched) {
     if (!absolute.startsWith(prefix)) continue;
     const top = absolute.slice(prefix.length).split(path.sep)[0];
-    if (top) ownEntries.add(prefix + top);
+    if (top && creates) ownEntries.add(prefix + top);
+    changes++;
   }
+}
+
+function noteRemoval(target: unknown): void {
+  note(target, false);
 }
 
 function toPath(target: unknown): string | undefined {
@@ -53,6 +68,14 @@ function toPath(target: unknown): string | undefined {
   if (Buffer.isBuffer(target)) return target.toString();
   return undefined;
 }
+
+/** Functions whose argument at `index` is a path they may remove (counted as changes only). */
+const REMOVING: readonly [name: string, index: number][] = [
+  ['rm', 0],
+  ['rmdir', 0],
+  ['unlink', 0],
+  ['rename', 0],
+];
 
 /** Functions whose argument at `index` is a path they may create. */
 const CREATING: readonly [name: string, index: number][] = [
@@ -73,10 +96,15 @@ function install(): void {
   installed = true;
   const fsFunctions = fs as unknown as Record<string, unknown>;
   const promises = fs.promises as unknown as Record<string, unknown>;
-  for (const [name, index] of CREATING) {
-    wrapArgument(fsFunctions, name, index);
-    wrapArgument(fsFunctions, `${name}Sync`, index);
-    wrapArgument(promises, name, index);
+  for (const [list, noteIt] of [
+    [REMOVING, noteRemoval],
+    [CREATING, note],
+  ] as const) {
+    for (const [name, index] of list) {
+      wrapArgument(fsFunctions, name, index, noteIt);
+      wrapArgument(fsFunctions, `${name}Sync`, index, noteIt);
+      wrapArgument(promises, name, index, noteIt);
+    }
   }
   // mkdtemp names its directory itself: note what it returns.
   const mkdtempSync = fs.mkdtempSync;
@@ -105,11 +133,11 @@ function install(): void {
   syncBuiltinESMExports();
 }
 
-function wrapArgument(target: Record<string, unknown>, name: string, index: number): void {
+function wrapArgument(target: Record<string, unknown>, name: string, index: number, noteIt: (path: unknown) => void): void {
   const original = target[name];
   if (typeof original !== 'function') return;
   const wrapped = function (this: unknown, ...args: unknown[]) {
-    note(args[index]);
+    noteIt(args[index]);
     return (original as (...all: unknown[]) => unknown).apply(this, args);
   };
   Object.defineProperty(wrapped, 'name', { value: original.name });

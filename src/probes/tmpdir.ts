@@ -7,7 +7,7 @@ import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type
 import { RealPromise } from '../core/real-timers';
 import { DirListing } from './dir-listing';
 import { anyOf, globMatcher, type Matcher } from './patterns';
-import { forgetEntriesNotIn, isOwnEntry, noteCreationsUnder } from './temp-creations';
+import { forgetEntriesNotIn, isOwnEntry, noteCreationsUnder, ownChanges } from './temp-creations';
 
 export interface TmpdirOptions {
   dirs?: string[];
@@ -85,8 +85,18 @@ function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance 
   const ignored = anyOf([...ALWAYS_IGNORED, ...(context.options.ignore ?? [])].map(globMatcher));
   noteCreationsUnder(dirs.map((watched) => watched.listing.dir));
   const whose = context.options.otherProcesses ? () => true : isOwnEntry;
+  // Only entries this process made are reported, and making or removing one goes through
+  // fs, which moves ownChanges(): while it stays put, the last reading stands, for free.
+  let last: { changes: number; reading: Reading } | undefined;
+  const sample = (): Reading => {
+    if (last && !context.options.otherProcesses && last.changes === ownChanges()) return last.reading;
+    const changes = ownChanges();
+    const reading = sampleDirs(dirs, context.warn);
+    last = { changes, reading };
+    return reading;
+  };
   return {
-    sample: () => sampleDirs(dirs, context.warn),
+    sample,
     newItems: (before, after) => newEntries(dirs, before, after, ignored).filter((item) => whose(item.path)),
     describe: (items) => RealPromise.all((items as EntryItem[]).map(describeEntry)),
   };
