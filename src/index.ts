@@ -19,7 +19,18 @@ export { LeakEngine, type EngineOptions, type Scope } from './core/engine';
 export type { GcPolicyName } from './core/gc-policy';
 export type { Leak, LeakReport, ProbeFault, UnitInfo } from './core/report-model';
 export { parseThreshold, formatBytes } from './core/thresholds';
-export { builtinProbes, fdsProbe, handlesProbe, heapProbe, rssProbe, tmpdirProbe } from './probes';
+export {
+  builtinProbes,
+  childrenProbe,
+  envProbe,
+  fdsProbe,
+  globalsProbe,
+  handlesProbe,
+  heapProbe,
+  listenersProbe,
+  rssProbe,
+  tmpdirProbe,
+} from './probes';
 export type { LeakguardConfig, ProbeConfig } from './config/types';
 
 import type { LeakguardConfig } from './config/types';

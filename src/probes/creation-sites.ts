@@ -10,11 +10,14 @@
  *
  * Timers get more: their objects are not in process._getActiveHandles(), so the live ones
  * created through the global functions are kept here (in creation order, pruned as they
- * fire or are cleared) so the handles probe can say which timer leaked.
+ * fire or are cleared) so the handles probe can say which timer leaked. Child processes
+ * too: the live ones are kept (pruned as they exit) for the children probe, which counts
+ * them whether or not they are ref'd.
  */
 import { ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import fs = require('node:fs');
+import timersModule = require('node:timers');
 import * as net from 'node:net';
 import { syncBuiltinESMExports } from 'node:module';
 import { promisify } from 'node:util';
@@ -101,7 +104,7 @@ export function trackCreationSites(): void {
   wrapMethod(net.Server.prototype, 'listen');
   wrapMethod(net.Socket.prototype, 'connect');
   wrapMethod(dgram.Socket.prototype, 'bind');
-  wrapMethod(ChildProcess.prototype as ChildProcess & { spawn: Function }, 'spawn');
+  wrapChildSpawn();
   const watch = fs.watch;
   (fs as { watch: typeof fs.watch }).watch = function watchTracked(this: unknown, ...args: Parameters<typeof fs.watch>) {
     const watcher = watch.apply(this, args);
@@ -111,6 +114,51 @@ export function trackCreationSites(): void {
   wrapFileOpening();
   // ESM `import { watch } from 'node:fs'` sees the wrapped functions too.
   syncBuiltinESMExports();
+}
+
+/**
+ * Child processes started through child_process (spawn, exec, execFile, fork all go
+ * through ChildProcess.prototype.spawn) that have not exited yet, oldest first. Pruned on
+ * every read and, when nothing reads, every time the set has doubled.
+ */
+const liveChildren = new Set<ChildProcess>();
+let pruneChildrenAbove = 64;
+
+/** Child processes started through child_process that are still running, oldest first. */
+export function runningChildProcesses(): ChildProcess[] {
+  forgetExitedChildren();
+  return [...liveChildren];
+}
+
+function forgetExitedChildren(): void {
+  for (const child of liveChildren) if (hasExited(child)) liveChildren.delete(child);
+}
+
+/** Node sets exitCode or signalCode when it has seen the process end (and reaped it). */
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+function wrapChildSpawn(): void {
+  const prototype = ChildProcess.prototype as ChildProcess & { spawn: (...args: unknown[]) => unknown };
+  const original = prototype.spawn;
+  if (typeof original !== 'function') return;
+  const wrapped = function (this: ChildProcess, ...args: unknown[]) {
+    mark(this, wrapped);
+    const result = original.apply(this, args);
+    // No pid: the spawn failed (an 'error' event follows) and there is no process.
+    if (typeof this.pid === 'number' && !hasExited(this)) {
+      liveChildren.add(this);
+      if (liveChildren.size > pruneChildrenAbove) {
+        forgetExitedChildren();
+        pruneChildrenAbove = Math.max(64, liveChildren.size * 2);
+      }
+    }
+    return result;
+  };
+  Object.defineProperty(wrapped, 'name', { value: original.name });
+  Object.defineProperty(wrapped, 'length', { value: original.length });
+  prototype.spawn = wrapped;
 }
 
 /** Where each descriptor number was last opened through fs; a reused number is overwritten. */
@@ -151,6 +199,18 @@ function wrapFileOpening(): void {
   };
 }
 
+/** leakguard's wrappers of globals, each with the function it wraps. */
+const wrappedGlobals = new WeakMap<Function, Function>();
+
+/**
+ * The function a global had before leakguard wrapped it, for one of leakguard's wrappers;
+ * anything else as it is. Code that kept the global from before leakguard started (a
+ * fake-timer library restoring "the real setTimeout") puts back an equivalent function.
+ */
+export function unwrapGlobal(value: unknown): unknown {
+  return (typeof value === 'function' && wrappedGlobals.get(value)) || value;
+}
+
 function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {
   const original = globalThis[kind] as (...args: unknown[]) => NodeJS.Timeout;
   const wrapped = function (this: unknown, callback: unknown, delay?: unknown, ...rest: unknown[]) {
@@ -168,7 +228,10 @@ function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {
   const custom = (original as unknown as Record<symbol, unknown>)[promisify.custom];
   if (custom) Object.defineProperty(wrapped, promisify.custom, { value: custom });
   Object.defineProperty(wrapped, 'name', { value: original.name });
+  wrappedGlobals.set(wrapped, original);
   (globalThis as Record<string, unknown>)[kind] = wrapped;
+  // `import { setInterval } from 'node:timers'` too (syncBuiltinESMExports runs after).
+  if (timersModule[kind] === original) (timersModule as Record<string, unknown>)[kind] = wrapped;
 }
 
 function wrapMethod<T extends object>(prototype: T, name: keyof T & string): void {

@@ -1,11 +1,25 @@
 import type { ProbeDefinition } from '../core/probe';
+import { childrenProbe } from './children';
+import { envProbe } from './env';
 import { fdsProbe } from './fds';
+import { globalsProbe } from './globals';
 import { handlesProbe } from './handles';
 import { heapProbe } from './heap';
+import { listenersProbe } from './listeners';
 import { rssProbe } from './rss';
 import { tmpdirProbe } from './tmpdir';
 
 /** The probes that ship with leakguard, in the order they are sampled and reported. */
-export const builtinProbes: readonly ProbeDefinition<any>[] = [heapProbe, rssProbe, fdsProbe, handlesProbe, tmpdirProbe];
+export const builtinProbes: readonly ProbeDefinition<any>[] = [
+  heapProbe,
+  rssProbe,
+  fdsProbe,
+  handlesProbe,
+  tmpdirProbe,
+  listenersProbe,
+  globalsProbe,
+  childrenProbe,
+  envProbe,
+];
 
-export { fdsProbe, handlesProbe, heapProbe, rssProbe, tmpdirProbe };
+export { childrenProbe, envProbe, fdsProbe, globalsProbe, handlesProbe, heapProbe, listenersProbe, rssProbe, tmpdirProbe };

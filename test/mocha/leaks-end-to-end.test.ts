@@ -143,6 +143,7 @@ describe('leakguard through Mocha, end to end', function () {
 
   it('reports exactly the leaking tests and hooks, each on the right probe', () => {
     assert.deepEqual(leakPairs(result.report), [
+      'children: children leaves a child process running',
       'fds: fds leaves a file open',
       'fds: handles leaves a server listening',
       'handles: "before all" hook: startTicker in suite with a leaky before hook',
@@ -170,6 +171,9 @@ describe('leakguard through Mocha, end to end', function () {
     assert.equal(hook.kind, 'hook');
     assert.match(hook.items[0]!.stack![0]!, /^test\/leaks\.spec\.js:\d+:\d+$/);
     assert.match(find('handles', 'children leaves a child process running').items.map((i) => i.label).join('\n'), /child process pid \d+/);
+    const child = find('children', 'children leaves a child process running').items[0]!;
+    assert.match(child.label, /^child process pid \d+ \([\d.]+ MiB RSS, [\d.]+% CPU\): .*node -e "setTimeout\(\(\) => \{\}, 60000\)"$/);
+    assert.match(child.stack![0]!, /^test\/leaks\.spec\.js:\d+:\d+$/);
     assert.match(find('tmpdir', 'tmpdir leaves a temp dir behind').items[0]!.label, /left-behind-/);
     const heap = find('heap', 'heap keeps a 32 MB Buffer');
     // Net growth: other garbage freed in the same window can take a little off the 32 MiB.

@@ -1,0 +1,168 @@
+import { strict as assert } from 'node:assert';
+import * as vm from 'node:vm';
+import { toReading, type LeakItem, type ProbeInstance, type Reading } from '../../src/core/probe';
+import { trackCreationSites, unwrapGlobal } from '../../src/probes/creation-sites';
+import { globalsProbe, type GlobalsOptions } from '../../src/probes/globals';
+import { meanMicros } from '../helpers/timing';
+
+const global = globalThis as unknown as Record<PropertyKey, unknown>;
+
+describe('globals probe', function () {
+  /** Global keys a test created, deleted in afterEach; and values it replaced, put back. */
+  let created: PropertyKey[];
+  let replaced: Map<PropertyKey, PropertyDescriptor>;
+
+  beforeEach(function () {
+    created = [];
+    replaced = new Map();
+  });
+
+  afterEach(function () {
+    for (const key of created) delete global[key];
+    for (const [key, descriptor] of replaced) Object.defineProperty(globalThis, key, descriptor);
+  });
+
+  async function probe(options: GlobalsOptions = {}): Promise<ProbeInstance> {
+    const instance = await globalsProbe.create({ options, rootDir: process.cwd(), warn: () => {} });
+    assert.ok(instance);
+    return instance;
+  }
+
+  async function sample(instance: ProbeInstance): Promise<Reading> {
+    return toReading(await instance.sample());
+  }
+
+  async function changedBy(instance: ProbeInstance, action: () => void): Promise<LeakItem[]> {
+    const before = await sample(instance);
+    action();
+    return instance.newItems!(before, await sample(instance));
+  }
+
+  /** Keep a global's descriptor to put it back in afterEach. */
+  function saving(key: PropertyKey): void {
+    if (!replaced.has(key)) replaced.set(key, Object.getOwnPropertyDescriptor(globalThis, key)!);
+  }
+
+  const labels = (items: LeakItem[]) => items.map((item) => item.label).sort();
+
+  it('reports globals added and not removed: implicit globals, assignments, definitions, symbols', async function () {
+    const instance = await probe();
+    const symbol = Symbol('leakguardTestSymbol');
+    created.push('leakguardImplicit', 'leakguardAssigned', 'leakguardDefined', symbol);
+    const items = await changedBy(instance, () => {
+      // An assignment to an undeclared variable in sloppy-mode code.
+      vm.runInThisContext('leakguardImplicit = 1');
+      global['leakguardAssigned'] = {};
+      Object.defineProperty(globalThis, 'leakguardDefined', { value: 1, configurable: true, enumerable: false });
+      Reflect.defineProperty(globalThis, symbol, { value: 2, configurable: true });
+    });
+    assert.deepEqual(labels(items), [
+      'global "leakguardAssigned" added',
+      'global "leakguardDefined" added',
+      'global "leakguardImplicit" added',
+      'global Symbol(leakguardTestSymbol) added',
+    ]);
+    assert.deepEqual(
+      items.map((item) => item.type),
+      ['added', 'added', 'added', 'added'],
+    );
+    assert.match(String(globalsProbe.hint instanceof Function && globalsProbe.hint(items[0])), /undeclared variable/);
+  });
+
+  it('does not report a global the test removed again', async function () {
+    const instance = await probe();
+    const items = await changedBy(instance, () => {
+      global['leakguardTemporary'] = 1;
+      Object.defineProperties(globalThis, { leakguardHidden: { value: 1, configurable: true } });
+      delete global['leakguardTemporary'];
+      delete global['leakguardHidden'];
+    });
+    assert.deepEqual(items, []);
+  });
+
+  it('reports data properties replaced and not put back, and originals deleted', async function () {
+    const instance = await probe();
+    saving('structuredClone');
+    saving('fetch');
+    saving('queueMicrotask');
+    const items = await changedBy(instance, () => {
+      global['structuredClone'] = (value: unknown) => value;
+      Object.defineProperty(globalThis, 'fetch', { value: async () => ({}), configurable: true, writable: true });
+      delete global['queueMicrotask'];
+    });
+    assert.deepEqual(labels(items), ['global "fetch" replaced', 'global "queueMicrotask" removed', 'global "structuredClone" replaced']);
+    const replacedItem = items.find((item) => item.type === 'replaced');
+    assert.match(String(globalsProbe.hint instanceof Function && globalsProbe.hint(replacedItem)), /restore it in afterEach/);
+  });
+
+  it('does not report a stub that the test put back, nor putting back what an earlier test replaced', async function () {
+    const instance = await probe();
+    const real = global['structuredClone'];
+    saving('structuredClone');
+    assert.deepEqual(
+      await changedBy(instance, () => {
+        global['structuredClone'] = () => 1;
+        global['structuredClone'] = real;
+      }),
+      [],
+    );
+    assert.deepEqual(labels(await changedBy(instance, () => (global['structuredClone'] = () => 2))), ['global "structuredClone" replaced']);
+    // A later unit that restores the original is clean.
+    assert.deepEqual(await changedBy(instance, () => (global['structuredClone'] = real)), []);
+  });
+
+  it("takes leakguard's timer wrappers for the timers they wrap", async function () {
+    saving('setTimeout');
+    trackCreationSites();
+    const instance = await probe();
+    const original = unwrapGlobal(global['setTimeout']);
+    assert.notEqual(original, global['setTimeout'], 'setTimeout is wrapped');
+    // A fake-timer library that kept setTimeout from before leakguard wrapped it, restoring it.
+    assert.deepEqual(await changedBy(instance, () => (global['setTimeout'] = original)), []);
+    assert.deepEqual(labels(await changedBy(instance, () => (global['setTimeout'] = () => 0))), ['global "setTimeout" replaced']);
+  });
+
+  it("is not fooled by Node's lazily loaded globals, which turn from accessors into data properties", async function () {
+    const lazy = ['BroadcastChannel', 'Blob', 'MessageChannel', 'CompressionStream', 'FormData', 'File'].filter(
+      (name) => typeof Object.getOwnPropertyDescriptor(globalThis, name)?.get === 'function',
+    );
+    const instance = await probe();
+    const items = await changedBy(instance, () => {
+      for (const name of lazy) void global[name];
+    });
+    assert.deepEqual(items, []);
+  });
+
+  it('ignores what the option names (globs with *) and what Node creates on first use', async function () {
+    const instance = await probe({ ignore: ['leakguardIgnored*'] });
+    const dispatcher = Symbol.for('undici.globalDispatcher.99');
+    created.push('leakguardIgnoredOne', 'leakguardIgnoredTwo', 'leakguardKept', dispatcher, '__coverage__');
+    const items = await changedBy(instance, () => {
+      global['leakguardIgnoredOne'] = 1;
+      global['leakguardIgnoredTwo'] = 1;
+      global['leakguardKept'] = 1;
+      global['__coverage__'] = {};
+      Object.defineProperty(globalThis, dispatcher, { value: {}, configurable: true });
+    });
+    assert.deepEqual(labels(items), ['global "leakguardKept" added']);
+  });
+
+  it('judges a unit against its own begin, also when the key list is reused between samples', async function () {
+    const instance = await probe();
+    const begin = await sample(instance);
+    const middle = await sample(instance);
+    created.push('leakguardLate');
+    global['leakguardLate'] = 1;
+    const end = await sample(instance);
+    assert.deepEqual(labels(instance.newItems!(begin, end)), ['global "leakguardLate" added']);
+    assert.deepEqual(labels(instance.newItems!(middle, end)), ['global "leakguardLate" added']);
+    assert.deepEqual(instance.newItems!(end, await sample(instance)), []);
+  });
+
+  it('samples in a few microseconds', async function () {
+    const instance = await probe();
+    const mean = meanMicros(() => instance.sample(), 10_000);
+    console.log(`      globals: sample() ${mean.toFixed(2)} us on average over 10,000 calls`);
+    assert.ok(mean < 50, `sample() took ${mean} us on average`);
+  });
+});

@@ -1,0 +1,242 @@
+import { strict as assert } from 'node:assert';
+import { EventEmitter } from 'node:events';
+import { toReading, type LeakItem, type ProbeInstance, type Reading } from '../../src/core/probe';
+import { holdingUncaught } from '../../src/mocha/uncaught';
+import { listenersProbe, type ListenersOptions } from '../../src/probes/listeners';
+import { meanMicros } from '../helpers/timing';
+
+const THIS_FILE = /test\/probes\/listeners\.test\.ts:\d+:\d+$/;
+
+/** The one stand-in of the hold that uses EventEmitter.prototype's methods (see `holds`). */
+function sharedHold(): void {}
+
+describe('listeners probe', function () {
+  let warnings: string[];
+  /** Listeners a test added, removed in afterEach. */
+  let added: Array<{ emitter: EventEmitter | NodeJS.Process; event: string | symbol; listener: (...args: any[]) => void }>;
+  let instances: ProbeInstance[];
+
+  beforeEach(function () {
+    warnings = [];
+    added = [];
+    instances = [];
+  });
+
+  afterEach(async function () {
+    for (const { emitter, event, listener } of added) emitter.removeListener(event, listener);
+    for (const instance of instances) await instance.dispose?.();
+    delete (globalThis as Record<string, unknown>)['leakguardTestBus'];
+    delete (globalThis as Record<string, unknown>)['leakguardTestApp'];
+  });
+
+  async function probe(options: ListenersOptions = {}): Promise<ProbeInstance> {
+    const instance = await listenersProbe.create({ options, rootDir: process.cwd(), warn: (message) => warnings.push(message) });
+    assert.ok(instance);
+    instances.push(instance);
+    return instance;
+  }
+
+  async function sample(instance: ProbeInstance): Promise<Reading> {
+    return toReading(await instance.sample());
+  }
+
+  async function leakedBy(instance: ProbeInstance, action: () => Promise<unknown> | void): Promise<LeakItem[]> {
+    const before = await sample(instance);
+    await action();
+    return instance.newItems!(before, await sample(instance));
+  }
+
+  /** Add a listener the way a test would, and remember it for afterEach. */
+  function listen(emitter: EventEmitter | NodeJS.Process, event: string | symbol, listener = function onEvent() {}, method: 'on' | 'once' | 'prependListener' = 'on') {
+    (emitter[method] as (event: string | symbol, listener: () => void) => unknown)(event, listener);
+    added.push({ emitter, event, listener });
+    return listener;
+  }
+
+  it('reports a listener added to process and not removed: the event and where it was added', async function () {
+    const instance = await probe();
+    const items = await leakedBy(instance, () => {
+      listen(process, 'SIGUSR2', function onSignal() {});
+    });
+    assert.equal(items.length, 1);
+    const [item] = items;
+    assert.equal(item!.label, '"SIGUSR2" listener on process (onSignal)');
+    assert.equal(item!.type, 'SIGUSR2');
+    assert.match(item!.stack![0]!, THIS_FILE);
+    assert.match(String(listenersProbe.hint instanceof Function ? listenersProbe.hint(item) : ''), /process\.off\('SIGUSR2', listener\)/);
+  });
+
+  it('does not report a listener the test removed again, nor a once listener that fired', async function () {
+    const instance = await probe();
+    const items = await leakedBy(instance, () => {
+      const listener = () => {};
+      process.on('exit', listener);
+      process.addListener('beforeExit', listener);
+      process.off('exit', listener);
+      process.removeListener('beforeExit', listener);
+      process.once('leakguard-test-event', () => {});
+      process.emit('leakguard-test-event' as 'exit', 0);
+    });
+    assert.deepEqual(items, []);
+  });
+
+  it('reports once and prepended listeners, and the same function added twice as two listeners', async function () {
+    const instance = await probe();
+    const shared = function shared() {};
+    const items = await leakedBy(instance, () => {
+      listen(process, 'leakguard-test-once', function onceOnly() {}, 'once');
+      listen(process, 'leakguard-test-prepend', function first() {}, 'prependListener');
+      listen(process, 'leakguard-test-twice', shared);
+      listen(process, 'leakguard-test-twice', shared);
+    });
+    const labels = items.map((item) => item.label).sort();
+    assert.deepEqual(labels, [
+      '"leakguard-test-prepend" listener on process (first)',
+      '"leakguard-test-twice" listener on process (shared)',
+      '"leakguard-test-twice" listener on process (shared)',
+      'once "leakguard-test-once" listener on process (onceOnly)',
+    ]);
+    assert.equal(new Set(items.map((item) => item.id)).size, 4, 'ids are unique');
+    for (const item of items) assert.match(item.stack![0]!, THIS_FILE, item.label);
+  });
+
+  it('compares listeners by identity, not order: taking them off and putting them back is no change', async function () {
+    const instance = await probe();
+    listen(process, 'leakguard-test-order', function a() {});
+    listen(process, 'leakguard-test-order', function b() {});
+    const items = await leakedBy(instance, () => {
+      const listeners = process.rawListeners('leakguard-test-order') as Array<() => void>;
+      process.removeAllListeners('leakguard-test-order');
+      for (const listener of listeners.reverse()) process.on('leakguard-test-order', listener);
+    });
+    assert.deepEqual(items, []);
+  });
+
+  /**
+   * leakguard's hold around every sample, as src/mocha/uncaught.ts has it, and two ways of
+   * writing it (a new listener per hold, through process's methods; one listener for all
+   * holds, through EventEmitter.prototype's): the probe must see through each.
+   */
+  const holds: Record<string, (work: () => Promise<void>) => Promise<void>> = {
+    'src/mocha/uncaught.ts': holdingUncaught,
+    'a new stand-in per hold, through process.on/removeListener': async (work) => {
+      const listeners = process.listeners('uncaughtException');
+      const hold = () => {};
+      for (const listener of listeners) process.removeListener('uncaughtException', listener);
+      process.on('uncaughtException', hold);
+      try {
+        await work();
+      } finally {
+        process.removeListener('uncaughtException', hold);
+        for (const listener of listeners) process.on('uncaughtException', listener);
+      }
+    },
+    'one stand-in for all holds, through EventEmitter.prototype': async (work) => {
+      const { addListener, removeListener } = EventEmitter.prototype;
+      const listeners = process.listeners('uncaughtException');
+      if (listeners.includes(sharedHold)) return work();
+      for (const listener of listeners) removeListener.call(process, 'uncaughtException', listener);
+      addListener.call(process, 'uncaughtException', sharedHold);
+      try {
+        await work();
+      } finally {
+        removeListener.call(process, 'uncaughtException', sharedHold);
+        for (const listener of listeners) addListener.call(process, 'uncaughtException', listener);
+      }
+    },
+  };
+
+  for (const [name, hold] of Object.entries(holds)) {
+    describe(`while leakguard holds uncaughtException listeners (${name})`, function () {
+      async function sampleHeld(instance: ProbeInstance): Promise<Reading> {
+        let reading!: Reading;
+        await hold(async () => {
+          reading = await sample(instance);
+        });
+        return reading;
+      }
+
+      it("sees the test's listeners, and not leakguard's", async function () {
+        const instance = await probe();
+        const before = await sampleHeld(instance);
+        const mine = listen(process, 'uncaughtException', function onUncaught() {});
+        const after = await sampleHeld(instance);
+        const items = instance.newItems!(before, after);
+        assert.deepEqual(
+          items.map((item) => item.label),
+          ['"uncaughtException" listener on process (onUncaught)'],
+        );
+        assert.match(items[0]!.stack![0]!, THIS_FILE);
+        assert.ok(process.listeners('uncaughtException').includes(mine), 'put back as it was');
+
+        // A unit that adds nothing is clean; samples outside a hold see the same.
+        const again = await sampleHeld(instance);
+        assert.deepEqual(instance.newItems!(after, again), []);
+        const outside = await sample(instance);
+        assert.deepEqual(instance.newItems!(after, outside), []);
+        assert.deepEqual(instance.newItems!(outside, again), []);
+        assert.equal(toReading(outside).value, toReading(again).value);
+      });
+
+      it('sees through nested holds, and sees a listener the test removed as gone', async function () {
+        const instance = await probe();
+        const mine = listen(process, 'uncaughtException', function onUncaught() {});
+        let before!: Reading;
+        let nested!: Reading;
+        await hold(async () => {
+          before = await sample(instance);
+          await hold(async () => {
+            nested = await sample(instance);
+          });
+        });
+        assert.deepEqual(instance.newItems!(before, nested), []);
+        assert.equal(toReading(nested).value, toReading(before).value);
+        process.removeListener('uncaughtException', mine);
+        const after = await sampleHeld(instance);
+        assert.deepEqual(instance.newItems!(before, after), []);
+        assert.equal(toReading(after).value, toReading(before).value - 1, 'the removed listener is no longer counted');
+      });
+    });
+  }
+
+  it('watches the emitters named in config (paths from globalThis), without touching EventEmitter.prototype', async function () {
+    const globals = globalThis as Record<string, unknown>;
+    globals['leakguardTestBus'] = new EventEmitter();
+    const instance = await probe({ emitters: ['leakguardTestBus', 'leakguardTestApp.events'] });
+    const bus = globals['leakguardTestBus'] as EventEmitter;
+    // Created after the probe: found at the next sample.
+    globals['leakguardTestApp'] = { events: new EventEmitter() };
+    const appEvents = (globals['leakguardTestApp'] as { events: EventEmitter }).events;
+    await sample(instance);
+    const items = await leakedBy(instance, () => {
+      listen(bus, 'message', function onMessage() {});
+      listen(appEvents, 'ready', function onReady() {});
+      listen(new EventEmitter(), 'unwatched');
+    });
+    assert.deepEqual(items.map((item) => item.label).sort(), [
+      '"message" listener on leakguardTestBus (onMessage)',
+      '"ready" listener on leakguardTestApp.events (onReady)',
+    ]);
+    for (const item of items) assert.match(item.stack![0]!, THIS_FILE, item.label);
+    const plain = new EventEmitter();
+    assert.equal(plain.on, EventEmitter.prototype.on, 'other emitters keep the prototype methods');
+    assert.equal(Object.hasOwn(plain, 'on'), false);
+    await instance.dispose!();
+    assert.deepEqual(warnings, []);
+  });
+
+  it('warns at the end when a configured emitter was never found', async function () {
+    const instance = await probe({ emitters: ['leakguardNoSuchBus', 'process'] });
+    await sample(instance);
+    await instance.dispose!();
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /emitter "leakguardNoSuchBus" .* was never found/);
+  });
+
+  it('samples in a few microseconds', async function () {
+    const instance = await probe();
+    const mean = meanMicros(() => instance.sample(), 10_000);
+    console.log(`      listeners: sample() ${mean.toFixed(2)} us on average over 10,000 calls`);
+    assert.ok(mean < 50, `sample() took ${mean} us on average`);
+  });
+});
