@@ -35,6 +35,9 @@ export interface HeldScope {
   readonly created: Map<GuardedProbe, { items: LeakItem[] | undefined; growth: number }>;
 }
 
+/** Turns of the event loop the settle tries before it starts to wait in milliseconds. */
+const SETTLE_TURNS = 3;
+
 /** Growth of one probe over a unit. */
 interface Growth {
   delta: number;
@@ -262,12 +265,13 @@ export class LeakEngine {
     if (pending.length === 0) return;
     const started = nowMs();
     const longest = Math.max(...pending.map(([probe]) => probe.settle!.maxWaitMs));
-    let pause = 1;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const waited = nowMs() - started;
       if (waited >= longest) break;
-      await sleep(attempt === 0 ? 0 : Math.min(pause, longest - waited));
-      pause *= 2;
+      // Most of what closes by itself (a socket, a handle) is gone after a turn or two
+      // of the event loop: try those first, then back off in real time.
+      const pause = attempt < SETTLE_TURNS ? 0 : 2 ** (attempt - SETTLE_TURNS);
+      await sleep(Math.min(pause, longest - waited));
       for (let i = pending.length - 1; i >= 0; i--) {
         const [probe, growth] = pending[i]!;
         const rule = probe.settle!;

@@ -11,8 +11,11 @@ import {
 } from './probe';
 import { nowMs, RealPromise, withTimeLimit } from './real-timers';
 
-/** Used when a probe asks for `settle: true`: goleak-like retries with backoff, ~0.4 s in all. */
-export const DEFAULT_SETTLE: SettleRule = { attempts: 10, maxWaitMs: 400 };
+/**
+ * Used when a probe asks for `settle: true`: three turns of the event loop, then
+ * goleak-like retries with backoff (1, 2, 4, ... ms), ~0.4 s in all.
+ */
+export const DEFAULT_SETTLE: SettleRule = { attempts: 12, maxWaitMs: 400 };
 
 /** Reports that a probe failed; the probe is then switched off for the rest of the run. */
 export type FaultListener = (probe: string, message: string) => void;

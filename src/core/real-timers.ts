@@ -5,6 +5,7 @@
  * and settle whatever a test did to the globals. (`async` functions and `await` use the
  * engine's own Promise, never the global one.)
  */
+import { performance } from 'node:perf_hooks';
 import * as timers from 'node:timers';
 
 /** The Promise constructor as it was when leakguard loaded. */
@@ -14,7 +15,7 @@ const realSetTimeout = timers.setTimeout;
 const realClearTimeout = timers.clearTimeout;
 const realSetImmediate = timers.setImmediate;
 const RealDate = Date;
-const realHrtime = process.hrtime.bigint.bind(process.hrtime);
+const realPerformanceNow = performance.now.bind(performance);
 
 /** Resolve after `ms` milliseconds of real time (0: on the next turn of the event loop). */
 export function sleep(ms: number): Promise<void> {
@@ -48,9 +49,9 @@ export function withTimeLimit<T>(
   });
 }
 
-/** Monotonic milliseconds, immune to a faked `Date` or `performance.now`. */
+/** Monotonic milliseconds (performance.now as it was at load), immune to a faked `Date` or `performance`. */
 export function nowMs(): number {
-  return Number(realHrtime()) / 1e6;
+  return realPerformanceNow();
 }
 
 /** Wall-clock time for timestamps in reports. */

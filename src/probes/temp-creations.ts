@@ -51,6 +51,8 @@ function note(target: unknown, creates = true): void {
   if (file === undefined) return;
   const absolute = path.resolve(file);
   for (const prefix of watched) {
+    // The watched directory itself, removed or made again: its listing changes too.
+    if (absolute + path.sep === prefix) changes++;
     if (!absolute.startsWith(prefix)) continue;
     const top = absolute.slice(prefix.length).split(path.sep)[0];
     if (top && creates) ownEntries.add(prefix + top);
