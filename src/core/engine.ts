@@ -53,14 +53,11 @@ export class LeakEngine {
 
   private constructor(private readonly options: EngineOptions) {}
 
-  /** Create the probes (a probe whose creation fails is reported and left out) and take the baseline. */
+  /** Create the probes (a probe whose creation fails is reported and left out). */
   static async create(options: EngineOptions): Promise<LeakEngine> {
     const engine = new LeakEngine(options);
     for (const configured of options.probes) await engine.addProbe(configured);
-    if (engine.probes.some((probe) => probe.measuresAfterGc)) {
-      engine.gcPolicy = createGcPolicy(options.gcPolicy);
-      await engine.readCollected();
-    }
+    if (engine.probes.some((probe) => probe.measuresAfterGc)) engine.gcPolicy = createGcPolicy(options.gcPolicy);
     return engine;
   }
 
@@ -243,7 +240,13 @@ export class LeakEngine {
         const value = collected.get(probe)?.value;
         const since = baseline.get(probe);
         const growth = growths.get(probe)!;
-        if (value === undefined || since === undefined) continue;
+        if (value === undefined) continue;
+        if (since === undefined) {
+          // The run's first collection: no collected value to compare with yet. The cheap
+          // bound stands if it holds (a repeat confirms it); otherwise nothing can be said.
+          if (!quickBoundHolds) growth.delta = 0;
+          continue;
+        }
         const collectedBound = value - since;
         growth.delta = quickBoundHolds ? Math.min(growth.delta, collectedBound) : collectedBound;
         if (growth.delta > probe.threshold) stillOver = true;
@@ -352,12 +355,6 @@ export class LeakEngine {
       if (reading) readings.set(probe, reading);
     }
     return readings;
-  }
-
-  private async readCollected(): Promise<void> {
-    if (!this.gcPolicy) return;
-    // The policy collected when it was created.
-    this.rememberCollected(await this.sampleSome(this.memoryProbes, { collected: true }));
   }
 
   private rememberCollected(readings: Map<GuardedProbe, Reading>): void {

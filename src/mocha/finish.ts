@@ -21,8 +21,8 @@ const finished = new WeakSet<RunGuard>();
 export function finishRun(guard: RunGuard, config: ResolvedConfig): void {
   if (finished.has(guard)) return;
   finished.add(guard);
-  const { store, faults } = guard.findings;
-  const report = buildReport(config, store, faults);
+  const { store, faults, measuredBy } = guard.findings;
+  const report = buildReport(config, store, faults, measuredBy);
   if (inParallelWorker()) {
     try {
       writePartialReport(report);
@@ -35,11 +35,18 @@ export function finishRun(guard: RunGuard, config: ResolvedConfig): void {
 }
 
 /** The report of a run; with no findings given, of a run in which nothing was measured. */
-export function buildReport(config: ResolvedConfig, store = new LeakStore(), faults: ProbeFault[] = []): LeakReport {
+export function buildReport(
+  config: ResolvedConfig,
+  store = new LeakStore(),
+  faults: ProbeFault[] = [],
+  measuredBy?: readonly string[],
+): LeakReport {
+  // The probes that measured to the end; not one that switched itself off (no /proc).
+  const probes = measuredBy ? config.probes.filter(({ definition }) => measuredBy.includes(definition.name)) : config.probes;
   return store.toReport({
     tool: { name: 'leakguard', version: packageVersion() },
     mode: config.mode,
-    probes: config.probes.map(({ definition, threshold }) => ({ name: definition.name, unit: definition.unit, threshold })),
+    probes: probes.map(({ definition, threshold }) => ({ name: definition.name, unit: definition.unit, threshold })),
     faults,
   });
 }

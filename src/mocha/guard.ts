@@ -120,8 +120,9 @@ export class RunGuard implements HookBoundaries {
   }
 
   /** What the run found so far. */
-  get findings(): { store: LeakStore; faults: ProbeFault[] } {
-    return { store: this.store, faults: this.engine?.faults ?? [] };
+  get findings(): { store: LeakStore; faults: ProbeFault[]; measuredBy: string[] | undefined } {
+    const engine = this.engine;
+    return { store: this.store, faults: engine?.faults ?? [], measuredBy: engine?.activeProbes.map((probe) => probe.name) };
   }
 
   /**
