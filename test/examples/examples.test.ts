@@ -8,39 +8,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { leakPairs, type JsonReport, type ReportLeak } from '../helpers/fixture';
 import { EXAMPLES, PackedLeakguard, REPO, installedVersion, runNpm, testEnv } from '../helpers/packed';
-
-interface ReportItem {
-  id?: string;
-  label: string;
-  type?: string;
-  path?: string;
-  size?: number;
-  stack?: string[];
-  [extra: string]: unknown;
-}
-
-interface ReportLeak {
-  test: string;
-  file?: string;
-  kind: string;
-  probe: string;
-  delta: number;
-  unit: string;
-  threshold: number;
-  items: ReportItem[];
-  hint?: string;
-}
-
-interface Report {
-  version: number;
-  mode: string;
-  tests: number;
-  hooks: number;
-  leaks: ReportLeak[];
-  probes: { name: string; unit: string; threshold: number }[];
-  faults: { probe: string; message: string }[];
-}
 
 interface ExampleRun {
   /** The copy the example ran in. */
@@ -51,7 +20,7 @@ interface ExampleRun {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  report: Report | undefined;
+  report: JsonReport | undefined;
 }
 
 interface Manifest {
@@ -104,13 +73,8 @@ function runExample(packed: PackedLeakguard, name: string): ExampleRun {
   const run = runNpm(dir, ['test'], { env: testEnv(tmp), timeoutMs: 120_000 });
   if (run.error) throw run.error;
   const reportFile = path.join(dir, 'leakguard-report.json');
-  const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Report) : undefined;
+  const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as JsonReport) : undefined;
   return { dir, tmp, status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr, report };
-}
-
-/** The leaks as `probe: test` strings, sorted, for exact comparisons. */
-function leakPairs(report: Report | undefined): string[] {
-  return (report?.leaks ?? []).map((leak) => `${leak.probe}: ${leak.test}`).sort();
 }
 
 function findLeak(run: ExampleRun, probe: string, test: string): ReportLeak {

@@ -27,22 +27,36 @@ export interface RunResult {
   durationMs: number;
 }
 
+/** An item of a leak in the JSON report; probes may add fields of their own. */
+export interface ReportItem {
+  id?: string;
+  label: string;
+  type?: string;
+  path?: string;
+  size?: number;
+  stack?: string[];
+  [extra: string]: unknown;
+}
+
+export interface ReportLeak {
+  test: string;
+  file?: string;
+  kind: string;
+  probe: string;
+  delta: number;
+  unit: string;
+  threshold: number;
+  items: ReportItem[];
+  hint?: string;
+}
+
 export interface JsonReport {
   version: number;
   tests: number;
   hooks: number;
   mode: string;
-  leaks: {
-    test: string;
-    file?: string;
-    kind: string;
-    probe: string;
-    delta: number;
-    unit: string;
-    threshold: number;
-    items: { label: string; path?: string; type?: string; size?: number; stack?: string[] }[];
-    hint?: string;
-  }[];
+  leaks: ReportLeak[];
+  probes: { name: string; unit: string; threshold: number }[];
   faults: { probe: string; message: string }[];
 }
 
