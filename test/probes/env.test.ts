@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toReading, type LeakItem, type ProbeInstance, type Reading } from '../../src/core/probe';
+import type { LeakItem } from '../../src/core/probe';
 import { envProbe, type EnvOptions } from '../../src/probes/env';
+import { changedBy, createProbe } from '../helpers/probe-harness';
 import { meanMicros } from '../helpers/timing';
 
 describe('env probe', function () {
@@ -21,21 +22,7 @@ describe('env probe', function () {
     process.chdir(savedCwd);
   });
 
-  async function probe(options: EnvOptions = {}): Promise<ProbeInstance> {
-    const instance = await envProbe.create({ options, rootDir: process.cwd(), warn: () => {} });
-    assert.ok(instance);
-    return instance;
-  }
-
-  async function sample(instance: ProbeInstance): Promise<Reading> {
-    return toReading(await instance.sample());
-  }
-
-  async function changedBy(instance: ProbeInstance, action: () => void): Promise<LeakItem[]> {
-    const before = await sample(instance);
-    action();
-    return instance.newItems!(before, await sample(instance));
-  }
+  const probe = (options: EnvOptions = {}) => createProbe(envProbe, options);
 
   const labels = (items: LeakItem[]) => items.map((item) => item.label).sort();
 

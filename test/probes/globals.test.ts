@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as vm from 'node:vm';
-import { toReading, type LeakItem, type ProbeInstance, type Reading } from '../../src/core/probe';
+import type { LeakItem } from '../../src/core/probe';
 import { trackCreationSites, unwrapGlobal } from '../../src/probes/creation-sites';
 import { globalsProbe, type GlobalsOptions } from '../../src/probes/globals';
+import { changedBy, createProbe, sample } from '../helpers/probe-harness';
 import { meanMicros } from '../helpers/timing';
 
 const global = globalThis as unknown as Record<PropertyKey, unknown>;
@@ -22,21 +23,7 @@ describe('globals probe', function () {
     for (const [key, descriptor] of replaced) Object.defineProperty(globalThis, key, descriptor);
   });
 
-  async function probe(options: GlobalsOptions = {}): Promise<ProbeInstance> {
-    const instance = await globalsProbe.create({ options, rootDir: process.cwd(), warn: () => {} });
-    assert.ok(instance);
-    return instance;
-  }
-
-  async function sample(instance: ProbeInstance): Promise<Reading> {
-    return toReading(await instance.sample());
-  }
-
-  async function changedBy(instance: ProbeInstance, action: () => void): Promise<LeakItem[]> {
-    const before = await sample(instance);
-    action();
-    return instance.newItems!(before, await sample(instance));
-  }
+  const probe = (options: GlobalsOptions = {}) => createProbe(globalsProbe, options);
 
   /** Keep a global's descriptor to put it back in afterEach. */
   function saving(key: PropertyKey): void {
