@@ -12,9 +12,9 @@ export async function sample(instance: ProbeInstance): Promise<Reading> {
   return toReading(await instance.sample());
 }
 
-/** What is new after `action`, between a sample before it and one after. */
-export async function changedBy(instance: ProbeInstance, action: () => void): Promise<LeakItem[]> {
+/** What `action` left, as the engine would see it: sample, act, sample, newItems. */
+export async function changedBy(instance: ProbeInstance, action: () => unknown): Promise<LeakItem[]> {
   const before = await sample(instance);
-  action();
+  await action();
   return instance.newItems!(before, await sample(instance));
 }

@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { exec, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { toReading, type LeakItem, type ProbeInstance, type Reading } from '../../src/core/probe';
+import type { ProbeInstance } from '../../src/core/probe';
 import { childrenProbe, type ChildrenOptions } from '../../src/probes/children';
 import { runningChildProcesses } from '../../src/probes/creation-sites';
 import { meanMicros } from '../helpers/timing';
+import { changedBy, sample } from '../helpers/probe-harness';
 
 const THIS_FILE = /test\/probes\/children\.test\.ts:\d+:\d+$/;
 const LONG_RUNNING = 'setTimeout(() => {}, 60000)';
@@ -32,15 +33,7 @@ describe('children probe', function () {
     return instance;
   }
 
-  async function sample(instance: ProbeInstance): Promise<Reading> {
-    return toReading(await instance.sample());
-  }
 
-  async function leakedBy(instance: ProbeInstance, action: () => Promise<unknown> | void): Promise<LeakItem[]> {
-    const before = await sample(instance);
-    await action();
-    return instance.newItems!(before, await sample(instance));
-  }
 
   /** A child started the way a test would, remembered for afterEach. */
   function start(args: string[] = ['-e', LONG_RUNNING], options: Parameters<typeof spawn>[2] = { stdio: 'ignore' }): ChildProcess {
@@ -61,7 +54,7 @@ describe('children probe', function () {
   it('reports a child process still running: pid, command line and where it was started', async function () {
     const instance = await probe();
     let child!: ChildProcess;
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       child = start();
     });
     assert.equal(items.length, 1);
@@ -74,7 +67,7 @@ describe('children probe', function () {
   it('does not report a child that exited, and forgets it', async function () {
     const instance = await probe();
     let child!: ChildProcess;
-    const items = await leakedBy(instance, async () => {
+    const items = await changedBy(instance, async () => {
       child = start(['-e', '0']);
       await once(child, 'exit');
     });
@@ -93,7 +86,7 @@ describe('children probe', function () {
 
   it('reports children of exec() and unref\'d, detached children, which the handles probe does not count', async function () {
     const instance = await probe();
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       children.push(exec(`"${process.execPath}" -e "${LONG_RUNNING}"`));
       start(['-e', LONG_RUNNING], { stdio: 'ignore', detached: true }).unref();
     });
@@ -105,7 +98,7 @@ describe('children probe', function () {
 
   it('describes leaked children with their memory and CPU (pidusage)', async function () {
     const instance = await probe();
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       start();
     });
     const [described] = await instance.describe!(items);
@@ -119,7 +112,7 @@ describe('children probe', function () {
     const instance = await probe({ kill: true });
     let polite!: ChildProcess;
     let stubborn!: ChildProcess;
-    const items = await leakedBy(instance, async () => {
+    const items = await changedBy(instance, async () => {
       polite = start();
       stubborn = start(['-e', `process.on('SIGTERM', () => {}); process.send('ready'); ${LONG_RUNNING}`], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
       await once(stubborn, 'message');
@@ -142,7 +135,7 @@ describe('children probe', function () {
   it('leaves leaked children alone by default', async function () {
     const instance = await probe();
     let child!: ChildProcess;
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       child = start();
     });
     const described = await instance.describe!(items);

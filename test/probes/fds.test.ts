@@ -6,9 +6,10 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync,
 import { createConnection, createServer, type AddressInfo, type ListenOptions, type Server, type Socket } from 'node:net';
 import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toReading, type LeakItem, type ProbeInstance, type Reading } from '../../src/core/probe';
+import type { LeakItem, ProbeInstance } from '../../src/core/probe';
 import { fdsProbe, type FdsOptions } from '../../src/probes/fds';
 import { decodeEndpoint } from '../../src/probes/proc-net';
+import { changedBy, sample } from '../helpers/probe-harness';
 
 describe('fds probe', function () {
   let dir: string;
@@ -40,16 +41,7 @@ describe('fds probe', function () {
     return instance;
   }
 
-  async function sample(instance: ProbeInstance): Promise<Reading> {
-    return toReading(await instance.sample());
-  }
 
-  /** What `action` left open, as the engine would see it: sample, act, sample, newItems. */
-  async function leakedBy(instance: ProbeInstance, action: () => Promise<unknown> | void): Promise<LeakItem[]> {
-    const before = await sample(instance);
-    await action();
-    return instance.newItems!(before, await sample(instance));
-  }
 
   function openFile(name: string, content = ''): { fd: number; path: string } {
     const path = join(dir, name);
@@ -74,7 +66,7 @@ describe('fds probe', function () {
   it('reports a file opened and left open, with its path and size', async function () {
     const instance = await probe();
     let opened: { fd: number; path: string } | undefined;
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       opened = openFile('left-open.log', 'twelve bytes');
     });
     assert.equal(items.length, 1);
@@ -101,7 +93,7 @@ describe('fds probe', function () {
 
   it('does not report a file opened and closed', async function () {
     const instance = await probe();
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       const { fd } = openFile('closed.txt');
       closeSync(fd);
       fds.pop();
@@ -124,7 +116,7 @@ describe('fds probe', function () {
     const server = createServer((socket) => track(socket));
     let port = 0;
     let client: Socket | undefined;
-    const items = await leakedBy(instance, async () => {
+    const items = await changedBy(instance, async () => {
       ({ port } = await listen(server, { port: 0, host: '127.0.0.1' }));
       const accepted = once(server, 'connection');
       client = track(createConnection(port, '127.0.0.1'));
@@ -158,7 +150,7 @@ describe('fds probe', function () {
   it('describes a unix socket server by its path', async function () {
     const instance = await probe();
     const path = join(dir, 'server.sock');
-    const items = await leakedBy(instance, () => listen(createServer(), { path }));
+    const items = await changedBy(instance, () => listen(createServer(), { path }));
     const described = labels(await instance.describe!(items));
     assert.ok(described.includes(`unix socket ${path} (listening)`), described);
   });
@@ -167,7 +159,7 @@ describe('fds probe', function () {
     const instance = await probe();
     const socket = createSocket('udp4');
     closers.push(() => new Promise((resolve) => socket.close(() => resolve(undefined))));
-    const items = await leakedBy(instance, async () => {
+    const items = await changedBy(instance, async () => {
       socket.bind(0, '127.0.0.1');
       await once(socket, 'listening');
     });
@@ -199,7 +191,7 @@ describe('fds probe', function () {
     // a new descriptor on it. Pipes inherited from another user cannot be reopened.
     const pipes = openDescriptors().filter(([, target]) => target.startsWith('pipe:'));
     let target = '';
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       for (const [pipeFd, pipeTarget] of pipes) {
         try {
           fds.push(openSync(`/proc/self/fd/${pipeFd}`, 'r+'));
@@ -219,7 +211,7 @@ describe('fds probe', function () {
   it('ignores targets by exact match, by path prefix and by * pattern', async function () {
     mkdirSync(join(dir, 'sub'));
     const instance = await probe({ ignore: [join(dir, 'exact.txt'), join(dir, 'sub'), '*.log', 'socket:*'] });
-    const items = await leakedBy(instance, async () => {
+    const items = await changedBy(instance, async () => {
       openFile('exact.txt');
       openFile('sub/inner.txt');
       openFile('sub-sibling.txt');
@@ -247,7 +239,7 @@ describe('fds probe', function () {
   it('works with /dev/fd as the fd directory', async function () {
     const instance = await probe({ fdDir: '/dev/fd' });
     let path = '';
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       ({ path } = openFile('via-dev-fd.txt'));
     });
     assert.deepEqual(items.map((item) => item.path), [path]);
@@ -259,7 +251,7 @@ describe('fds probe', function () {
     mkdirSync(fdDir);
     const instance = await probe({ fdDir });
     let fd = -1;
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       ({ fd } = openFile('no-link.txt'));
       writeFileSync(join(fdDir, String(fd)), '');
     });

@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { EventEmitter } from 'node:events';
-import { toReading, type LeakItem, type ProbeInstance, type Reading } from '../../src/core/probe';
+import { toReading, type ProbeInstance, type Reading } from '../../src/core/probe';
 import { holdingUncaught } from '../../src/mocha/uncaught';
 import { listenersProbe, type ListenersOptions } from '../../src/probes/listeners';
 import { meanMicros } from '../helpers/timing';
+import { changedBy, sample } from '../helpers/probe-harness';
 
 const THIS_FILE = /test\/probes\/listeners\.test\.ts:\d+:\d+$/;
 
@@ -33,15 +34,7 @@ describe('listeners probe', function () {
     return instance;
   }
 
-  async function sample(instance: ProbeInstance): Promise<Reading> {
-    return toReading(await instance.sample());
-  }
 
-  async function leakedBy(instance: ProbeInstance, action: () => Promise<unknown> | void): Promise<LeakItem[]> {
-    const before = await sample(instance);
-    await action();
-    return instance.newItems!(before, await sample(instance));
-  }
 
   /** Add a listener the way a test would, and remember it for afterEach. */
   function listen(emitter: EventEmitter | NodeJS.Process, event: string | symbol, listener = function onEvent() {}, method: 'on' | 'once' | 'prependListener' = 'on') {
@@ -52,7 +45,7 @@ describe('listeners probe', function () {
 
   it('reports a listener added to process and not removed: the event and where it was added', async function () {
     const instance = await probe();
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       listen(process, 'SIGUSR2', function onSignal() {});
     });
     assert.equal(items.length, 1);
@@ -65,7 +58,7 @@ describe('listeners probe', function () {
 
   it('does not report a listener the test removed again, nor a once listener that fired', async function () {
     const instance = await probe();
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       const listener = () => {};
       process.on('exit', listener);
       process.addListener('beforeExit', listener);
@@ -80,7 +73,7 @@ describe('listeners probe', function () {
   it('reports once and prepended listeners, and the same function added twice as two listeners', async function () {
     const instance = await probe();
     const shared = function shared() {};
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       listen(process, 'leakguard-test-once', function onceOnly() {}, 'once');
       listen(process, 'leakguard-test-prepend', function first() {}, 'prependListener');
       listen(process, 'leakguard-test-twice', shared);
@@ -101,7 +94,7 @@ describe('listeners probe', function () {
     const instance = await probe();
     listen(process, 'leakguard-test-order', function a() {});
     listen(process, 'leakguard-test-order', function b() {});
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       const listeners = process.rawListeners('leakguard-test-order') as Array<() => void>;
       process.removeAllListeners('leakguard-test-order');
       for (const listener of listeners.reverse()) process.on('leakguard-test-order', listener);
@@ -192,7 +185,7 @@ describe('listeners probe', function () {
     globals['leakguardTestApp'] = { events: new EventEmitter() };
     const appEvents = (globals['leakguardTestApp'] as { events: EventEmitter }).events;
     await sample(instance);
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       listen(bus, 'message', function onMessage() {});
       listen(appEvents, 'ready', function onReady() {});
       listen(new EventEmitter(), 'unwatched');

@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { toReading, type LeakItem, type ProbeInstance, type Reading } from '../../src/core/probe';
+import type { ProbeInstance } from '../../src/core/probe';
 import { tmpdirProbe, type TmpdirOptions } from '../../src/probes/tmpdir';
+import { changedBy, sample } from '../helpers/probe-harness';
 
 describe('tmpdir probe', function () {
   /** The directory the probe watches in each test: never the real temp dir. */
@@ -30,22 +31,14 @@ describe('tmpdir probe', function () {
     return instance;
   }
 
-  async function sample(instance: ProbeInstance): Promise<Reading> {
-    return toReading(await instance.sample());
-  }
 
-  async function leakedBy(instance: ProbeInstance, action: () => void): Promise<LeakItem[]> {
-    const before = await sample(instance);
-    action();
-    return instance.newItems!(before, await sample(instance));
-  }
 
   it('reports a file and a directory left behind, with sizes and the file count', async function () {
     const instance = await probe();
     const file = join(watched, 'report.json');
     const dir = join(watched, 'work-abc123');
     const link = join(watched, 'latest');
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       writeFileSync(file, 'x'.repeat(100));
       mkdirSync(join(dir, 'nested'), { recursive: true });
       writeFileSync(join(dir, 'a.txt'), 'x'.repeat(1024));
@@ -70,7 +63,7 @@ describe('tmpdir probe', function () {
 
   it('does not report what the test removed again', async function () {
     const instance = await probe();
-    const items = await leakedBy(instance, () => {
+    const items = await changedBy(instance, () => {
       const dir = mkdtempSync(join(watched, 'scratch-'));
       writeFileSync(join(dir, 'f'), 'data');
       rmSync(dir, { recursive: true });
@@ -81,20 +74,20 @@ describe('tmpdir probe', function () {
   it('does not report entries that were there before', async function () {
     writeFileSync(join(watched, 'old.txt'), '');
     const instance = await probe();
-    const items = await leakedBy(instance, () => writeFileSync(join(watched, 'new.txt'), ''));
+    const items = await changedBy(instance, () => writeFileSync(join(watched, 'new.txt'), ''));
     assert.deepEqual(items.map((item) => item.path), [join(watched, 'new.txt')]);
   });
 
   it('ignores entry names by glob, and tsx-* by default', async function () {
     const byDefault = await probe();
-    const items = await leakedBy(byDefault, () => {
+    const items = await changedBy(byDefault, () => {
       mkdirSync(join(watched, 'tsx-0'));
       writeFileSync(join(watched, 'kept.txt'), '');
     });
     assert.deepEqual(items.map((item) => item.path), [join(watched, 'kept.txt')]);
 
     const custom = await probe({ dirs: [watched], ignore: ['*.lock', 'exact-name'] });
-    const customItems = await leakedBy(custom, () => {
+    const customItems = await changedBy(custom, () => {
       writeFileSync(join(watched, 'db.lock'), '');
       writeFileSync(join(watched, 'exact-name'), '');
       writeFileSync(join(watched, 'exact-name-2'), '');
@@ -108,7 +101,7 @@ describe('tmpdir probe', function () {
     mkdirSync(join(watched, 'tmp'));
     const instance = await tmpdirProbe.create({ options: { dirs: ['tmp'] }, rootDir: watched, warn: () => {} });
     assert.ok(instance);
-    const items = await leakedBy(instance, () => writeFileSync(join(watched, 'tmp', 'x'), ''));
+    const items = await changedBy(instance, () => writeFileSync(join(watched, 'tmp', 'x'), ''));
     assert.deepEqual(items.map((item) => item.id), [join(watched, 'tmp', 'x')]);
   });
 
@@ -129,7 +122,7 @@ describe('tmpdir probe', function () {
     const instance = await probe();
     for (let i = 0; i < 200; i++) {
       const name = join(watched, `quick-${i}`);
-      const items = await leakedBy(instance, () => closeSync(openSync(name, 'w')));
+      const items = await changedBy(instance, () => closeSync(openSync(name, 'w')));
       assert.deepEqual(items.map((item) => item.id), [name], `round ${i}`);
     }
   });
@@ -181,7 +174,7 @@ describe('tmpdir probe', function () {
     const missing = join(watched, 'missing');
     const instance = await probe({ dirs: [missing, watched] });
     assert.deepEqual(warnings, [`cannot read ${missing} (ENOENT); not watching it`]);
-    const items = await leakedBy(instance, () => writeFileSync(join(watched, 'seen'), ''));
+    const items = await changedBy(instance, () => writeFileSync(join(watched, 'seen'), ''));
     assert.deepEqual(items.map((item) => item.id), [join(watched, 'seen')]);
   });
 
