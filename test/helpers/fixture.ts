@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { LeakItem } from '../../src/core/probe';
+import type { Leak, LeakReport } from '../../src/core/report-model';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const REGISTER = path.join(REPO, 'dist', 'mocha', 'register.js');
@@ -27,38 +29,10 @@ export interface RunResult {
   durationMs: number;
 }
 
-/** An item of a leak in the JSON report; probes may add fields of their own. */
-export interface ReportItem {
-  id?: string;
-  label: string;
-  type?: string;
-  path?: string;
-  size?: number;
-  stack?: string[];
-  [extra: string]: unknown;
-}
-
-export interface ReportLeak {
-  test: string;
-  file?: string;
-  kind: string;
-  probe: string;
-  delta: number;
-  unit: string;
-  threshold: number;
-  items: ReportItem[];
-  hint?: string;
-}
-
-export interface JsonReport {
-  version: number;
-  tests: number;
-  hooks: number;
-  mode: string;
-  leaks: ReportLeak[];
-  probes: { name: string; unit: string; threshold: number }[];
-  faults: { probe: string; message: string }[];
-}
+/** The JSON report as leakguard writes it (paths relative to the project). */
+export type JsonReport = LeakReport;
+export type ReportLeak = Leak;
+export type ReportItem = LeakItem;
 
 export interface RunOptions {
   env?: Record<string, string>;

@@ -142,13 +142,13 @@ describe('no false alarms, no wrong blame', function () {
 
   it('shows the repeats of a real memory leak', () => {
     const leak = result.report!.leaks.find((entry) => entry.probe === 'heap')!;
-    const repeats = (leak as unknown as { repeats: number[] }).repeats;
+    const repeats = leak.repeats!;
     assert.equal(repeats.length, 2);
     for (const growth of repeats) assert.ok(growth > 2 * 1024 * 1024, `repeat grew ${growth}`);
   });
 
   it('lists one-time growth apart, as retained once', () => {
-    const retained = (result.report as unknown as { retainedOnce: { test: string; probe: string }[] }).retainedOnce;
+    const retained = result.report!.retainedOnce;
     const titles = retained.map((entry) => entry.test);
     assert.ok(titles.includes('one-time growth fills a lookup table on first use'), titles.join('\n'));
     assert.match(result.stderr, /retained once, not counted as leaks/);

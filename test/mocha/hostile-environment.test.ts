@@ -448,7 +448,7 @@ describe('leakguard in a hostile environment', function () {
     });
 
     it('report timestamps come from the real clock, not the frozen Date', () => {
-      const report = runs.test.guarded.report as unknown as { startedAt: string; endedAt: string } | undefined;
+      const report = runs.test.guarded.report;
       assert.ok(report, describeRun(runs.test.guarded));
       assert.ok(Date.parse(report.endedAt) >= Date.parse(report.startedAt), `${report.startedAt} .. ${report.endedAt}`);
     });
