@@ -26,9 +26,3 @@ function gcFunction(): GcFunction {
 export function fullGc(): void {
   gcFunction()();
 }
-
-/** Memory as the heap probe counts it: live V8 heap plus ArrayBuffer backing stores. */
-export function heapInUse(): number {
-  const usage = process.memoryUsage();
-  return usage.heapUsed + usage.arrayBuffers;
-}

@@ -13,9 +13,3 @@ export function judgeRepeats(growthPerRun: readonly number[], threshold: number)
   return growthPerRun.length > 0 && growthPerRun.every((growth) => growth >= floor) ? 'leak' : 'retained-once';
 }
 
-/** What one repeat typically kept: the median, robust to one noisy run. */
-export function typicalGrowth(growthPerRun: readonly number[]): number {
-  const sorted = [...growthPerRun].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
