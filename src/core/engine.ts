@@ -108,10 +108,8 @@ export class LeakEngine {
     const measure = (probe: GuardedProbe, now: Reading) => this.survivorGrowth(probe, held, now);
     for (const probe of held.created.keys()) {
       if (!probe.active) continue;
-      if (probe.measuresAfterGc) this.gcPolicy?.collect();
-      const now = await probe.sample(probe.measuresAfterGc);
+      const now = probe.measuresAfterGc ? (await this.collectAndRead([probe])).get(probe) : await probe.sample();
       if (!now) continue;
-      if (probe.measuresAfterGc) this.rememberCollected(new Map([[probe, now]]));
       const growth = measure(probe, now);
       if (growth) growths.set(probe, growth);
     }
@@ -139,8 +137,7 @@ export class LeakEngine {
       await work();
       return measured;
     }
-    this.gcPolicy.collect();
-    const before = await this.sampleSome(probes, { collected: true });
+    const before = await this.collectAndRead(probes);
     const trackers = new Map<GuardedProbe, StopTracking>();
     if (track) {
       for (const probe of probes) {
@@ -153,10 +150,8 @@ export class LeakEngine {
     } finally {
       // As in confirmMemory: what the repeat just finished with may need a few turns.
       await letQueuedWorkRun();
-      this.gcPolicy.collect();
     }
-    const after = await this.sampleSome(probes, { collected: true });
-    this.rememberCollected(after);
+    const after = await this.collectAndRead(probes);
     for (const [probe, reading] of after) {
       const start = before.get(probe);
       const stop = trackers.get(probe);
@@ -232,9 +227,7 @@ export class LeakEngine {
 
     const baseline = new Map(memoryProbes.map((probe) => [probe, this.lastCollected.get(probe)]));
     for (let attempt = 0; attempt < 2; attempt++) {
-      policy.collect();
-      const collected = await this.sampleSome(memoryProbes, { collected: true });
-      this.rememberCollected(collected);
+      const collected = await this.collectAndRead(memoryProbes);
       let stillOver = false;
       for (const probe of memoryProbes) {
         const value = collected.get(probe)?.value;
@@ -354,6 +347,14 @@ export class LeakEngine {
       const reading = sampled instanceof RealPromise ? await sampled : sampled;
       if (reading) readings.set(probe, reading);
     }
+    return readings;
+  }
+
+  /** A full collection, then exact readings of `probes`, remembered as the latest collected values. */
+  private async collectAndRead(probes: GuardedProbe[]): Promise<Map<GuardedProbe, Reading>> {
+    this.gcPolicy?.collect();
+    const readings = await this.sampleSome(probes, { collected: true });
+    this.rememberCollected(readings);
     return readings;
   }
 
