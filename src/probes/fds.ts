@@ -6,6 +6,7 @@ import { classifyStats, classifyTarget, socketInode, socketLabel, targetPath, ty
 import { anyOf, globMatcher, type Matcher } from './patterns';
 import { stackLocations } from '../core/stack-frames';
 import { creationSequence, creationSite, creationSiteOfServer, openSiteOf, openSyncUntracked, trackCreationSites } from './creation-sites';
+import { activeHandles } from './handle-labels';
 import { findSockets, type SocketInfo } from './proc-net';
 
 export interface FdsOptions {
@@ -253,8 +254,7 @@ function withOpenSite(item: FdItem): FdItem {
 
 function handlesByFd(): Map<number, object> {
   const byFd = new Map<number, object>();
-  const getter = (process as unknown as { _getActiveHandles?: () => object[] })._getActiveHandles;
-  for (const handle of typeof getter === 'function' ? getter.call(process) : []) {
+  for (const handle of activeHandles()) {
     // Only net's own classes: dgram's _handle getter prints a deprecation warning.
     if (!(handle instanceof Socket || handle instanceof Server)) continue;
     const fd = (handle as { _handle?: { fd?: unknown } | null })._handle?.fd;

@@ -10,6 +10,12 @@ import type { LeakItem } from '../core/probe';
 
 type Described = Pick<LeakItem, 'label'> & Partial<LeakItem>;
 
+/** The handle objects keeping the loop alive (undocumented, present from Node 0.x to 24); none where absent. */
+export function activeHandles(): object[] {
+  const getter = (process as unknown as { _getActiveHandles?: () => object[] })._getActiveHandles;
+  return typeof getter === 'function' ? getter.call(process) : [];
+}
+
 /** The wrap type getActiveResourcesInfo() reports for this handle object, if known. */
 export function wrapTypeOf(handle: object): string | undefined {
   if (handle instanceof net.Server) return isPipe(handle) ? 'PipeServerWrap' : 'TCPServerWrap';

@@ -1,7 +1,7 @@
 import { defineProbe, type LeakItem, type Reading } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
 import { creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, trackCreationSites } from './creation-sites';
-import { describeHandle, wrapTypeOf } from './handle-labels';
+import { activeHandles, describeHandle, wrapTypeOf } from './handle-labels';
 
 /**
  * Active handles and requests that keep the event loop alive: timers, servers, sockets,
@@ -50,11 +50,6 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
     };
   },
 });
-
-function activeHandles(): object[] {
-  const getter = (process as unknown as { _getActiveHandles?: () => object[] })._getActiveHandles;
-  return typeof getter === 'function' ? getter.call(process) : [];
-}
 
 /**
  * What is new, by identity where there are objects (handles, tracked timers), so a leak
