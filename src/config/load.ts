@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { cosmiconfig, type CosmiconfigResult, type Loader, type PublicExplorer } from 'cosmiconfig';
+import { readBaseline } from './baseline-file';
 import { ConfigError, oneLine } from './errors';
 import { lacksDefaultExport, loadModule, mainExport } from './load-module';
 import { loadPlugins } from './plugins';
@@ -45,7 +46,9 @@ export async function loadConfig(cwd: string = process.cwd()): Promise<ResolvedC
     : { filepath: undefined, rootDir: path.resolve(cwd) };
   const raw: unknown = found?.config;
   const plugins = await loadPlugins(readPluginPaths(raw, source), source.rootDir, source.filepath);
-  return resolveConfig(raw, source, plugins);
+  const resolved = resolveConfig(raw, source, plugins);
+  if (resolved.baseline) resolved.knownLeaks = readBaseline(resolved.baseline);
+  return resolved;
 }
 
 async function findConfig(cwd: string): Promise<CosmiconfigResult> {

@@ -12,7 +12,7 @@
 import type { OptionSpec, ProbeDefinition } from '../core/probe';
 import { BYTE_UNIT_NAMES } from '../core/thresholds';
 import { builtinProbes } from '../probes';
-import { DEFAULT_MODE, DEFAULT_SAMPLE_TIMEOUT_MS } from './validate';
+import { DEFAULT_FAIL_AT, DEFAULT_MODE, DEFAULT_SAMPLE_TIMEOUT_MS } from './validate';
 
 type Schema = Record<string, unknown>;
 
@@ -38,6 +38,21 @@ export function buildConfigSchema(): Schema {
         enum: ['warn', 'fail'],
         default: DEFAULT_MODE,
         description: 'warn: report leaks, exit code unchanged. fail: a leak fails the run.',
+      },
+      failAt: {
+        type: 'string',
+        enum: ['test', 'end'],
+        default: DEFAULT_FAIL_AT,
+        description:
+          'In mode "fail": test fails the leaking test itself with the leak as its error (leaks of hooks fail the run at its end); end fails the run once, at its end.',
+      },
+      baseline: {
+        anyOf: [
+          { type: 'string', pattern: NOT_BLANK },
+          { type: 'boolean', enum: [false] },
+        ],
+        description:
+          "Path of a baseline file of known leaks (written by `npx leakguard baseline`), relative to the config file's directory: the leaks it lists are shown, but never fail the run.",
       },
       report: {
         type: 'object',

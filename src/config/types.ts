@@ -1,3 +1,4 @@
+import type { BaselineEntry } from '../core/baseline';
 import type { ConfiguredProbe } from '../core/probe';
 import type { ThresholdInput } from '../core/thresholds';
 
@@ -17,6 +18,17 @@ export interface LeakguardConfig {
   $schema?: string;
   /** `warn` (default): report only, exit code unchanged. `fail`: a leak fails the run. */
   mode?: 'warn' | 'fail';
+  /**
+   * In mode `fail`, where a leak fails: `test` (default) fails the leaking test itself,
+   * with the leak as its error (leaks of hooks fail the run at its end); `end` fails the
+   * run once, at its end.
+   */
+  failAt?: 'test' | 'end';
+  /**
+   * Path of a baseline file of known leaks (written by `npx leakguard baseline`), relative
+   * to the config file's directory. Leaks it lists are shown but never fail the run.
+   */
+  baseline?: string | false;
   report?: {
     /** Path of the JSON report, relative to the config file's directory; `false` for none. */
     json?: string | false;
@@ -36,6 +48,11 @@ export interface ResolvedConfig {
   /** The directory relative paths resolve against: the config file's, or the working directory. */
   rootDir: string;
   mode: 'warn' | 'fail';
+  failAt: 'test' | 'end';
+  /** Absolute path of the baseline file, or undefined for none. */
+  baseline: string | undefined;
+  /** What the baseline file lists (empty without one, or before it is written). */
+  knownLeaks: readonly BaselineEntry[];
   /** Absolute path of the JSON report, or undefined for none. */
   reportJson: string | undefined;
   /** The enabled probes, in order, with parsed thresholds and options. */

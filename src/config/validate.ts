@@ -7,13 +7,15 @@ import { didYouMean } from './suggest';
 import type { ConfigSource, ResolvedConfig } from './types';
 
 /** The keys a config may have at the top level (see LeakguardConfig in types.ts). */
-const TOP_LEVEL_KEYS = ['$schema', 'mode', 'report', 'probes', 'plugins', 'sampleTimeoutMs'];
+const TOP_LEVEL_KEYS = ['$schema', 'mode', 'failAt', 'baseline', 'report', 'probes', 'plugins', 'sampleTimeoutMs'];
 const REPORT_KEYS = ['json'];
 /** Keys every probe entry has, besides the probe's own options. */
 const PROBE_KEYS = ['enabled', 'threshold'];
 const MODES: readonly string[] = ['warn', 'fail'] satisfies ResolvedConfig['mode'][];
+const FAIL_AT: readonly string[] = ['test', 'end'] satisfies ResolvedConfig['failAt'][];
 
 export const DEFAULT_MODE: ResolvedConfig['mode'] = 'warn';
+export const DEFAULT_FAIL_AT: ResolvedConfig['failAt'] = 'test';
 export const DEFAULT_SAMPLE_TIMEOUT_MS = 500;
 
 type ConfigObject = Record<string, unknown>;
@@ -36,6 +38,10 @@ export function resolveConfig(raw: unknown, source: ConfigSource, plugins: reado
     filepath: source.filepath,
     rootDir: source.rootDir,
     mode: readMode(config.mode, checker),
+    failAt: readFailAt(config.failAt, checker),
+    baseline: readFilePath(config.baseline, 'baseline', source.rootDir, checker),
+    // Read by loadConfig: this function reads no files.
+    knownLeaks: [],
     reportJson: readReportJson(config.report, source.rootDir, checker),
     probes: resolveProbes(config.probes, plugins, checker),
     sampleTimeoutMs: readSampleTimeout(config.sampleTimeoutMs, checker),
@@ -103,18 +109,28 @@ function isMode(value: unknown): value is ResolvedConfig['mode'] {
   return typeof value === 'string' && MODES.includes(value);
 }
 
+function readFailAt(value: unknown, checker: Checker): ResolvedConfig['failAt'] {
+  if (value === undefined) return DEFAULT_FAIL_AT;
+  if (typeof value === 'string' && FAIL_AT.includes(value)) return value as ResolvedConfig['failAt'];
+  return checker.fail('failAt', `expected "test" or "end", got ${describeValue(value)}${typeof value === 'string' ? didYouMean(value, FAIL_AT) : ''}`);
+}
+
 function readReportJson(value: unknown, rootDir: string, checker: Checker): string | undefined {
   if (value === undefined) return undefined;
   const report = checker.object(value, 'report', 'an object like { "json": "leakguard-report.json" }');
   checker.keys(report, REPORT_KEYS, 'report');
-  const json = report.json;
-  if (json === undefined || json === false) return undefined;
-  if (typeof json !== 'string' || json.trim() === '') {
-    return checker.fail('report.json', `expected a file path (string) or false, got ${describeValue(json)}`);
+  return readFilePath(report.json, 'report.json', rootDir, checker);
+}
+
+/** A file path option: a string, or false (or absent) for none. */
+function readFilePath(value: unknown, key: string, rootDir: string, checker: Checker): string | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    return checker.fail(key, `expected a file path (string) or false, got ${describeValue(value)}`);
   }
-  // Relative to the config file, not the working directory: the same config must write the
+  // Relative to the config file, not the working directory: the same config must use the
   // same file wherever mocha is started from.
-  return path.resolve(rootDir, json);
+  return path.resolve(rootDir, value);
 }
 
 function readSampleTimeout(value: unknown, checker: Checker): number {

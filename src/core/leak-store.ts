@@ -8,6 +8,7 @@ import { wallClock } from './real-timers';
 export class LeakStore {
   private readonly byUnit = new Map<string, Leak[]>();
   private readonly retainedOnceByUnit = new Map<string, Leak[]>();
+  private readonly knownByUnit = new Map<string, Leak[]>();
   private leakCount = 0;
   private dropped = 0;
   private testCount = 0;
@@ -15,12 +16,13 @@ export class LeakStore {
   private readonly startedAt = wallClock();
 
   /**
-   * Record the leaks of one attempt at a unit. A later attempt of the same unit (a retry)
-   * replaces the earlier one, so a leak is never counted twice.
+   * Record the findings of one attempt at a unit: its new leaks, growth retained once, and
+   * leaks the baseline knows of. A later attempt of the same unit (a retry) replaces the
+   * earlier one, so a leak is never counted twice.
    */
-  record(unitKey: string, leaks: Leak[], retainedOnce: Leak[] = []): void {
-    this.retainedOnceByUnit.delete(unitKey);
-    if (retainedOnce.length > 0 && this.retainedOnceByUnit.size < MAX_LEAKS) this.retainedOnceByUnit.set(unitKey, retainedOnce);
+  record(unitKey: string, leaks: Leak[], { retainedOnce = [], known = [] }: { retainedOnce?: Leak[]; known?: Leak[] } = {}): void {
+    replace(this.retainedOnceByUnit, unitKey, retainedOnce);
+    replace(this.knownByUnit, unitKey, known);
     const previous = this.byUnit.get(unitKey);
     if (previous) {
       this.leakCount -= previous.length;
@@ -64,6 +66,7 @@ export class LeakStore {
       hooks: this.hookCount,
       leaks: this.leaks,
       retainedOnce: [...this.retainedOnceByUnit.values()].flat(),
+      known: [...this.knownByUnit.values()].flat(),
       probes: meta.probes,
       faults: meta.faults,
       startedAt: this.startedAt.toISOString(),
@@ -72,4 +75,10 @@ export class LeakStore {
     if (this.dropped > 0) report.droppedLeaks = this.dropped;
     return report;
   }
+}
+
+/** Side lists (retained once, known) are capped by unit, like the leaks. */
+function replace(byUnit: Map<string, Leak[]>, unitKey: string, leaks: Leak[]): void {
+  byUnit.delete(unitKey);
+  if (leaks.length > 0 && byUnit.size < MAX_LEAKS) byUnit.set(unitKey, leaks);
 }

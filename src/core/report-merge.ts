@@ -16,6 +16,7 @@ export function mergeReports(first: LeakReport, ...rest: LeakReport[]): LeakRepo
     hooks: all.reduce((sum, report) => sum + report.hooks, 0),
     leaks: leaks.slice(0, MAX_LEAKS),
     retainedOnce: all.flatMap((report) => report.retainedOnce ?? []).slice(0, MAX_LEAKS),
+    known: all.flatMap((report) => report.known ?? []).slice(0, MAX_LEAKS),
     faults: [...faults.values()],
     startedAt: all.map((report) => report.startedAt).sort()[0]!,
     endedAt: all.map((report) => report.endedAt).sort().at(-1)!,

@@ -58,6 +58,11 @@ export interface LeakReport {
    * use, a lazy singleton): listed for information, not counted as leaks, never fails a run.
    */
   retainedOnce: Leak[];
+  /**
+   * Leaks the baseline file lists (see core/baseline.ts): known before this run, listed
+   * for information, never fail a run. `leaks` holds only the new ones.
+   */
+  known: Leak[];
   /** Probes in use, with their thresholds. */
   probes: { name: string; unit: ProbeUnit; threshold: number }[];
   /** Probes that failed and were switched off during the run. */

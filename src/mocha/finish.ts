@@ -8,6 +8,8 @@ import type { ResolvedConfig } from '../config/types';
 import { LeakStore } from '../core/leak-store';
 import type { LeakReport, ProbeFault } from '../core/report-model';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
+import { writeBaselineSync } from '../report/baseline-file';
+import { relativePath } from '../report/paths';
 import { formatSummary } from '../report/summary';
 import type { RunGuard } from './guard';
 import { inParallelWorker, writePartialReport } from './parallel';
@@ -51,16 +53,42 @@ export function buildReport(
   });
 }
 
-/** The summary on stderr, and the JSON report when configured. */
+/**
+ * Set to `1` to write the baseline file (config key `baseline`) from this run's leaks:
+ * every leak found, new or already known, becomes the new baseline, and the run does not
+ * fail on them.
+ */
+export const UPDATE_BASELINE_ENV = 'LEAKGUARD_UPDATE_BASELINE';
+
+export function updatingBaseline(): boolean {
+  const value = process.env[UPDATE_BASELINE_ENV];
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}
+
+/** The summary on stderr, the JSON report and the baseline when configured. */
 export function publishReport(report: LeakReport, config: ResolvedConfig): void {
   const cwd = process.cwd();
-  writeLine(formatSummary(report, { cwd, color: useColor() }));
+  writeLine(formatSummary(report, { cwd, color: useColor(), updatingBaseline: updatingBaseline() }));
   if (config.reportJson) {
     try {
       writeJsonReportSync(config.reportJson, toJsonReport(report, cwd));
     } catch (error) {
       writeLine(`leakguard: could not write the JSON report: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+  if (updatingBaseline()) updateBaseline(report, config);
+}
+
+function updateBaseline(report: LeakReport, config: ResolvedConfig): void {
+  if (!config.baseline) {
+    writeLine(`leakguard: ${UPDATE_BASELINE_ENV} is set, but the config names no baseline file: add "baseline": "leakguard-baseline.json" to it.`);
+    return;
+  }
+  try {
+    const { leaks } = writeBaselineSync(config.baseline, [...report.known, ...report.leaks]);
+    writeLine(`leakguard: wrote ${leaks.length} known leak${leaks.length === 1 ? '' : 's'} to the baseline ${relativePath(config.baseline, process.cwd())}`);
+  } catch (error) {
+    writeLine(`leakguard: could not write the baseline: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

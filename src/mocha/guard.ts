@@ -4,11 +4,13 @@
  * wrapped so that a leakguard failure is reported as a warning and never changes Mocha's
  * results: a throw from a root `afterEach` would abort the whole run.
  */
+import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
+import { KnownLeaks } from '../core/baseline';
 import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
 import type { LeakItem } from '../core/probe';
-import type { Leak, ProbeFault } from '../core/report-model';
+import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
 import { judgeRepeats } from '../core/repeat-rule';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { rerunTest } from './rerun';
@@ -27,6 +29,7 @@ interface OpenHook {
 
 export class RunGuard implements HookBoundaries {
   private readonly store = new LeakStore();
+  private readonly known: KnownLeaks;
   private engine: LeakEngine | undefined;
   private openTest: { scope: Scope; test: MochaTest } | undefined;
   private openHook: OpenHook | undefined;
@@ -39,7 +42,9 @@ export class RunGuard implements HookBoundaries {
     private readonly output: Output,
     /** leakguard's own root hooks, which a repeated test must not run. */
     private readonly isOwnHook: (hook: MochaHook) => boolean,
-  ) {}
+  ) {
+    this.known = new KnownLeaks(config.knownLeaks, config.baseline ? path.dirname(config.baseline) : config.rootDir);
+  }
 
   /** Root `before all`: create the probes and measure the hooks of every suite. */
   async start(root: MochaSuite, ownBeforeAll: MochaHook, ownAfterAll: MochaHook): Promise<void> {
@@ -65,8 +70,12 @@ export class RunGuard implements HookBoundaries {
     });
   }
 
-  /** Root `afterEach`, which Mocha runs after every other `afterEach`: the test's own cleanup counts. */
-  async testEnds(test: MochaTest): Promise<void> {
+  /**
+   * Root `afterEach`, which Mocha runs after every other `afterEach`: the test's own cleanup
+   * counts. Returns the test's new leaks (not those the baseline knows of).
+   */
+  async testEnds(test: MochaTest): Promise<Leak[]> {
+    let fresh: Leak[] = [];
     await this.guarded('measuring a test', async () => {
       const open = this.openTest;
       this.openTest = undefined;
@@ -78,12 +87,9 @@ export class RunGuard implements HookBoundaries {
       const retainedOnce = await this.repeatMemoryLeaks(test, leaks);
       // A clean first attempt has nothing to record or replace.
       if (leaks.length === 0 && (test.currentRetry?.() ?? 0) === 0) return;
-      this.store.record(
-        unitKey(open.scope.unit),
-        leaks.filter((leak) => !retainedOnce.includes(leak)),
-        retainedOnce,
-      );
+      fresh = this.record(open.scope.unit, leaks.filter((leak) => !retainedOnce.includes(leak)), retainedOnce);
     });
+    return fresh;
   }
 
   async between(suite: MochaSuite, phase: HookPhase, next: MochaHook | undefined): Promise<void> {
@@ -174,7 +180,7 @@ export class RunGuard implements HookBoundaries {
     if (this.openTest && this.engine) {
       const { scope, test } = this.openTest;
       this.openTest = undefined;
-      if (!test.isPending?.()) this.store.record(unitKey(scope.unit), await this.engine.end(scope));
+      if (!test.isPending?.()) this.record(scope.unit, await this.engine.end(scope));
     }
     const hook = this.openHook;
     if (!hook || !this.engine) return;
@@ -184,7 +190,7 @@ export class RunGuard implements HookBoundaries {
       const held = await this.engine.endHeld(hook.scope);
       if (held.created.size > 0) this.held.set(hook.suite, [...(this.held.get(hook.suite) ?? []), held]);
     } else {
-      this.store.record(unitKey(hook.scope.unit), await this.engine.end(hook.scope));
+      this.record(hook.scope.unit, await this.engine.end(hook.scope));
     }
   }
 
@@ -192,7 +198,14 @@ export class RunGuard implements HookBoundaries {
     const held = this.held.get(suite);
     this.held.delete(suite);
     if (!held || !this.engine) return;
-    for (const scope of held) this.store.record(unitKey(scope.unit), await this.engine.judgeHeld(scope));
+    for (const scope of held) this.record(scope.unit, await this.engine.judgeHeld(scope));
+  }
+
+  /** Keep a unit's findings, the baseline's known leaks apart; returns the new leaks. */
+  private record(unit: UnitInfo, leaks: Leak[], retainedOnce: Leak[] = []): Leak[] {
+    const { fresh, known } = this.known.split(leaks);
+    this.store.record(unitKey(unit), fresh, { retainedOnce, known });
+    return fresh;
   }
 
   private async guarded(doing: string, work: () => Promise<void>): Promise<void> {

@@ -13,7 +13,9 @@ import type { ResolvedConfig } from '../config/types';
 import { mergeReports } from '../core/report-merge';
 import { trackCreationSites } from '../probes/creation-sites';
 import { RunGuard } from './guard';
-import { buildReport, finishRun, publishReport, writeLine } from './finish';
+import type { Leak } from '../core/report-model';
+import { formatTestFailure } from '../report/summary';
+import { buildReport, finishRun, publishReport, updatingBaseline, writeLine } from './finish';
 import { collectPartialReports, createRunDir, inParallelWorker } from './parallel';
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
 import type { MochaHook, MochaSuite, MochaTest } from './units';
@@ -87,7 +89,14 @@ function rootHooks(resolved: ResolvedConfig) {
       const test = this.currentTest;
       const guard = current;
       if (!test || !guard) return;
-      await holdingUncaught(() => guard.testEnds(test));
+      let leaks: Leak[] = [];
+      await holdingUncaught(async () => {
+        leaks = await guard.testEnds(test);
+      });
+      // Only a passed test is failed: one that failed already has its own error to show.
+      if (leaks.length > 0 && failingAt(resolved) === 'test' && test.state === 'passed') {
+        failTest(this.test, leaks);
+      }
     },
     async afterAll(this: HookContext): Promise<void> {
       this.timeout(0);
@@ -98,16 +107,42 @@ function rootHooks(resolved: ResolvedConfig) {
       const leaks = await guard.end(this.test?.parent as MochaSuite | undefined);
       // A worker's run is one test file; its findings go to the main process now.
       if (inParallelWorker()) finishRun(guard, resolved);
-      if (resolved.mode === 'fail' && leaks.length > 0) {
+      const failing = failingAt(resolved);
+      // With failAt "test", the leaking tests have failed already; what is left is hooks.
+      const unfailed = failing === 'test' ? leaks.filter((leak) => leak.kind === 'hook') : failing === 'end' ? leaks : [];
+      if (unfailed.length > 0) {
         // Failing this hook is how a root-hook plugin fails the run in every Mocha from
         // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
+        const what = failing === 'test' ? 'leak in hooks' : 'leak';
         throw new Error(
-          `leakguard found ${leaks.length} leak${leaks.length === 1 ? '' : 's'} (mode "fail"); see the leak summary below the test results.`,
+          `leakguard found ${unfailed.length} ${what}${unfailed.length === 1 ? '' : 's'} (mode "fail"); see the leak summary below the test results.`,
         );
       }
     },
   };
   return hooks;
+}
+
+/**
+ * Where a leak fails in this run: nowhere in mode "warn", and nowhere while the baseline
+ * is being written (the run's leaks are being accepted, not judged).
+ */
+function failingAt(resolved: ResolvedConfig): 'test' | 'end' | undefined {
+  if (resolved.mode !== 'fail' || updatingBaseline()) return undefined;
+  return resolved.failAt;
+}
+
+/**
+ * Fail the current test, not the hook: Mocha fails the test a hook's `error()` names and
+ * goes on, where a throw from a root `afterEach` would abort the whole run.
+ */
+function failTest(ownHook: MochaHook | undefined, leaks: Leak[]): void {
+  const message = formatTestFailure(leaks, { cwd: process.cwd() });
+  const error = new Error(message);
+  error.name = 'LeakError';
+  // No leakguard frames under the message: the items say where the leak was created.
+  error.stack = `${error.name}: ${message}`;
+  failCurrentTest([error], ownHook);
 }
 
 export const mochaHooks = async () => {

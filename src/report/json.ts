@@ -16,6 +16,8 @@ export function toJsonReport(report: LeakReport, cwd: string): LeakReport {
     ...report,
     tool: { ...report.tool },
     leaks: report.leaks.map((leak) => relativeLeak(leak, cwd)),
+    retainedOnce: report.retainedOnce.map((leak) => relativeLeak(leak, cwd)),
+    known: report.known.map((leak) => relativeLeak(leak, cwd)),
     probes: report.probes.map((probe) => ({ ...probe })),
     faults: report.faults.map((fault) => ({ ...fault })),
   };
@@ -35,12 +37,24 @@ function relativeItem(item: LeakItem, cwd: string): LeakItem {
 }
 
 /**
- * Write the report as pretty JSON, atomically: to a temporary file in the same directory,
- * flushed to disk, then renamed over `path`, so that a CI step reading the report never
- * sees half of it, and a failed write leaves the previous report in place. Synchronous
- * because it must also work from a process 'exit' handler, where nothing asynchronous runs.
+ * Write the report as pretty JSON, atomically (see {@link writeJsonFileSync}).
  */
 export function writeJsonReportSync(path: string, report: LeakReport): void {
+  try {
+    writeJsonFileSync(path, report);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`leakguard: could not write the JSON report to ${path}: ${reason}`, { cause: error });
+  }
+}
+
+/**
+ * Write `value` as pretty JSON, atomically: to a temporary file in the same directory,
+ * flushed to disk, then renamed over `path`, so that a CI step reading the file never
+ * sees half of it, and a failed write leaves the previous file in place. Synchronous
+ * because it must also work from a process 'exit' handler, where nothing asynchronous runs.
+ */
+export function writeJsonFileSync(path: string, value: unknown): void {
   const directory = dirname(path);
   // Same directory as the target: rename is only atomic within one file system.
   const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -50,7 +64,7 @@ export function writeJsonReportSync(path: string, report: LeakReport): void {
     const fd = fs.openSync(temp, 'wx');
     created = true;
     try {
-      fs.writeFileSync(fd, `${JSON.stringify(report, null, 2)}\n`);
+      fs.writeFileSync(fd, `${JSON.stringify(value, null, 2)}\n`);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -58,8 +72,7 @@ export function writeJsonReportSync(path: string, report: LeakReport): void {
     fs.renameSync(temp, path);
   } catch (error) {
     if (created) removeQuietly(temp);
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`leakguard: could not write the JSON report to ${path}: ${reason}`, { cause: error });
+    throw error;
   }
 }
 

@@ -10,6 +10,8 @@ export interface SummaryOptions {
   color?: boolean;
   /** At most this many items are listed per leak. Default 5. */
   maxItemsShown?: number;
+  /** The run is writing the baseline file: its leaks are being accepted, nothing fails. */
+  updatingBaseline?: boolean;
 }
 
 const DEFAULT_MAX_ITEMS_SHOWN = 5;
@@ -57,7 +59,8 @@ export function formatSummary(report: LeakReport, options: SummaryOptions): stri
     lines.push(`leakguard: ${count(report.droppedLeaks, 'more leak')} not listed (at most ${MAX_LEAKS} are kept per run)`);
   }
   lines.push(...retainedOnceLines(report, options.cwd));
-  if (units.length > 0) lines.push(totalsLine(report, units));
+  lines.push(...knownLines(report, options.cwd));
+  if (units.length > 0) lines.push(totalsLine(report, units, options.updatingBaseline === true));
   return lines.join('\n');
 }
 
@@ -76,6 +79,19 @@ function retainedOnceLines(report: LeakReport, cwd: string): string[] {
   return lines;
 }
 
+/** Leaks the baseline file lists: one line each, so that the debt stays in view. */
+function knownLines(report: LeakReport, cwd: string): string[] {
+  const known = report.known ?? [];
+  if (known.length === 0) return [];
+  const lines = [`leakguard: ${count(known.length, 'known leak')} (listed in the baseline), not failing:`];
+  for (const leak of known) {
+    const file = leak.file ? ` (${relativePath(leak.file, cwd)})` : '';
+    const title = leak.kind === 'hook' ? `hook: ${leak.test}` : leak.test;
+    lines.push(`  ${title}${file}: ${leak.probe} +${formatValue(leak.delta, leak.unit)}`);
+  }
+  return lines;
+}
+
 function maxItemsShown(options: SummaryOptions): number {
   const max = options.maxItemsShown ?? DEFAULT_MAX_ITEMS_SHOWN;
   return Number.isFinite(max) ? Math.max(0, Math.floor(max)) : DEFAULT_MAX_ITEMS_SHOWN;
@@ -84,24 +100,42 @@ function maxItemsShown(options: SummaryOptions): number {
 function noLeaksLine(report: LeakReport): string {
   const hooks = report.hooks > 0 ? ` and ${count(report.hooks, 'hook')}` : '';
   const probes = report.probes.map((probe) => probe.name).join(', ');
-  return `leakguard: no leaks in ${count(report.tests, 'test')}${hooks}${probes ? ` (${probes})` : ''}`;
+  const fresh = (report.known ?? []).length > 0 ? 'new ' : '';
+  return `leakguard: no ${fresh}leaks in ${count(report.tests, 'test')}${hooks}${probes ? ` (${probes})` : ''}`;
 }
 
 function leakLines(units: readonly UnitLeaks[], cwd: string, style: Style, maxItems: number): string[] {
   const lines = [`leakguard: ${leakingUnits(units)} left resources behind`];
   for (const unit of units) {
-    lines.push('', style.red(unitHeader(unit, cwd)));
-    const hinted = new Set<string>();
-    for (const leak of unit.leaks) {
-      lines.push(probeLine(leak), ...itemLines(leak, cwd, maxItems));
-      // A unit can hold two leaks of one probe (two tests with one title in one file).
-      if (leak.hint && !hinted.has(leak.probe)) {
-        hinted.add(leak.probe);
-        lines.push(...hintLines(relativePathsIn(leak.hint, cwd)).map(style.dim));
-      }
-    }
+    lines.push('', style.red(unitHeader(unit, cwd)), ...unitLeakLines(unit.leaks, cwd, style, maxItems));
   }
   lines.push('');
+  return lines;
+}
+
+/**
+ * The error a leaking test fails with in mode "fail" (failAt "test"): what leaked, where
+ * it was created and the hint, as in the summary, under a first line that says why.
+ */
+export function formatTestFailure(leaks: readonly Leak[], options: SummaryOptions): string {
+  const what = [...new Set(leaks.map((leak) => leak.probe))].join(', ');
+  const lines = unitLeakLines(leaks, options.cwd, PLAIN, maxItemsShown(options));
+  // Indented to line up under the first line, where Mocha's reporters print it (`     LeakError: ...`).
+  return [`leakguard: this test leaked (${what})`, ...lines.map((line) => `   ${line}`)].join('\n');
+}
+
+/** One unit's leaks: a line per probe, the items, and each probe's hint once. */
+function unitLeakLines(leaks: readonly Leak[], cwd: string, style: Style, maxItems: number): string[] {
+  const lines: string[] = [];
+  const hinted = new Set<string>();
+  for (const leak of leaks) {
+    lines.push(probeLine(leak), ...itemLines(leak, cwd, maxItems));
+    // A unit can hold two leaks of one probe (two tests with one title in one file).
+    if (leak.hint && !hinted.has(leak.probe)) {
+      hinted.add(leak.probe);
+      lines.push(...hintLines(relativePathsIn(leak.hint, cwd)).map(style.dim));
+    }
+  }
   return lines;
 }
 
@@ -228,7 +262,7 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** `leakguard: 3 leaks in 2 of 120 tests (fds: 1, handles: 2) — mode warn: exit code unchanged`. */
-function totalsLine(report: LeakReport, units: readonly UnitLeaks[]): string {
+function totalsLine(report: LeakReport, units: readonly UnitLeaks[], updatingBaseline: boolean): string {
   const { tests, hooks } = countByKind(units);
   const where = [];
   if (tests > 0) where.push(`${tests} of ${count(report.tests, 'test')}`);
@@ -236,7 +270,11 @@ function totalsLine(report: LeakReport, units: readonly UnitLeaks[]): string {
   const byProbe = new Map<string, number>();
   for (const leak of report.leaks) byProbe.set(leak.probe, (byProbe.get(leak.probe) ?? 0) + 1);
   const probes = [...byProbe].map(([probe, leaks]) => `${probe}: ${leaks}`).join(', ');
-  const outcome = report.mode === 'fail' ? 'mode fail: the run fails' : 'mode warn: exit code unchanged';
+  const outcome = updatingBaseline
+    ? 'writing the baseline: nothing fails'
+    : report.mode === 'fail'
+      ? 'mode fail: the run fails'
+      : 'mode warn: exit code unchanged';
   return `leakguard: ${count(report.leaks.length, 'leak')} in ${where.join(' and ')} (${probes}) — ${outcome}`;
 }
 

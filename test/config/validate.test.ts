@@ -102,6 +102,16 @@ describe('config: resolveConfig', () => {
     assert.equal(resolveConfig({ report: {} }, source, []).reportJson, undefined);
   });
 
+  it('failAt defaults to "test"; baseline resolves against rootDir, false or absent means none', () => {
+    assert.equal(resolveConfig({}, source, []).failAt, 'test');
+    assert.equal(resolveConfig({ failAt: 'end' }, source, []).failAt, 'end');
+    assert.equal(resolveConfig({ baseline: 'known.json' }, source, []).baseline, path.join(rootDir, 'known.json'));
+    assert.equal(resolveConfig({ baseline: false }, source, []).baseline, undefined);
+    assert.equal(resolveConfig({}, source, []).baseline, undefined);
+    // resolveConfig reads no files: the baseline's entries are loadConfig's job.
+    assert.deepEqual(resolveConfig({ baseline: 'known.json' }, source, []).knownLeaks, []);
+  });
+
   describe('unknown keys', () => {
     it('at the top level, suggesting the nearest valid key', () => {
       const error = errorFor({ mdoe: 'fail' }, 'mdoe');
@@ -112,7 +122,7 @@ describe('config: resolveConfig', () => {
 
     it('with nothing near, listing the allowed keys', () => {
       const error = errorFor({ verbose: true }, 'verbose');
-      assert.match(error.message, /unknown key "verbose" \(allowed: \$schema, mode, report, probes, plugins, sampleTimeoutMs\)$/);
+      assert.match(error.message, /unknown key "verbose" \(allowed: \$schema, mode, failAt, baseline, report, probes, plugins, sampleTimeoutMs\)$/);
     });
 
     it('under report', () => {
@@ -147,6 +157,9 @@ describe('config: resolveConfig', () => {
     const cases: Array<[raw: unknown, key: string | undefined, message: RegExp]> = [
       [{ mode: 'loud' }, 'mode', /mode: expected "warn" or "fail", got string "loud"$/],
       [{ mode: true }, 'mode', /mode: expected "warn" or "fail", got boolean true$/],
+      [{ failAt: 'tset' }, 'failAt', /failAt: expected "test" or "end", got string "tset" — did you mean "test"\?$/],
+      [{ failAt: 1 }, 'failAt', /failAt: expected "test" or "end", got number 1$/],
+      [{ baseline: true }, 'baseline', /baseline: expected a file path \(string\) or false, got boolean true$/],
       [{ $schema: 1 }, '$schema', /\$schema: expected a string, got number 1$/],
       [{ sampleTimeoutMs: -1 }, 'sampleTimeoutMs', /sampleTimeoutMs: expected a positive number of milliseconds, got number -1$/],
       [{ sampleTimeoutMs: 0 }, 'sampleTimeoutMs', /got number 0$/],

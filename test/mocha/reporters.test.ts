@@ -62,7 +62,7 @@ describe('clean', () => {
 });
 `;
 
-const FAIL_MODE = { '.leakguardrc.json': JSON.stringify({ mode: 'fail' }) };
+const FAIL_MODE = { '.leakguardrc.json': JSON.stringify({ mode: 'fail', failAt: 'end' }) };
 
 interface MochaJson {
   stats: { suites: number; tests: number; passes: number; pending: number; failures: number };

@@ -10,6 +10,7 @@ export function makeReport(overrides: Partial<LeakReport> = {}): LeakReport {
     hooks: 0,
     leaks: [],
     retainedOnce: [],
+    known: [],
     probes: [
       { name: 'heap', unit: 'bytes', threshold: 1024 * 1024 },
       { name: 'fds', unit: 'count', threshold: 0 },

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { formatSummary } from '../../src/report/summary';
+import { formatSummary, formatTestFailure } from '../../src/report/summary';
 import { relativePath, relativePathsIn } from '../../src/report/paths';
 import { makeLeak, makeReport } from './fixtures';
 
@@ -232,6 +232,41 @@ describe('formatSummary', () => {
     const colored = formatSummary(report, { cwd, color: true }).split('\n');
     assert.ok(colored.includes('\u001b[31mt\u001b[39m'));
     assert.ok(colored.includes('\u001b[2m    hint: do this\u001b[22m'));
+  });
+});
+
+describe('known leaks and test failures', () => {
+  const cwd = path.resolve('/project');
+
+  it('lists known leaks one line each, apart from the leaks, and says "no new leaks" when there are only those', () => {
+    const known = makeLeak({ test: 'orders polls', file: path.join(cwd, 'test', 'o.spec.js'), probe: 'handles', delta: 2 });
+    const text = formatSummary(makeReport({ known: [known] }), { cwd });
+    assert.deepEqual(text.split('\n'), [
+      'leakguard: no new leaks in 120 tests (heap, fds, handles, tmpdir)',
+      'leakguard: 1 known leak (listed in the baseline), not failing:',
+      '  orders polls (test/o.spec.js): handles +2',
+    ]);
+  });
+
+  it('says that nothing fails while the baseline is written', () => {
+    const text = formatSummary(makeReport({ mode: 'fail', leaks: [makeLeak()] }), { cwd, updatingBaseline: true });
+    assert.match(text.split('\n').at(-1)!, /— writing the baseline: nothing fails$/);
+  });
+
+  it('a test failure message: why first, then the leak as in the summary, lined up under Mocha\'s first line', () => {
+    const leak = makeLeak({
+      probe: 'handles',
+      items: [{ label: 'setInterval() every 1000 ms', stack: [`${path.join(cwd, 'test', 'o.spec.js')}:8:18`] }],
+      hint: 'Clear it.',
+    });
+    assert.deepEqual(formatTestFailure([leak, makeLeak({ probe: 'fds', items: [{ label: 'test/out.log' }] })], { cwd }).split('\n'), [
+      'leakguard: this test leaked (handles, fds)',
+      '     handles  +1 (threshold 0)',
+      '       setInterval() every 1000 ms, created at test/o.spec.js:8:18',
+      '       hint: Clear it.',
+      '     fds  +1 (threshold 0)',
+      '       test/out.log',
+    ]);
   });
 });
 
