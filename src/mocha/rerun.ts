@@ -15,6 +15,7 @@ interface Runnable {
   run(callback: (error?: unknown) => void): void;
   timeout(): number;
   timeout(ms: number): unknown;
+  clearTimeout?(): void;
   ctx?: RunnableContext;
   duration?: number;
   timedOut?: boolean;
@@ -67,6 +68,9 @@ function runOnce(runnable: Runnable): Promise<void> {
   return new RealPromise<void>((resolve, reject) => {
     runnable.run((error) => {
       runnable.timeout(timeout);
+      // Setting the timeout re-arms the runnable's timer (Mocha keeps its handle after a
+      // run): left armed, it would fire after the test's time and fail it a second time.
+      runnable.clearTimeout?.();
       if (error) reject(error);
       else resolve();
     });
