@@ -11,16 +11,24 @@ import type { LeakReport } from '../core/report-model';
 
 /** Inherited by the workers, which Mocha forks after the global setup. */
 export const RUN_DIR_ENV = 'LEAKGUARD_RUN_DIR';
+/** The pid of the main process that made the run dir, inherited by the workers with it. */
+export const RUN_PID_ENV = 'LEAKGUARD_RUN_PID';
 
-/** True in a Mocha parallel worker (Mocha sets MOCHA_WORKER_ID for them). */
+/**
+ * True in a Mocha parallel worker: a process that inherited a run dir from the main process
+ * (Mocha 9 and later also set MOCHA_WORKER_ID for the workers; Mocha 8.4 does not).
+ */
 export function inParallelWorker(): boolean {
-  return process.env.MOCHA_WORKER_ID !== undefined && process.env[RUN_DIR_ENV] !== undefined;
+  if (process.env[RUN_DIR_ENV] === undefined) return false;
+  const main = process.env[RUN_PID_ENV];
+  return process.env.MOCHA_WORKER_ID !== undefined || (main !== undefined && main !== String(process.pid));
 }
 
 /** Main process: a fresh directory for this run's partial reports. */
 export function createRunDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakguard-run-'));
   process.env[RUN_DIR_ENV] = dir;
+  process.env[RUN_PID_ENV] = String(process.pid);
   return dir;
 }
 
@@ -46,5 +54,6 @@ export function collectPartialReports(dir: string): LeakReport[] {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     delete process.env[RUN_DIR_ENV];
+    delete process.env[RUN_PID_ENV];
   }
 }

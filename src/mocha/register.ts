@@ -6,7 +6,8 @@
  * The config is loaded when Mocha loads the plugin, so a bad config stops the run before
  * any test. The summary is printed by the global teardown, which Mocha runs after its
  * reporter's closing lines; if that never runs (a test called process.exit(), or global
- * fixtures are disabled), it is printed when the process exits.
+ * fixtures are disabled), it is printed when the process exits. In watch mode, each rerun
+ * prints its own summary when it ends (see ./watch).
  */
 import { loadConfig, ConfigError } from '../config';
 import type { ResolvedConfig } from '../config/types';
@@ -18,6 +19,7 @@ import { formatTestFailure } from '../report/summary';
 import { buildReport, finishRun, publishReport, updatingBaseline, writeLine } from './finish';
 import { collectPartialReports, createRunDir, inParallelWorker } from './parallel';
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
+import { afterRunEnds, isWatchSetup, onParallelReruns } from './watch';
 import type { MochaHook, MochaSuite, MochaTest } from './units';
 
 interface HookContext {
@@ -35,6 +37,8 @@ let config: ResolvedConfig | undefined;
 let current: RunGuard | undefined;
 /** Main process of a parallel run: where the workers leave their findings. */
 let runDir: string | undefined;
+/** `mocha --watch`: each rerun's findings are published when it ends (see ./watch). */
+let watching = false;
 
 const warned = new Set<string>();
 const output = {
@@ -61,6 +65,18 @@ async function loadOnce(): Promise<ResolvedConfig> {
   }
 }
 
+/** Watch mode: the config as it is now; if it cannot be loaded, the one in use. */
+async function reloadConfig(inUse: ResolvedConfig): Promise<ResolvedConfig> {
+  try {
+    config = await loadConfig(process.cwd());
+    return config;
+  } catch (error: unknown) {
+    const message = error instanceof ConfigError ? error.message : `leakguard: could not load the config: ${error instanceof Error ? error.message : String(error)}`;
+    writeLine(`${message} (this rerun keeps the config it had)`);
+    return inUse;
+  }
+}
+
 /** Hooks placed on the root suite. `this` is Mocha's context. */
 function rootHooks(resolved: ResolvedConfig) {
   let ownAfterAll: MochaHook | undefined;
@@ -70,6 +86,13 @@ function rootHooks(resolved: ResolvedConfig) {
       const self = this.test;
       const root = self?.parent;
       if (!self || !root) return;
+      if (watching) {
+        // Each rerun starts afresh: it says its warnings again and loads the config and
+        // plugins again (Mocha has dropped the project's modules from its cache: a plugin
+        // must see the modules the tests see, and an edited config applies).
+        warned.clear();
+        resolved = await reloadConfig(resolved);
+      }
       ownAfterAll = root._afterAll.find((hook) => hook.title.startsWith('"after all" hook: leakguard'));
       const own = new Set<unknown>(Object.values(hooks));
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
@@ -108,17 +131,28 @@ function rootHooks(resolved: ResolvedConfig) {
       // A worker's run is one test file; its findings go to the main process now.
       if (inParallelWorker()) finishRun(guard, resolved);
       const failing = failingAt(resolved);
-      // With failAt "test", the leaking tests have failed already; what is left is hooks.
-      const unfailed = failing === 'test' ? leaks.filter((leak) => leak.kind === 'hook') : failing === 'end' ? leaks : [];
+      // With failAt "test", the leaking tests have failed already; what is left is hooks and files.
+      const unfailed = failing === 'test' ? leaks.filter((leak) => leak.kind !== 'test') : failing === 'end' ? leaks : [];
       if (unfailed.length > 0) {
         // Failing this hook is how a root-hook plugin fails the run in every Mocha from
         // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
-        const what = failing === 'test' ? 'leak in hooks' : 'leak';
-        throw new Error(
-          `leakguard found ${unfailed.length} ${what}${unfailed.length === 1 ? '' : 's'} (mode "fail"); see the leak summary below the test results.`,
-        );
+        const leaksFound = `${unfailed.length} leak${unfailed.length === 1 ? '' : 's'}${failing === 'test' ? ' outside tests' : ''}`;
+        throw new Error(`leakguard found ${leaksFound} (mode "fail"); see the leak summary below the test results.`);
       }
     },
+  };
+  const endRun = hooks.afterAll;
+  hooks.afterAll = function afterAll(this: HookContext): Promise<void> {
+    const guard = current;
+    const ending = endRun.call(this);
+    if (watching && guard && !inParallelWorker()) {
+      afterRunEnds(ending, () => {
+        finishRun(guard, resolved);
+        // Nothing of this rerun is left for the next one, Ctrl-C's teardown or the exit handler.
+        if (current === guard) current = undefined;
+      });
+    }
+    return ending;
   };
   return hooks;
 }
@@ -153,19 +187,40 @@ export const mochaHooks = async () => {
   return hooks;
 };
 
-/** Main process only; `this` is Mocha's runner. Parallel runs need somewhere to meet. */
+/**
+ * Main process only; `this` is Mocha's runner, except in watch mode, where Mocha runs the
+ * setup once, with no runner. Parallel runs need somewhere to meet.
+ */
 export function mochaGlobalSetup(this: { isParallelMode?: () => boolean } | undefined): void {
-  if (typeof this?.isParallelMode === 'function' && this.isParallelMode()) runDir = createRunDir();
+  if (isWatchSetup(this)) {
+    watching = true;
+    // A parallel rerun's findings are merged when it ends (each rerun forks new workers).
+    onParallelReruns(beginParallelRun, publishParallelRun);
+  } else if (typeof this?.isParallelMode === 'function' && this.isParallelMode()) {
+    runDir = createRunDir();
+  }
+}
+
+function beginParallelRun(): void {
+  // A rerun that never ended (aborted by a change): its partial findings are dropped.
+  if (runDir) collectPartialReports(runDir);
+  runDir = createRunDir();
+}
+
+/** Main process of a parallel run: the workers' findings, merged, as one summary and report. */
+function publishParallelRun(): void {
+  if (!runDir || !config) return;
+  const partials = collectPartialReports(runDir);
+  runDir = undefined;
+  const [first, ...rest] = partials;
+  publishReport(first ? mergeReports(first, ...rest) : buildReport(config), config);
 }
 
 /** Main process only, after the reporter's epilogue: the summary goes after Mocha's own output. */
 export async function mochaGlobalTeardown(): Promise<void> {
   if (!config) return;
   if (runDir) {
-    const partials = collectPartialReports(runDir);
-    runDir = undefined;
-    const [first, ...rest] = partials;
-    publishReport(first ? mergeReports(first, ...rest) : buildReport(config), config);
+    publishParallelRun();
     return;
   }
   const guard = current;

@@ -77,6 +77,16 @@ function runExample(packed: PackedLeakguard, name: string): ExampleRun {
   return { dir, tmp, status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr, report };
 }
 
+/** Run an installed example's `npm test` again, with more arguments for mocha (`npm test -- ...`). */
+function rerunExample(first: ExampleRun, args: readonly string[]): ExampleRun {
+  const reportFile = path.join(first.dir, 'leakguard-report.json');
+  fs.rmSync(reportFile, { force: true });
+  const run = runNpm(first.dir, ['test', '--', ...args], { env: testEnv(first.tmp), timeoutMs: 120_000 });
+  if (run.error) throw run.error;
+  const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as JsonReport) : undefined;
+  return { ...first, status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr, report };
+}
+
 function findLeak(run: ExampleRun, probe: string, test: string): ReportLeak {
   const leak = run.report?.leaks.find((candidate) => candidate.probe === probe && candidate.test === test);
   assert.ok(leak, `no ${probe} leak for "${test}" in ${JSON.stringify(leakPairs(run.report))}`);
@@ -293,6 +303,69 @@ describe('examples', function () {
         assert.match(run.stderr, /page \d+: https:\/\/shop\.test\/cart, created at test\/checkout\.spec\.js:\d+:\d+/);
         assert.match(run.stderr, /hint: A page opened in this test is still open/);
         assert.match(run.stderr, /leakguard: 2 leaks in 2 of 7 tests/);
+      });
+    });
+
+    describe('parallel: `mocha --parallel` with two workers, one summary and one report', () => {
+      let run: ExampleRun;
+      let serial: ExampleRun;
+      const LEAKS = [
+        'fds: quotes server answers /quote but never closes the server',
+        'handles: quotes server answers /quote but never closes the server',
+        'handles: ticker ticks but is never stopped',
+      ];
+
+      before(() => {
+        run = runExample(packed!, 'parallel');
+        // The same installed project, once more in one process: `npm test -- --no-parallel`.
+        serial = rerunExample(run, ['--no-parallel']);
+      });
+
+      it('runs in parallel mode, passes every test and keeps the exit code at 0', () => {
+        assert.equal(JSON.parse(fs.readFileSync(path.join(run.dir, '.mocharc.json'), 'utf8')).parallel, true);
+        assert.equal(run.status, 0, transcript(run));
+        assert.match(run.stdout, /7 passing/);
+        assert.doesNotMatch(run.stdout, /failing/);
+      });
+
+      it('merges the findings of every worker into one JSON report: exactly the leaky tests', () => {
+        assert.ok(run.report, transcript(run));
+        assert.deepEqual(leakPairs(run.report), LEAKS);
+        assert.equal(run.report.tests, 7);
+        assert.deepEqual(run.report.faults, []);
+        assertNotFlagged(run, ['ticker ticks and is stopped', 'quotes server answers /quote and closes the server']);
+        assert.deepEqual(new Set(run.report.leaks.map((leak) => leak.file)), new Set(['test/ticker.spec.js', 'test/quotes-server.spec.js']));
+      });
+
+      it('prints one summary, on stderr, with the leaks of both files', () => {
+        const totals = run.stderr.split('\n').filter((line) => /^leakguard: (?:no leaks|\d+ leaks?) in /.test(line));
+        assert.deepEqual(totals.map((line) => line.replace(/ \(.*\) — /, ' — ')), ['leakguard: 3 leaks in 2 of 7 tests — mode warn: exit code unchanged'], run.stderr);
+        assert.match(run.stderr, /^leakguard: 2 tests left resources behind$/m);
+        assert.match(run.stderr, /^ticker ticks but is never stopped \(test\/ticker\.spec\.js\)$/m);
+        assert.match(run.stderr, /^quotes server answers \/quote but never closes the server \(test\/quotes-server\.spec\.js\)$/m);
+        assert.doesNotMatch(run.stdout, /leakguard:/);
+      });
+
+      it('says where the leaked timer and server were created, as in a serial run', () => {
+        const [timer] = findLeak(run, 'handles', 'ticker ticks but is never stopped').items;
+        const interval = lineOf(path.join(run.dir, 'lib', 'ticker.js'), 'setInterval(');
+        assert.match(timer!.stack?.[0] ?? '', new RegExp(`^lib/ticker\\.js:${interval}:\\d+$`));
+        const server = findLeak(run, 'handles', 'quotes server answers /quote but never closes the server');
+        assert.match(server.items[0]!.label, /^server listening on 127\.0\.0\.1:\d+$/);
+      });
+
+      it('finds the same leaks as the same suite run serially (--no-parallel)', () => {
+        assert.equal(serial.status, 0, transcript(serial));
+        assert.ok(serial.report, transcript(serial));
+        assert.deepEqual(leakPairs(serial.report), leakPairs(run.report));
+        assert.equal(serial.report.tests, run.report!.tests);
+        const items = (report: JsonReport | undefined) =>
+          (report?.leaks ?? []).map((leak) => `${leak.probe}: ${leak.test}: ${leak.delta} ${leak.items.map((item) => item.stack?.[0]).join(', ')}`).sort();
+        assert.deepEqual(items(serial.report), items(run.report));
+      });
+
+      it('leaves the temp dir empty: no run directory of the workers is left behind', () => {
+        assert.deepEqual(fs.readdirSync(run.tmp), []);
       });
     });
   });
