@@ -224,7 +224,12 @@ export async function mochaGlobalTeardown(): Promise<void> {
     return;
   }
   const guard = current;
-  if (!guard) return;
+  if (!guard) {
+    // No test ran (--grep matched none), so no root hook did: say so, and replace the
+    // report an earlier run left. In watch mode, each rerun has published already.
+    if (!watching) publishReport(buildReport(config), config);
+    return;
+  }
   await guard.end(undefined);
   finishRun(guard, config);
 }

@@ -211,6 +211,9 @@ describe('Mocha options with leakguard: reporters, --grep, --exit', function () 
       assert.equal(result.code, 0, describeRun(result));
       assert.match(result.stdout, /0 passing/);
       assert.doesNotMatch(result.stderr, /left resources behind|\d+ leaks? in/, describeRun(result));
+      // One line that says so, and a fresh report (not one an earlier run left).
+      assert.match(result.stderr, /^leakguard: no leaks in 0 tests\b/m, describeRun(result));
+      assert.equal(result.report?.tests, 0, describeRun(result));
     });
   });
 
