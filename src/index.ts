@@ -14,6 +14,10 @@ export type {
   ProbeUnit,
   Reading,
   SettleRule,
+  StopTracking,
+  TrackedGrowth,
+  TrackOptions,
+  TypeGrowth,
 } from './core/probe';
 export { LeakEngine, type EngineOptions, type Scope } from './core/engine';
 export type { GcPolicyName } from './core/gc-policy';

@@ -154,6 +154,9 @@ function sizePattern(): string {
 
 /** One option of a probe, from its OptionSpec (the same rules as optionProblem in validate.ts). */
 function optionSchema(spec: OptionSpec): Schema {
+  if (spec.type === 'size') {
+    return { ...thresholdSchema(true), ...(spec.default === undefined ? {} : { default: spec.default }), description: spec.description };
+  }
   const values = spec.enum === undefined ? {} : { enum: [...spec.enum] };
   const type =
     spec.type === 'string[]'

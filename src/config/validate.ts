@@ -269,6 +269,18 @@ function optionProblem(value: unknown, spec: OptionSpec): string | undefined {
       return typeof value === 'boolean' ? undefined : `expected true or false, got ${got}`;
     case 'string[]':
       return Array.isArray(value) ? stringArrayProblem(value, spec) : `expected an array of strings, got ${got}`;
+    case 'size':
+      return sizeProblem(value);
+  }
+}
+
+function sizeProblem(value: unknown): string | undefined {
+  try {
+    parseThreshold(value, 'bytes');
+    return undefined;
+  } catch (error) {
+    if (error instanceof ThresholdError) return error.message;
+    throw error;
   }
 }
 

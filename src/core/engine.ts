@@ -3,11 +3,13 @@
  * lets transient resources settle, asks the GC policy when memory needs a collection,
  * and decides what leaked. It knows nothing of Mocha: an adapter calls begin/end.
  */
+import { minorGc } from './gc';
 import { createGcPolicy, type GcPolicy, type GcPolicyName, type GcWindow } from './gc-policy';
 import { errorMessage, GuardedProbe } from './guarded-probe';
-import { itemId, type ConfiguredProbe, type LeakItem, type Reading, type StopTracking } from './probe';
+import { itemId, type ConfiguredProbe, type LeakItem, type Reading, type StopTracking, type TrackedGrowth } from './probe';
 import { nowMs, RealPromise, sleep } from './real-timers';
-import { MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
+import { MemoryTrend } from './memory-trend';
+import { FILE_UNIT_TITLE, MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
 
 export interface EngineOptions {
   probes: ConfiguredProbe[];
@@ -16,6 +18,11 @@ export interface EngineOptions {
   /** The longest one sample may take before its probe is switched off. */
   sampleTimeoutMs: number;
   gcPolicy: GcPolicyName;
+  /**
+   * Memory growth over the units of one file, none of them over the threshold, above which
+   * the file is reported (small leaks that add up; see memory-trend.ts). Undefined: off.
+   */
+  fileThreshold?: number;
   /** Where notices and fault warnings go. */
   warn(message: string): void;
 }
@@ -35,6 +42,9 @@ export interface HeldScope {
   readonly created: Map<GuardedProbe, { items: LeakItem[] | undefined; growth: number }>;
 }
 
+/** A heap this small is collected at start for the file trends' baseline: ~40 ms at most. */
+const COLLECT_AT_START_BELOW = 32 * 1024 * 1024;
+
 /** Turns of the event loop the settle tries before it starts to wait in milliseconds. */
 const SETTLE_TURNS = 3;
 
@@ -50,6 +60,10 @@ export class LeakEngine {
   private gcPolicy: GcPolicy | undefined;
   /** Per GC probe: its value right after leakguard's latest full collection. */
   private readonly lastCollected = new Map<GuardedProbe, number>();
+  /** Per GC probe: its growth per file, between collections. */
+  private readonly trends = new Map<GuardedProbe, MemoryTrend>();
+  /** The file of the units being measured. */
+  private currentGroup: string | undefined;
 
   private constructor(private readonly options: EngineOptions) {}
 
@@ -58,7 +72,29 @@ export class LeakEngine {
     const engine = new LeakEngine(options);
     for (const configured of options.probes) await engine.addProbe(configured);
     if (engine.probes.some((probe) => probe.measuresAfterGc)) engine.gcPolicy = createGcPolicy(options.gcPolicy);
+    if (options.fileThreshold !== undefined && engine.memoryProbes.length > 0) await engine.startTrends();
     return engine;
+  }
+
+  /**
+   * The file trends' first baseline. A full collection gives the live heap; it costs ~1 ms
+   * per MB, so it is taken only while the heap is small. Otherwise the baseline is read
+   * uncollected after a scavenge (which takes out the young garbage, ~1 ms): it still holds
+   * the old garbage of loading the test files, so it is above the live heap and the first
+   * window's growth is under-estimated, never over-estimated.
+   */
+  private async startTrends(): Promise<void> {
+    const probes = this.memoryProbes;
+    let start: Map<GuardedProbe, Reading>;
+    if (process.memoryUsage().heapUsed <= COLLECT_AT_START_BELOW) {
+      start = await this.collectAndRead(probes);
+    } else {
+      minorGc();
+      // The kind of reading taken after collections (`collected`), so that the trend
+      // compares like with like: the screening kind counts other external memory too.
+      start = await this.sampleSome(probes, { collected: true });
+    }
+    for (const [probe, reading] of start) this.trends.set(probe, new MemoryTrend(reading.value));
   }
 
   /** True when the named probe measures memory after GC (its leaks can be repeated to confirm). */
@@ -73,6 +109,7 @@ export class LeakEngine {
 
   /** Sample every probe at the start of a unit. */
   async begin(unit: UnitInfo): Promise<Scope> {
+    if (this.trends.size > 0) await this.enterGroup(groupOf(unit));
     const gcWindow = this.gcPolicy?.beforeBegin();
     if (gcWindow?.collectedAtBegin) this.rememberCollected(await this.sampleSome(this.memoryProbes, { collected: true }));
     const readings = await this.sampleAll();
@@ -125,14 +162,15 @@ export class LeakEngine {
   /**
    * The growth of each memory probe over `work`, measured with a full collection before
    * and after: for repeating a suspect unit (see repeat-rule.ts). With `track`, also what
-   * of the growth is still alive, by where it was allocated.
+   * of the growth is still alive, by where it was allocated, and when `likelyLeak` (every
+   * run so far grew), by type and with what retains it, if the probe finds it affordable.
    */
   async measureMemory(
     work: () => Promise<void>,
-    { track = false } = {},
-  ): Promise<Map<string, { growth: number; items: LeakItem[] }>> {
+    { track = false, likelyLeak = false, unit }: { track?: boolean; likelyLeak?: boolean; unit?: UnitInfo } = {},
+  ): Promise<Map<string, MemoryMeasurement>> {
     const probes = this.memoryProbes;
-    const measured = new Map<string, { growth: number; items: LeakItem[] }>();
+    const measured = new Map<string, MemoryMeasurement>();
     if (!this.gcPolicy || probes.length === 0) {
       await work();
       return measured;
@@ -141,12 +179,17 @@ export class LeakEngine {
     const trackers = new Map<GuardedProbe, StopTracking>();
     if (track) {
       for (const probe of probes) {
-        const stop = await probe.track();
+        const stop = await probe.track({ likelyLeak });
         if (stop) trackers.set(probe, stop);
       }
     }
     try {
       await work();
+    } catch (error) {
+      // Stop the trackers all the same: a sampling profiler left running would slow every
+      // allocation of the rest of the run, and a heap snapshot's object ids every GC.
+      for (const stop of trackers.values()) await stop({ discard: true }).catch(() => undefined);
+      throw error;
     } finally {
       // As in confirmMemory: what the repeat just finished with may need a few turns.
       await letQueuedWorkRun();
@@ -155,10 +198,60 @@ export class LeakEngine {
     for (const [probe, reading] of after) {
       const start = before.get(probe);
       const stop = trackers.get(probe);
-      const items = stop ? await stop().catch(() => []) : [];
-      if (start) measured.set(probe.name, { growth: reading.value - start.value, items });
+      trackers.delete(probe);
+      const tracked = stop ? toTrackedGrowth(await stop().catch(() => [])) : { items: [] };
+      if (!start) continue;
+      measured.set(probe.name, { ...tracked, growth: reading.value - start.value });
+      // What the repeat kept is the unit's, reported with it: not part of its file's trend.
+      if (unit) this.trends.get(probe)?.explained(groupOf(unit), reading.value - start.value);
     }
+    // A probe that gave no reading after the work: release its tracker.
+    for (const stop of trackers.values()) await stop({ discard: true }).catch(() => undefined);
     return measured;
+  }
+
+  /**
+   * Units come file by file: when the file changes, the last one has ended (and Mocha has
+   * dropped its test functions, and with them what only they kept).
+   */
+  private async enterGroup(group: string): Promise<void> {
+    if (this.currentGroup !== undefined && this.currentGroup !== group) await this.checkpoint();
+    this.currentGroup = group;
+    for (const trend of this.trends.values()) trend.unitRan(group);
+  }
+
+  /**
+   * A group of units (a test file) has ended, or the run: collect if memory may have grown
+   * past the file threshold since the last collection, so that small leaks that add up are
+   * seen and blamed on this file. The uncollected reading is an upper bound of that growth
+   * (it also holds garbage), so a file that cannot have grown that much costs one read.
+   */
+  async checkpoint(): Promise<void> {
+    const threshold = this.options.fileThreshold;
+    if (threshold === undefined || this.trends.size === 0) return;
+    const probes = [...this.trends.keys()].filter((probe) => probe.active);
+    // The exact kind of reading, uncollected: live heap plus garbage, like the baseline's.
+    const now = await this.sampleSome(probes, { collected: true });
+    const mayHaveGrown = probes.some((probe) => (now.get(probe)?.value ?? 0) - this.trends.get(probe)!.baseline > threshold);
+    if (mayHaveGrown) await this.collectAndRead(probes);
+  }
+
+  /** Files whose units together grew memory past the file threshold, less what was reported per unit. */
+  async fileLeaks(): Promise<Leak[]> {
+    const threshold = this.options.fileThreshold;
+    const leaks: Leak[] = [];
+    if (threshold === undefined) return leaks;
+    for (const [probe, trend] of this.trends) {
+      if (!probe.active) continue;
+      for (const { group, growth, units } of trend.grownAbove(threshold)) {
+        const unit: UnitInfo = { kind: 'file', title: FILE_UNIT_TITLE, file: group || undefined };
+        const leak = await this.toLeak(unit, probe, { delta: growth, items: undefined }, threshold);
+        leak.units = units;
+        leak.hint = fileHint(units);
+        leaks.push(leak);
+      }
+    }
+    return leaks;
   }
 
   async dispose(): Promise<void> {
@@ -303,7 +396,9 @@ export class LeakEngine {
     return { delta: Math.min(created.growth, now.value - begin.value), items: undefined };
   }
 
-  private async toLeak(unit: UnitInfo, probe: GuardedProbe, growth: Growth): Promise<Leak> {
+  private async toLeak(unit: UnitInfo, probe: GuardedProbe, growth: Growth, threshold = probe.threshold): Promise<Leak> {
+    // Growth reported for a unit is explained: not counted again in its file's trend.
+    if (unit.kind !== 'file') this.trends.get(probe)?.explained(groupOf(unit), growth.delta);
     const all = growth.items ?? [];
     const items = await probe.describe(all.slice(0, MAX_ITEMS_PER_LEAK));
     const leak: Leak = {
@@ -313,7 +408,7 @@ export class LeakEngine {
       probe: probe.name,
       delta: growth.delta,
       unit: probe.definition.unit,
-      threshold: probe.threshold,
+      threshold,
       items,
     };
     if (all.length > items.length) leak.itemsTotal = all.length;
@@ -360,9 +455,35 @@ export class LeakEngine {
 
   private rememberCollected(readings: Map<GuardedProbe, Reading>): void {
     for (const [probe, reading] of readings) {
-      if (probe.measuresAfterGc) this.lastCollected.set(probe, reading.value);
+      if (!probe.measuresAfterGc) continue;
+      this.lastCollected.set(probe, reading.value);
+      this.trends.get(probe)?.collected(reading.value);
     }
   }
+}
+
+/** The group a unit's growth is followed in: its file. */
+function groupOf(unit: UnitInfo): string {
+  return unit.file ?? '';
+}
+
+function fileHint(units: number): string {
+  return (
+    `The ${units} tests and hooks of this file kept this much memory between them, none of them more than the per-test threshold: ` +
+    'something they all add to (a module-level cache or map, a memoize without a bound, a registry of listeners or instances) keeps growing. ' +
+    'To see which tests and where the memory is allocated, run this file alone with a lower probes.heap.threshold (e.g. "100KB").'
+  );
+}
+
+/** What {@link LeakEngine.measureMemory} found for one memory probe. */
+export interface MemoryMeasurement extends TrackedGrowth {
+  /** The probe's growth over the work, after a full collection. */
+  growth: number;
+}
+
+/** A tracker's result in its full form (a probe may return bare items). */
+function toTrackedGrowth(result: LeakItem[] | TrackedGrowth): TrackedGrowth {
+  return Array.isArray(result) ? { items: result } : result;
 }
 
 /** A few turns of the event loop, in real time, for callbacks a unit left queued. */

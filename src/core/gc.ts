@@ -26,3 +26,8 @@ function gcFunction(): GcFunction {
 export function fullGc(): void {
   gcFunction()();
 }
+
+/** A scavenge of the young generation only: ~0.2 ms, frees the short-lived garbage. */
+export function minorGc(): void {
+  gcFunction()({ type: 'minor' });
+}

@@ -8,6 +8,7 @@ import {
   type Reading,
   type SettleRule,
   type StopTracking,
+  type TrackOptions,
 } from './probe';
 import { nowMs, RealPromise, withTimeLimit } from './real-timers';
 
@@ -136,10 +137,10 @@ export class GuardedProbe {
   }
 
   /** Start tracking (see ProbeInstance.track); undefined when the probe cannot or fails. */
-  async track(): Promise<StopTracking | undefined> {
+  async track(options: TrackOptions): Promise<StopTracking | undefined> {
     if (!this.instance.track || this.switchedOff) return undefined;
     try {
-      return await this.instance.track();
+      return await this.instance.track(options);
     } catch {
       return undefined;
     }

@@ -71,10 +71,10 @@ export interface ProbeInstance {
   /**
    * Start recording what is allocated or created from now on; the returned function
    * stops and lists what of it is still alive (for memory: the allocation sites of what
-   * is still reachable). The engine uses it only around a repeat of a suspect unit, so it
-   * may be costly.
+   * is still reachable, and what grew by type and what retains it). The engine uses it
+   * only around a repeat of a suspect unit, so it may be costly.
    */
-  track?(): Promise<StopTracking> | StopTracking;
+  track?(options?: TrackOptions): Promise<StopTracking> | StopTracking;
   /** Release what the probe holds (watchers, sessions). */
   dispose?(): void | Promise<void>;
 }
@@ -85,8 +85,40 @@ export interface SampleContext {
   collected: boolean;
 }
 
-/** Ends a {@link ProbeInstance.track}: lists what is still alive of what was recorded. */
-export type StopTracking = () => Promise<LeakItem[]>;
+/** What the engine tells a probe when it asks it to track. */
+export interface TrackOptions {
+  /**
+   * Every measurement of the unit so far grew (the first run and the repeats before
+   * this one): a leak is likely, so a dearer look (a heap snapshot) is worth it.
+   */
+  likelyLeak: boolean;
+}
+
+/**
+ * Ends a {@link ProbeInstance.track}: lists what is still alive of what was recorded, as
+ * items, or as items with the findings of a memory probe (see {@link TrackedGrowth}).
+ * With `discard` (the work failed), it only releases what it holds; the result is ignored.
+ */
+export type StopTracking = (options?: { discard?: boolean }) => Promise<LeakItem[] | TrackedGrowth>;
+
+/** What a memory probe's tracking found besides the items (see `Leak` in report-model.ts). */
+export interface TrackedGrowth {
+  items: LeakItem[];
+  /** The kinds of object that were allocated and are still alive, most bytes first. */
+  growthByType?: TypeGrowth[];
+  /** How the growth is retained: from where the code can name it to one object of it. */
+  retainerPath?: string[];
+}
+
+/** One kind of object that grew over a unit, like a line of objgraph's `show_growth`. */
+export interface TypeGrowth {
+  /** The constructor name (`Object`, `Map`, a class), or `string`, `Function`, `number`, ... */
+  type: string;
+  /** How many were allocated and are still alive. */
+  count: number;
+  /** Their own sizes (an ArrayBuffer's includes its off-heap store), in bytes. */
+  bytes: number;
+}
 
 /**
  * How the engine lets transient resources close before it gives a verdict: when a unit
@@ -103,7 +135,8 @@ export interface SettleRule {
 
 /** One option of a probe, for validation, docs and the JSON schema. */
 export interface OptionSpec {
-  type: 'string' | 'number' | 'boolean' | 'string[]';
+  /** `size`: bytes, as a number or a string with a unit (`"4MiB"`), like a bytes threshold. */
+  type: 'string' | 'number' | 'boolean' | 'string[]' | 'size';
   /** For `string` options: the values allowed. */
   enum?: readonly string[];
   description: string;

@@ -13,3 +13,12 @@ export function judgeRepeats(growthPerRun: readonly number[], threshold: number)
   return growthPerRun.length > 0 && growthPerRun.every((growth) => growth >= floor) ? 'leak' : 'retained-once';
 }
 
+
+/**
+ * Before the last repeat: every repeat so far grew (none yet, after a first run that grew,
+ * counts as all), so the unit is still a likely leak and a dearer look at the last repeat
+ * is worth its cost.
+ */
+export function stillSuspect(growthSoFar: readonly number[], threshold: number): boolean {
+  return growthSoFar.length === 0 || judgeRepeats(growthSoFar, threshold) === 'leak';
+}

@@ -1,14 +1,23 @@
-import type { LeakItem, ProbeUnit } from './probe';
+import type { LeakItem, ProbeUnit, TypeGrowth } from './probe';
 
 /** What a unit of work is: the engine measures around each one. */
 export interface UnitInfo {
-  /** `test`, or the hook kind for hooks. */
-  kind: 'test' | 'hook';
-  /** Mocha's `fullTitle()` of the test, or the hook's full title (`"before all" hook in Suite`). */
+  /**
+   * `test`, `hook`, or `file`: the tests of one file together, for growth that adds up
+   * over many tests without any one of them over the threshold (see memory-trend.ts).
+   */
+  kind: 'test' | 'hook' | 'file';
+  /**
+   * Mocha's `fullTitle()` of the test, the hook's full title (`"before all" hook in Suite`),
+   * or for a file {@link FILE_UNIT_TITLE}.
+   */
   title: string;
   /** The file it was defined in, relative to the project when possible. */
   file?: string;
 }
+
+/** The title of a `file` unit: its identity is its file. */
+export const FILE_UNIT_TITLE = '(tests of this file together)';
 
 /** One leak: a unit left a probe's resource above the threshold. */
 export interface Leak {
@@ -16,7 +25,7 @@ export interface Leak {
   test: string;
   /** The test file. */
   file?: string;
-  /** `test` or `hook`. */
+  /** `test`, `hook`, or `file` (small growths of the file's tests that add up). */
   kind: UnitInfo['kind'];
   /** The probe's name. */
   probe: string;
@@ -28,6 +37,8 @@ export interface Leak {
   items: LeakItem[];
   /** How many items leaked in all, when more than `items` holds. */
   itemsTotal?: number;
+  /** For a `file` leak: how many units (tests and hooks) of the file the growth is spread over. */
+  units?: number;
   /** How to fix it, in plain words. */
   hint?: string;
   /**
@@ -35,6 +46,19 @@ export interface Leak {
    * kept, in `unit`. A leak grew on every repeat; see `LeakReport.retainedOnce`.
    */
   repeats?: number[];
+  /**
+   * For a memory leak: the kinds of object its last repeat allocated and kept, most bytes
+   * first (at most 10), like objgraph's `show_growth`. From two heap snapshots around
+   * that repeat (see the heap probe's `snapshots` option).
+   */
+  growthByType?: TypeGrowth[];
+  /**
+   * For a memory leak, with `growthByType`: how the growth is retained, from where the
+   * code can name it (a module's variables, `globalThis`) to one of the objects it kept:
+   * `["(module scope) test/cache.spec.js", "cache (Map)", "get(\"k17\") (Object)"]`.
+   * Each step is an edge (property, variable, index) and, in parentheses, the type it leads to.
+   */
+  retainerPath?: string[];
 }
 
 /** A probe that was switched off during the run, and why. */

@@ -9,9 +9,10 @@ import type { ResolvedConfig } from '../config/types';
 import { KnownLeaks } from '../core/baseline';
 import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
-import type { LeakItem } from '../core/probe';
+import type { TrackedGrowth } from '../core/probe';
 import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
-import { judgeRepeats } from '../core/repeat-rule';
+import { judgeRepeats, stillSuspect } from '../core/repeat-rule';
+import { parseThreshold } from '../core/thresholds';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { rerunTest } from './rerun';
 import { hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
@@ -53,7 +54,8 @@ export class RunGuard implements HookBoundaries {
         probes: this.config.probes,
         rootDir: this.config.rootDir,
         sampleTimeoutMs: this.config.sampleTimeoutMs,
-        gcPolicy: this.config.probes.find((probe) => probe.definition.name === 'heap')?.options.mode === 'exact' ? 'exact' : 'adaptive',
+        gcPolicy: this.heapOptions?.mode === 'exact' ? 'exact' : 'adaptive',
+        fileThreshold: this.heapOptions ? parseThreshold(this.heapOptions.fileThreshold ?? '4MiB', 'bytes') : undefined,
         warn: (message) => this.output.warn(message),
       });
       const from = root._beforeAll.indexOf(ownBeforeAll) + 1;
@@ -119,6 +121,10 @@ export class RunGuard implements HookBoundaries {
         await this.closeOpenUnits();
         if (root) await this.judgeHeld(root);
         for (const suite of [...this.held.keys()]) await this.judgeHeld(suite);
+        await this.engine?.checkpoint();
+        for (const leak of (await this.engine?.fileLeaks()) ?? []) {
+          this.record({ kind: 'file', title: leak.test, file: leak.file }, [leak]);
+        }
         await this.engine?.dispose();
       });
     }
@@ -141,15 +147,17 @@ export class RunGuard implements HookBoundaries {
     const memoryLeaks = leaks.filter((leak) => engine?.measuresAfterGc(leak.probe));
     if (!engine || repeats === 0 || memoryLeaks.length === 0 || test.state !== 'passed') return [];
     const growth = new Map<string, number[]>();
-    const sites = new Map<string, LeakItem[]>();
+    const found = new Map<string, TrackedGrowth>();
     try {
       for (let run = 0; run < repeats; run++) {
-        // The last repeat also records where the memory it keeps was allocated.
+        // The last repeat also records where the memory it keeps was allocated, and if
+        // every run so far grew, what grew and what retains it (heap snapshots: dear).
         const track = run === repeats - 1;
-        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook), { track });
-        for (const [probe, { growth: bytes, items }] of measured) {
+        const likelyLeak = track && memoryLeaks.some((leak) => stillSuspect(growth.get(leak.probe) ?? [], leak.threshold));
+        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook), { track, likelyLeak, unit: testUnit(test) });
+        for (const [probe, { growth: bytes, ...tracked }] of measured) {
           growth.set(probe, [...(growth.get(probe) ?? []), bytes]);
-          if (track) sites.set(probe, items);
+          if (track) found.set(probe, tracked);
         }
       }
     } catch {
@@ -162,16 +170,22 @@ export class RunGuard implements HookBoundaries {
       const runs = growth.get(leak.probe);
       if (!runs || runs.length < repeats) continue;
       leak.repeats = runs;
-      const allocated = sites.get(leak.probe) ?? [];
+      const tracked = found.get(leak.probe);
+      const allocated = tracked?.items ?? [];
       if (allocated.length > 0 && leak.items.length === 0) leak.items = allocated;
+      if (tracked?.growthByType?.length) leak.growthByType = tracked.growthByType;
+      if (tracked?.retainerPath?.length) leak.retainerPath = tracked.retainerPath;
       if (judgeRepeats(runs, leak.threshold) === 'retained-once') retainedOnce.push(leak);
     }
     return retainedOnce;
   }
 
+  private get heapOptions(): Record<string, unknown> | undefined {
+    return this.config.probes.find((probe) => probe.definition.name === 'heap')?.options;
+  }
+
   private get repeats(): number {
-    const heap = this.config.probes.find((probe) => probe.definition.name === 'heap');
-    const repeats = heap?.options.repeats;
+    const repeats = this.heapOptions?.repeats;
     return typeof repeats === 'number' && repeats >= 0 ? Math.floor(repeats) : 2;
   }
 

@@ -5,12 +5,12 @@
  * collected: what is left was allocated during the repeat and is still reachable. Each
  * sample has the allocating stack; the user's frame names the line.
  */
-import type { Session } from 'node:inspector';
 import * as path from 'node:path';
 import { fullGc } from '../core/gc';
-import type { LeakItem, StopTracking } from '../core/probe';
-import { RealPromise, sleep } from '../core/real-timers';
+import type { LeakItem } from '../core/probe';
+import { sleep } from '../core/real-timers';
 import { isForeign } from '../core/stack-frames';
+import { post } from './inspector-session';
 
 /** Bytes between samples, on average: fine enough to see a 1 MiB leak in detail. */
 const SAMPLING_INTERVAL = 8 * 1024;
@@ -34,28 +34,12 @@ interface SamplingProfile {
   samples: { size: number; nodeId: number }[];
 }
 
-let session: Session | undefined;
-
-function post<T>(method: string, params?: object): Promise<T> {
-  session ??= connect();
-  return new RealPromise((resolve, reject) => {
-    session!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T)));
-  });
-}
-
-function connect(): Session {
-  // Loaded on first use: most runs never repeat a test.
-  const { Session: InspectorSession } = require('node:inspector') as typeof import('node:inspector');
-  const created = new InspectorSession();
-  created.connect();
-  return created;
-}
-
 /** Start sampling allocations; the returned function lists the live allocation sites. */
-export async function trackAllocations(): Promise<StopTracking> {
+export async function trackAllocations(): Promise<(options?: { discard?: boolean }) => Promise<LeakItem[]>> {
   await post('HeapProfiler.startSampling', { samplingInterval: SAMPLING_INTERVAL });
-  return async () => {
+  return async ({ discard = false } = {}) => {
     try {
+      if (discard) return [];
       // V8 drops a collected object's sample in a weak callback that may run a turn
       // later; let it, then collect again.
       fullGc();

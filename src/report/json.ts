@@ -26,6 +26,9 @@ export function toJsonReport(report: LeakReport, cwd: string): LeakReport {
 function relativeLeak(leak: Leak, cwd: string): Leak {
   const copy: Leak = { ...leak, items: leak.items.map((item) => relativeItem(item, cwd)) };
   if (leak.file !== undefined) copy.file = relativePath(leak.file, cwd);
+  if (leak.growthByType) copy.growthByType = leak.growthByType.map((entry) => ({ ...entry }));
+  // The path starts at a module's file: `(module scope) /project/test/a.spec.js`.
+  if (leak.retainerPath) copy.retainerPath = leak.retainerPath.map((step) => relativePathsIn(step, cwd));
   return copy;
 }
 

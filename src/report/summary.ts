@@ -86,7 +86,7 @@ function knownLines(report: LeakReport, cwd: string): string[] {
   const lines = [`leakguard: ${count(known.length, 'known leak')} (listed in the baseline), not failing:`];
   for (const leak of known) {
     const file = leak.file ? ` (${relativePath(leak.file, cwd)})` : '';
-    const title = leak.kind === 'hook' ? `hook: ${leak.test}` : leak.test;
+    const title = leak.kind === 'hook' ? `hook: ${leak.test}` : leak.kind === 'file' ? 'the tests of the file together' : leak.test;
     lines.push(`  ${title}${file}: ${leak.probe} +${formatValue(leak.delta, leak.unit)}`);
   }
   return lines;
@@ -129,7 +129,7 @@ function unitLeakLines(leaks: readonly Leak[], cwd: string, style: Style, maxIte
   const lines: string[] = [];
   const hinted = new Set<string>();
   for (const leak of leaks) {
-    lines.push(probeLine(leak), ...itemLines(leak, cwd, maxItems));
+    lines.push(probeLine(leak), ...itemLines(leak, cwd, maxItems), ...growthLines(leak, cwd));
     // A unit can hold two leaks of one probe (two tests with one title in one file).
     if (leak.hint && !hinted.has(leak.probe)) {
       hinted.add(leak.probe);
@@ -156,23 +156,27 @@ function groupByUnit(leaks: readonly Leak[]): UnitLeaks[] {
 
 /** `2 tests and 1 hook`. */
 function leakingUnits(units: readonly UnitLeaks[]): string {
-  const { tests, hooks } = countByKind(units);
+  const { tests, hooks, files } = countByKind(units);
   const parts = [];
   if (tests > 0) parts.push(count(tests, 'test'));
   if (hooks > 0) parts.push(count(hooks, 'hook'));
+  if (files > 0) parts.push(`the tests of ${count(files, 'file')} together`);
   return parts.join(' and ');
 }
 
-function countByKind(units: readonly UnitLeaks[]): { tests: number; hooks: number } {
-  const tests = units.filter((unit) => unit.kind === 'test').length;
-  return { tests, hooks: units.length - tests };
+function countByKind(units: readonly UnitLeaks[]): { tests: number; hooks: number; files: number } {
+  const of = (kind: Leak['kind']) => units.filter((unit) => unit.kind === kind).length;
+  return { tests: of('test'), hooks: of('hook'), files: of('file') };
 }
 
 function unitHeader(unit: UnitLeaks, cwd: string): string {
+  const file = unit.file ? relativePath(unit.file, cwd) : undefined;
+  // Small growths that add up belong to no one test: the file is the unit.
+  if (unit.kind === 'file') return `file: ${file ?? '(no file)'}, its tests together`;
   // Hook titles already say which hook (`"after each" hook in Suite`); the prefix says
   // that it was not a test, so that nobody looks for a test of that name.
   const title = unit.kind === 'hook' ? `hook: ${unit.title}` : unit.title;
-  return unit.file ? `${title} (${relativePath(unit.file, cwd)})` : title;
+  return file ? `${title} (${file})` : title;
 }
 
 /** `  fds  +3 (threshold 0)`. */
@@ -182,7 +186,49 @@ function probeLine(leak: Leak): string {
   const repeats = leak.repeats?.length
     ? `, then +${leak.repeats.map((growth) => formatValue(growth, leak.unit)).join(', +')} when run again`
     : '';
+  if (leak.kind === 'file') {
+    return `  ${leak.probe}  ${sign}${formatValue(leak.delta, leak.unit)} over ${count(leak.units ?? 0, 'test and hook', 'tests and hooks')} (file threshold ${threshold})`;
+  }
   return `  ${leak.probe}  ${sign}${formatValue(leak.delta, leak.unit)}${repeats} (threshold ${threshold})`;
+}
+
+/** Types a `grew:` line shows at most, and the share of the growth's bytes a type needs to be shown after the first. */
+const GROWTH_TYPES_SHOWN = 3;
+const GROWTH_SHARE_SHOWN = 0.05;
+const RETAINER_PREFIX = `${ITEM_INDENT}retained by: `;
+
+/**
+ * What a memory leak grew by, by type, on one line (`grew: +3,000 Object (117 KiB), ...`),
+ * without the few objects leakguard's own work leaves in a snapshot, and the path that
+ * retains it, wrapped at its arrows.
+ */
+function growthLines(leak: Leak, cwd: string): string[] {
+  const lines: string[] = [];
+  const growth = leak.growthByType ?? [];
+  if (growth.length > 0) {
+    const total = growth.reduce((sum, entry) => sum + entry.bytes, 0);
+    const shown = growth.filter((entry, index) => index === 0 || (index < GROWTH_TYPES_SHOWN && entry.bytes >= total * GROWTH_SHARE_SHOWN));
+    const types = shown.map((entry) => `+${entry.count.toLocaleString('en-US')} ${oneLine(String(entry.type))} (${formatBytes(entry.bytes)})`);
+    lines.push(`${ITEM_INDENT}grew: ${types.join(', ')}`);
+  }
+  const steps = (leak.retainerPath ?? []).map((step) => oneLine(relativePathsIn(String(step), cwd)));
+  if (steps.length > 0) {
+    const continuation = ' '.repeat(RETAINER_PREFIX.length);
+    const wrapped: string[] = [];
+    let line = '';
+    for (const step of steps) {
+      const next = line === '' ? step : `${line} -> ${step}`;
+      if (line !== '' && RETAINER_PREFIX.length + next.length > LINE_WIDTH) {
+        wrapped.push(`${line} ->`);
+        line = step;
+      } else {
+        line = next;
+      }
+    }
+    wrapped.push(line);
+    lines.push(...wrapped.map((text, index) => (index === 0 ? RETAINER_PREFIX : continuation) + text));
+  }
+  return lines;
 }
 
 function itemLines(leak: Leak, cwd: string, maxItems: number): string[] {
@@ -263,12 +309,15 @@ function wrap(text: string, width: number): string[] {
 
 /** `leakguard: 3 leaks in 2 of 120 tests (fds: 1, handles: 2) — mode warn: exit code unchanged`. */
 function totalsLine(report: LeakReport, units: readonly UnitLeaks[], updatingBaseline: boolean): string {
-  const { tests, hooks } = countByKind(units);
+  const { tests, hooks, files } = countByKind(units);
   const where = [];
   if (tests > 0) where.push(`${tests} of ${count(report.tests, 'test')}`);
   if (hooks > 0) where.push(`${hooks} of ${count(report.hooks, 'hook')}`);
-  const byProbe = new Map<string, number>();
+  if (files > 0) where.push(count(files, 'file'));
+  // In the order of the report's probes, so that a serial and a parallel run say the same.
+  const byProbe = new Map<string, number>(report.probes.map((probe) => [probe.name, 0]));
   for (const leak of report.leaks) byProbe.set(leak.probe, (byProbe.get(leak.probe) ?? 0) + 1);
+  for (const [probe, leaks] of byProbe) if (leaks === 0) byProbe.delete(probe);
   const probes = [...byProbe].map(([probe, leaks]) => `${probe}: ${leaks}`).join(', ');
   const outcome = updatingBaseline
     ? 'writing the baseline: nothing fails'
@@ -279,8 +328,8 @@ function totalsLine(report: LeakReport, units: readonly UnitLeaks[], updatingBas
 }
 
 /** `1 test`, `3 tests`. */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 /** Probe output on one line: labels and messages can hold newlines and tabs. */

@@ -47,7 +47,7 @@ describe('config: resolveConfig', () => {
     const heap = resolveConfig({}, source, []).probes.find((probe) => probe.definition === heapProbe);
     assert.ok(heap);
     assert.equal(heap.threshold, heapProbe.defaultThreshold);
-    assert.deepEqual(heap.options, { mode: 'adaptive', repeats: 2 });
+    assert.deepEqual(heap.options, { mode: 'adaptive', fileThreshold: '4MiB', repeats: 2, snapshots: 'auto' });
   });
 
   it('reads a full config', () => {
@@ -72,7 +72,7 @@ describe('config: resolveConfig', () => {
     assert.equal(config.sampleTimeoutMs, 1000);
     const byName = new Map(config.probes.map((probe) => [probe.definition.name, probe]));
     assert.equal(byName.get('heap')?.threshold, 2_000_000);
-    assert.deepEqual(byName.get('heap')?.options, { mode: 'exact', repeats: 2 });
+    assert.deepEqual(byName.get('heap')?.options, { mode: 'exact', fileThreshold: '4MiB', repeats: 2, snapshots: 'auto' });
     assert.equal(byName.get('rss')?.threshold, 64 * 1024 * 1024);
     assert.equal(byName.get('db-pool')?.threshold, 2);
   });
@@ -177,6 +177,7 @@ describe('config: resolveConfig', () => {
       [{ probes: { heap: { mode: 'fast' } } }, 'probes.heap.mode', /probes\.heap\.mode: expected one of "adaptive", "exact", got string "fast"$/],
       [{ probes: { heap: { mode: 'exct' } } }, 'probes.heap.mode', /got string "exct" — did you mean "exact"\?$/],
       [{ probes: { heap: { mode: 1 } } }, 'probes.heap.mode', /probes\.heap\.mode: expected a string, got number 1$/],
+      [{ probes: { heap: { fileThreshold: '4XB' } } }, 'probes.heap.fileThreshold', /probes\.heap\.fileThreshold: .*XB/],
       [42, undefined, /: the config must be an object, got number 42$/],
     ];
     for (const [raw, key, message] of cases) {

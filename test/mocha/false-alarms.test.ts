@@ -160,3 +160,83 @@ describe('no false alarms, no wrong blame', function () {
     assert.match(late.items[0]!.stack![0]!, /^test\/trust\.spec\.js:\d+:\d+$/);
   });
 });
+
+/** 30 tests that each keep 300 KB: 9 MB in all, none of them over the 1 MiB per-test threshold. */
+const ADDS_UP_SPEC = `
+// A cache in another module: what only a test file's own closures keep, Mocha drops when
+// the file's suites end.
+const kept = require('./registry');
+describe('small leaks', () => {
+  for (let i = 0; i < 30; i++) {
+    it('keeps 300 KB in a module-level array, #' + i, () => {
+      // ~270 bytes per entry here: the object, its slot, and a cons string of four parts.
+      kept.push(Array.from({ length: 1100 }, (_, k) => ({ k, text: 'kept-' + i + '-' + k + '-'.repeat(40) })));
+    });
+  }
+});
+`;
+
+/** The same allocations, dropped at the end of each test: garbage, not growth. */
+const GARBAGE_SPEC = ADDS_UP_SPEC.replace("describe('small leaks'", "describe('garbage only'").replace(
+  'kept.push(',
+  'const dropped = (',
+);
+
+/** The same growth, released by the file's own after() hook: nets out. */
+const CLEARED_SPEC = ADDS_UP_SPEC.replace("describe('small leaks', () => {", "describe('cleared by after', () => {\n  after(() => { kept.length = 0; });");
+
+const REGISTRY = 'module.exports = [];\n';
+
+describe('small leaks that add up', function () {
+  this.timeout(120_000);
+  let fixture: Fixture;
+  let result: RunResult;
+
+  before(async () => {
+    fixture = new Fixture({
+      'test/adds-up.spec.js': ADDS_UP_SPEC,
+      'test/garbage.spec.js': GARBAGE_SPEC,
+      'test/cleared.spec.js': CLEARED_SPEC,
+      'test/registry.js': REGISTRY,
+      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }),
+    });
+    result = await fixture.run(['test/cleared.spec.js', 'test/adds-up.spec.js', 'test/garbage.spec.js']);
+  });
+
+  after(() => fixture.remove());
+
+  it('reports the file whose tests together kept 9 MB, and no single test', () => {
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /90 passing/);
+    const report = result.report!;
+    assert.deepEqual(
+      report.leaks.map((leak) => `${leak.kind} ${leak.probe} ${leak.file}`),
+      ['file heap test/adds-up.spec.js'],
+      result.stderr,
+    );
+    const leak = report.leaks[0]!;
+    // 30 x ~300 KB, measured after collections: between 6 and 14 MB.
+    assert.ok(leak.delta > 6 * 1024 * 1024 && leak.delta < 14 * 1024 * 1024, `grew ${leak.delta}`);
+    assert.equal(leak.threshold, 4 * 1024 * 1024);
+    assert.ok(leak.units! >= 30, `over ${leak.units} units`);
+    assert.match(leak.hint!, /lower probes\.heap\.threshold/);
+  });
+
+  it('says so in the summary, under the file', () => {
+    assert.match(result.stderr, /^file: test\/adds-up\.spec\.js, its tests together$/m);
+    assert.match(result.stderr, /^ {2}heap {2}\+\d+(\.\d+)? MiB over \d+ tests and hooks \(file threshold 4\.0 MiB\)$/m);
+    assert.match(result.stderr, /^leakguard: 1 leak in 1 file \(heap: 1\)/m);
+  });
+
+  it('a lower fileThreshold is validated like a threshold', async () => {
+    const bad = await fixture.run(['test/garbage.spec.js'], {
+      env: { LEAKGUARD_CONFIG: 'bad.json' },
+    });
+    // No such file: the one-line error, before any test.
+    assert.equal(bad.code, 1);
+    fixture.write({ 'bad.json': JSON.stringify({ probes: { heap: { fileThreshold: '4XB' } } }) });
+    const invalid = await fixture.run(['test/garbage.spec.js'], { env: { LEAKGUARD_CONFIG: 'bad.json' } });
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /probes\.heap\.fileThreshold: .*XB/);
+  });
+});

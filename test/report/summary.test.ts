@@ -146,7 +146,7 @@ describe('formatSummary', () => {
     assert.ok(lines.includes(`hook: "before all" hook in db (${shown('test', 'db.spec.js')})`));
     assert.equal(
       lines.at(-1),
-      'leakguard: 2 leaks in 1 of 120 tests and 1 of 8 hooks (handles: 1, fds: 1) — mode warn: exit code unchanged',
+      'leakguard: 2 leaks in 1 of 120 tests and 1 of 8 hooks (fds: 1, handles: 1) — mode warn: exit code unchanged',
     );
 
     const onlyHooks = makeReport({ hooks: 1, leaks: [makeLeak({ test: '"after all" hook', kind: 'hook' })] });

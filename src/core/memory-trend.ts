@@ -1,0 +1,93 @@
+/**
+ * Small leaks that add up: 30 tests that each keep 300 KB stay under a 1 MB per-test
+ * threshold, yet grow the heap by 9 MB. No single test can be blamed with confidence, so
+ * the growth is followed per group of tests (a test file), between full collections:
+ *
+ * - Each full collection gives the live heap exactly. The growth between two collections
+ *   is shared among the groups whose tests ran in between, by number of tests (windows
+ *   rarely span two files: the engine collects at the end of a file whose heap may have
+ *   grown, see LeakEngine.checkpoint).
+ * - What the run already reported for a unit (its leak, growth retained once, what its
+ *   repeats kept) is taken off its group: that growth has been explained.
+ * - Before the first collection, the baseline is an uncollected reading taken when the
+ *   engine started. It holds garbage, so it is higher than the live heap was: the first
+ *   window's growth is under-estimated, never over-estimated. A false alarm costs trust;
+ *   a missed small leak is found once the run collects.
+ *
+ * Growth freed later in the same group nets out (a cache a file clears in its `after`).
+ * Memory is per group, not per test: a 4,000-test run in 200 files keeps 200 entries.
+ */
+
+export interface GroupGrowth {
+  /** The group: the test file. */
+  group: string;
+  /** Net growth of the live value over the group's tests, less what was reported per unit. */
+  growth: number;
+  /** Tests (units) of the group that ran between collections. */
+  units: number;
+}
+
+interface GroupState {
+  growth: number;
+  units: number;
+}
+
+export class MemoryTrend {
+  private readonly groups = new Map<string, GroupState>();
+  /** Units per group since the last collection. */
+  private window = new Map<string, number>();
+  private windowUnits = 0;
+
+  constructor(
+    /** The value at the start: an uncollected reading, never below the live value (see above). */
+    private lastValue: number,
+  ) {}
+
+  /** The value the window's growth is measured from (the last collected value). */
+  get baseline(): number {
+    return this.lastValue;
+  }
+
+  /** A unit of `group` ran. */
+  unitRan(group: string): void {
+    this.window.set(group, (this.window.get(group) ?? 0) + 1);
+    this.windowUnits++;
+  }
+
+  /** Growth the run reported for a unit of `group` (a leak, growth retained once, repeats). */
+  explained(group: string, bytes: number): void {
+    if (!(bytes > 0)) return;
+    this.state(group).growth -= bytes;
+  }
+
+  /** A full collection read `value`: the growth since the last one is shared among the window's groups. */
+  collected(value: number): void {
+    const growth = value - this.lastValue;
+    this.lastValue = value;
+    if (this.windowUnits === 0) return;
+    for (const [group, units] of this.window) {
+      const state = this.state(group);
+      state.growth += (growth * units) / this.windowUnits;
+      state.units += units;
+    }
+    this.window = new Map();
+    this.windowUnits = 0;
+  }
+
+  /** Groups whose net growth is above `threshold`, largest first. */
+  grownAbove(threshold: number): GroupGrowth[] {
+    return [...this.groups]
+      .filter(([, state]) => state.growth > threshold)
+      .map(([group, state]) => ({ group, growth: Math.round(state.growth), units: state.units }))
+      .sort((a, b) => b.growth - a.growth);
+  }
+
+  private state(group: string): GroupState {
+    let state = this.groups.get(group);
+    if (!state) {
+      state = { growth: 0, units: 0 };
+      this.groups.set(group, state);
+    }
+    return state;
+  }
+}
