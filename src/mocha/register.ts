@@ -95,12 +95,14 @@ function rootHooks(resolved: ResolvedConfig) {
       }
       ownAfterAll = root._afterAll.find((hook) => hook.title.startsWith('"after all" hook: leakguard'));
       const own = new Set<unknown>(Object.values(hooks));
+      // Mocha keeps one hook object per root hook for the whole run: lift their time limit
+      // once here, not on every call (setting it re-arms the hook's timer each time).
+      for (const hook of [...root._beforeEach, ...root._afterEach]) if (own.has(hook.fn)) hook.timeout(0);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       current = guard;
       if (ownAfterAll) await guard.start(root, self, ownAfterAll);
     },
     async beforeEach(this: HookContext): Promise<void> {
-      this.timeout(0);
       const test = this.currentTest;
       const guard = current;
       if (!test || !guard) return;
@@ -108,7 +110,6 @@ function rootHooks(resolved: ResolvedConfig) {
       rethrowWhenRunning(test, takeHeldErrors());
     },
     async afterEach(this: HookContext): Promise<void> {
-      this.timeout(0);
       const test = this.currentTest;
       const guard = current;
       if (!test || !guard) return;

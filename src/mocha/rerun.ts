@@ -28,14 +28,9 @@ interface RunnableContext {
   currentTest?: unknown;
 }
 
-interface SuiteWithEachHooks extends MochaSuite {
-  _beforeEach: MochaHook[];
-  _afterEach: MochaHook[];
-}
-
 /** Run `test` once more with its hooks; rejects with the first error. */
 export async function rerunTest(test: MochaTest, isOwnHook: (hook: MochaHook) => boolean): Promise<void> {
-  const chain = suitesFromRoot(test.parent as SuiteWithEachHooks | undefined);
+  const chain = suitesFromRoot(test.parent as MochaSuite | undefined);
   const usable = (hook: MochaHook) => !isOwnHook(hook) && !isSentinel(hook);
   const before = chain.flatMap((suite) => suite._beforeEach.filter(usable));
   const after = [...chain].reverse().flatMap((suite) => suite._afterEach.filter(usable));
@@ -51,9 +46,9 @@ export async function rerunTest(test: MochaTest, isOwnHook: (hook: MochaHook) =>
   }
 }
 
-function suitesFromRoot(suite: SuiteWithEachHooks | undefined): SuiteWithEachHooks[] {
-  const chain: SuiteWithEachHooks[] = [];
-  for (let current = suite; current; current = current.parent as SuiteWithEachHooks | undefined) chain.unshift(current);
+function suitesFromRoot(suite: MochaSuite | undefined): MochaSuite[] {
+  const chain: MochaSuite[] = [];
+  for (let current = suite; current; current = current.parent as MochaSuite | undefined) chain.unshift(current);
   return chain;
 }
 

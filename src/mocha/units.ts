@@ -13,6 +13,8 @@ export interface MochaSuite {
   fullTitle(): string;
   _beforeAll: MochaHook[];
   _afterAll: MochaHook[];
+  _beforeEach: MochaHook[];
+  _afterEach: MochaHook[];
   beforeAll(title: string, fn: (this: unknown) => unknown): unknown;
   afterAll(title: string, fn: (this: unknown) => unknown): unknown;
 }
@@ -33,6 +35,7 @@ export interface MochaTest extends MochaRunnable {
 
 export interface MochaHook extends MochaRunnable {
   originalTitle?: string;
+  fn?: unknown;
 }
 
 /** The test as a unit. Its title is worked out only when asked (a leak): most tests need none. */

@@ -234,3 +234,38 @@ describe('Mocha options with leakguard: reporters, --grep, --exit', function () 
     });
   });
 });
+
+describe('--timeout: leakguard\'s own waits never count against the test\'s time limit', function () {
+  this.timeout(120_000);
+
+  it('with --timeout 20, a test whose socket closes late and a test that leaks memory (repeated, snapshotted) both pass', async () => {
+    const fixture = new Fixture({
+      'test/slow-to-judge.spec.js': `
+const net = require('node:net');
+const kept = require('./kept');
+let server;
+before((done) => { server = net.createServer((socket) => setTimeout(() => socket.destroy(), 100)); server.listen(0, '127.0.0.1', done); });
+after((done) => server.close(done));
+describe('judged slowly', () => {
+  it('leaves a socket the server closes 100 ms later', (done) => {
+    const client = net.connect(server.address().port, '127.0.0.1', () => done());
+    client.on('error', () => {});
+  });
+  it('keeps 3 MB', () => { kept.push(Array.from({ length: 40000 }, (_, i) => ({ i, tag: 'k' + i }))); });
+  it('passes', () => {});
+});
+`,
+      'test/kept.js': 'module.exports = [];\n',
+      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }),
+    });
+    try {
+      const result = await fixture.run(['--timeout', '20', 'test']);
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      assert.match(result.stdout, /3 passing/);
+      assert.doesNotMatch(result.stdout, /Timeout of 20ms/);
+      assert.deepEqual(leakPairs(result.report), ['heap: judged slowly keeps 3 MB']);
+    } finally {
+      fixture.remove();
+    }
+  });
+});
