@@ -69,14 +69,14 @@ export const heapProbe = defineProbe<{
     snapshots: {
       type: 'string',
       enum: SNAPSHOT_POLICIES,
-      default: 'auto',
+      default: 'never',
       description:
-        `heap snapshots around the last repeat of a likely leak, to show which kinds of object grew and the path that retains them; they cost ~4 s and ~+270 MB of RSS at a 25 MB heap, growing with the heap. auto: only while the heap is under ${AUTO_MAX_HEAP_BYTES / MiB} MiB, for the first likely leak of the run; always: for every likely leak; never: off`,
+        `heap snapshots around the last repeat of a likely leak, to show which kinds of object grew and the path that retains them; they cost ~4 s and ~+270 MB of RSS at a 25 MB heap, growing with the heap, so they are off by default. auto: only while the heap is under ${AUTO_MAX_HEAP_BYTES / MiB} MiB, for the first likely leak of the run; always: for every likely leak; never: off`,
     },
   },
-  hint: 'Memory allocated in this test is still reachable after it ended: look for module-level arrays, maps or caches that the test adds to, and clear them or bound them (an LRU) in afterEach.',
+  hint: 'Memory allocated in this test is still reachable after it ended: look for module-level arrays, maps or caches that the test adds to, and clear them or bound them (an LRU) in afterEach. To see which objects grew and what keeps them, set probes.heap.snapshots to "auto".',
   create: ({ options, warn }) => {
-    const objects = new ObjectGrowthTracker(options.snapshots ?? 'auto', warn);
+    const objects = new ObjectGrowthTracker(options.snapshots ?? 'never', warn);
     return {
       sample: (context) => (context?.collected ? collectedHeap() : screeningHeap()),
       track: async (trackOptions) => {

@@ -47,7 +47,7 @@ describe('config: resolveConfig', () => {
     const heap = resolveConfig({}, source, []).probes.find((probe) => probe.definition === heapProbe);
     assert.ok(heap);
     assert.equal(heap.threshold, heapProbe.defaultThreshold);
-    assert.deepEqual(heap.options, { mode: 'adaptive', fileThreshold: '4MiB', repeats: 2, snapshots: 'auto' });
+    assert.deepEqual(heap.options, { mode: 'adaptive', fileThreshold: '4MiB', repeats: 2, snapshots: 'never' });
   });
 
   it('reads a full config', () => {
@@ -72,7 +72,7 @@ describe('config: resolveConfig', () => {
     assert.equal(config.sampleTimeoutMs, 1000);
     const byName = new Map(config.probes.map((probe) => [probe.definition.name, probe]));
     assert.equal(byName.get('heap')?.threshold, 2_000_000);
-    assert.deepEqual(byName.get('heap')?.options, { mode: 'exact', fileThreshold: '4MiB', repeats: 2, snapshots: 'auto' });
+    assert.deepEqual(byName.get('heap')?.options, { mode: 'exact', fileThreshold: '4MiB', repeats: 2, snapshots: 'never' });
     assert.equal(byName.get('rss')?.threshold, 64 * 1024 * 1024);
     assert.equal(byName.get('db-pool')?.threshold, 2);
   });

@@ -191,6 +191,9 @@ describe('examples', function () {
         assert.match(dir.items[0]!.label, /invoice-workspace-\w+\/ with 1 file$/);
         const heap = findLeak(run, 'heap', 'price cache remembers 50,000 quotes and never clears them');
         assert.ok(heap.delta > 3 * 1024 * 1024, `heap delta ${heap.delta}`);
+        // Snapshots are on in this example: what grew, and the array in lib/cache.js that keeps it.
+        assert.equal(heap.growthByType?.[0]?.type, 'string', JSON.stringify(heap.growthByType));
+        assert.deepEqual(heap.retainerPath?.slice(0, 2), ['(module scope) lib/cache.js', 'quotes (Array)']);
       });
 
       it('prints the summary on stderr, after Mocha output', () => {

@@ -47,8 +47,9 @@ describe('heap leaks: what grew and what retains it, end to end', function () {
   before(async () => {
     fixture = new Fixture({
       'test/forms.spec.js': SPEC,
-      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }),
-      'never.json': JSON.stringify({ report: { json: 'leakguard-report.json' }, probes: { heap: { snapshots: 'never' } } }),
+      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' }, probes: { heap: { snapshots: 'auto' } } }),
+      // The default: no snapshots.
+      'never.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }),
       'always.json': JSON.stringify({ report: { json: 'leakguard-report.json' }, probes: { heap: { snapshots: 'always' } } }),
     });
     auto = await fixture.run(['test'], { timeoutMs: 120_000 });
@@ -102,14 +103,14 @@ describe('heap leaks: what grew and what retains it, end to end', function () {
     assert.doesNotMatch(auto.stderr, new RegExp(fixture.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
 
-  it('snapshots: "auto" (the default) looks at the run\'s first likely leak only: the price is paid once', () => {
+  it('snapshots: "auto" looks at the run\'s first likely leak only: the price is paid once', () => {
     assert.ok(heapLeak(auto, STATIC_TEST).retainerPath, auto.stderr);
     assert.equal(heapLeak(auto, ARRAY_TEST).growthByType, undefined);
     assert.equal(heapLeak(auto, ARRAY_TEST).retainerPath, undefined);
     assert.equal(auto.stderr.match(/retained by:/g)?.length, 1, auto.stderr);
   });
 
-  it('snapshots: "never" leaves them out, and the allocation sites are still there', () => {
+  it('snapshots: "never" (the default) leaves them out, and the allocation sites are still there', () => {
     for (const test of [STATIC_TEST, ARRAY_TEST]) {
       const leak = heapLeak(never, test);
       assert.equal(leak.growthByType, undefined);
