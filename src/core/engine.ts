@@ -363,6 +363,9 @@ export class LeakEngine {
     for (let attempt = 0; pending.length > 0; attempt++) {
       const waited = nowMs() - started;
       if (waited >= longest) break;
+      // After the quick turns, wait only while something may still end by itself: a
+      // leaked interval or listening server stays until code closes it.
+      if (attempt >= SETTLE_TURNS && !pending.some(([probe, growth]) => probe.mayEndByItself(growth.items))) break;
       // Most of what closes by itself (a socket, a handle) is gone after a turn or two
       // of the event loop: try those first, then back off in real time.
       const pause = attempt < SETTLE_TURNS ? 0 : 2 ** (attempt - SETTLE_TURNS);

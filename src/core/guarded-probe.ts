@@ -125,6 +125,16 @@ export class GuardedProbe {
     }
   }
 
+  /** See ProbeInstance.mayEndByItself: when unsure (no items, no answer, a throw), true. */
+  mayEndByItself(items: LeakItem[] | undefined): boolean {
+    if (!items || !this.instance.mayEndByItself || this.switchedOff) return true;
+    try {
+      return this.instance.mayEndByItself(items) !== false;
+    } catch {
+      return true;
+    }
+  }
+
   /** Details for leaked items; on failure the items are returned as they are. */
   async describe(items: LeakItem[]): Promise<LeakItem[]> {
     if (!this.instance.describe || items.length === 0 || this.switchedOff) return items;

@@ -66,6 +66,13 @@ export interface ProbeInstance {
    * among the ids of `before`.
    */
   newItems?(before: Reading, after: Reading): LeakItem[];
+  /**
+   * Whether any of these new items may still go away without more code running: a socket
+   * the peer may close, a timer due soon, a request in flight. The engine's settle wait
+   * stops as soon as no probe has such an item (an interval or a listening server only
+   * goes when code closes it; waiting for it only costs time). Default: true.
+   */
+  mayEndByItself?(items: LeakItem[]): boolean;
   /** Fill in details for the items that leaked (sizes, owners, ...). Runs only for leaks. */
   describe?(items: LeakItem[]): LeakItem[] | Promise<LeakItem[]>;
   /**

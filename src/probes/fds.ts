@@ -85,8 +85,36 @@ function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null
   return {
     sample: () => sampler.sample(),
     newItems: (before, after) => newFds(fdDir, before, after, ignored),
+    mayEndByItself: (items) => mayEndByItself(items as FdItem[]),
     describe: (items) => describeFds(items as FdItem[]),
   };
+}
+
+/**
+ * A connected socket may still be closed by its peer, and a pipe when its process exits;
+ * a file or a listening socket only goes when code closes it (an async close in flight
+ * shows in the handles probe, which keeps the settle waiting). Sockets are looked up in
+ * /proc/net only here, for units that left some: ~1 ms.
+ */
+function mayEndByItself(items: FdItem[]): boolean {
+  if (items.some((item) => item.type === 'pipe' || item.type === 'other')) return true;
+  const sockets = items.filter((item) => item.type === 'socket');
+  if (sockets.length === 0) return false;
+  const inodes = new Set<string>();
+  for (const socket of sockets) {
+    const inode = socket.target === undefined ? undefined : socketInode(socket.target);
+    // No inode to look up (fds that are not links, on macOS): unknown, so it may.
+    if (inode === undefined) return true;
+    inodes.add(inode);
+  }
+  const found = findSockets(inodes);
+  // A socket not found in /proc/net (another namespace, netlink): unknown, so it may.
+  if (found.size < inodes.size) return true;
+  return [...found.values()].some((info) => !isListening(info));
+}
+
+function isListening(info: SocketInfo): boolean {
+  return 'listening' in info ? info.listening : info.state === 'LISTEN' || (info.protocol === 'UDP' && !info.remote);
 }
 
 /** The configured fd directory, or the first default one that can be listed; warns when none can. */

@@ -1,4 +1,5 @@
 import { defineProbe, type LeakItem, type Reading } from '../core/probe';
+import { DEFAULT_SETTLE } from '../core/guarded-probe';
 import { stackLocations } from '../core/stack-frames';
 import { creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, trackCreationSites } from './creation-sites';
 import { activeHandles, describeHandle, wrapTypeOf } from './handle-labels';
@@ -47,6 +48,7 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
         return { value: types.length, state: { types, handles, sequence: creationSequence() } satisfies HandlesState };
       },
       newItems: (before, after) => newHandles(before.state as HandlesState, after.state as HandlesState, ignored),
+      mayEndByItself: (items) => items.some((item) => !endsOnlyByCode.has(item) && !STAYS_UNTIL_CLOSED.has(item.type ?? '')),
     };
   },
 });
@@ -85,11 +87,22 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
   return items;
 }
 
+/**
+ * Handles that stay until code closes them: the settle wait gains nothing by waiting for
+ * them. (A server with connections still closing has those sockets as items too.)
+ */
+const STAYS_UNTIL_CLOSED: ReadonlySet<string> = new Set(['TCPServerWrap', 'PipeServerWrap', 'FSEventWrap', 'StatWatcher', 'UDPWrap', 'TTYWrap', 'SignalWrap']);
+
+/** Timer items that only code can end: intervals, and timeouts due after the longest settle wait. */
+const endsOnlyByCode = new WeakSet<LeakItem>();
+
 function describeTimer(timer: NodeJS.Timeout): LeakItem {
   const site = creationSite(timer)!;
   const { kind, delayMs } = site.timer!;
   const label = kind === 'setInterval' ? `setInterval() every ${delayMs} ms` : `setTimeout() due after ${delayMs} ms`;
-  return { id: `timer:${site.sequence}`, type: 'Timeout', label, ...createdAt(timer) };
+  const item: LeakItem = { id: `timer:${site.sequence}`, type: 'Timeout', label, ...createdAt(timer) };
+  if (kind === 'setInterval' || delayMs > DEFAULT_SETTLE.maxWaitMs) endsOnlyByCode.add(item);
+  return item;
 }
 
 /** Where the handle was created; for a socket a server accepted, where the server was. */

@@ -132,6 +132,23 @@ describe('fds probe', function () {
     assert.ok(described.includes(`-> TCP 127.0.0.1:${port} -> ${local} (ESTABLISHED)`), described);
   });
 
+  it('tells the settle wait what may still end by itself: a connected socket may, a listening one or a file may not', async function () {
+    const instance = await probe();
+    const server = createServer((socket) => track(socket));
+    const listening = await changedBy(instance, () => listen(server, { port: 0, host: '127.0.0.1' }));
+    const file = await changedBy(instance, () => openFile('kept.txt', 'x'));
+    assert.equal(listening.length, 1, labels(listening));
+    assert.equal(instance.mayEndByItself!(listening), false);
+    assert.equal(instance.mayEndByItself!(file), false);
+    const { port } = server.address() as AddressInfo;
+    const connected = await changedBy(instance, async () => {
+      const accepted = once(server, 'connection');
+      await Promise.all([once(track(createConnection(port, '127.0.0.1')), 'connect'), accepted]);
+    });
+    assert.equal(instance.mayEndByItself!(connected), true);
+    assert.equal(instance.mayEndByItself!([...listening, ...file, ...connected]), true);
+  });
+
   it('describes IPv6 TCP sockets', async function () {
     const instance = await probe();
     const before = await sample(instance);

@@ -1,0 +1,41 @@
+import { strict as assert } from 'node:assert';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:net';
+import { handlesProbe } from '../../src/probes/handles';
+import { changedBy, createProbe } from '../helpers/probe-harness';
+
+describe('handles probe', function () {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  it('tells the settle wait what may still end by itself: a timeout due soon may, an interval or a listening server may not', async function () {
+    const instance = await createProbe(handlesProbe, { ignore: [] });
+    const interval = await changedBy(instance, () => {
+      const timer = setInterval(() => {}, 1000);
+      cleanups.push(() => clearInterval(timer));
+    });
+    const dueLate = await changedBy(instance, () => {
+      const timer = setTimeout(() => {}, 60_000);
+      cleanups.push(() => clearTimeout(timer));
+    });
+    const dueSoon = await changedBy(instance, () => {
+      const timer = setTimeout(() => {}, 20);
+      cleanups.push(() => clearTimeout(timer));
+    });
+    let server: Server | undefined;
+    const listening = await changedBy(instance, async () => {
+      server = createServer();
+      cleanups.push(() => server!.close());
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+    });
+    assert.deepEqual([interval, dueLate, dueSoon, listening].map((items) => items.length), [1, 1, 1, 1]);
+    assert.equal(instance.mayEndByItself!(interval), false);
+    assert.equal(instance.mayEndByItself!(dueLate), false);
+    assert.equal(instance.mayEndByItself!(listening), false);
+    assert.equal(instance.mayEndByItself!(dueSoon), true);
+    assert.equal(instance.mayEndByItself!([...interval, ...listening, ...dueSoon]), true);
+  });
+});
