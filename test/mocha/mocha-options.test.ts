@@ -8,35 +8,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { Fixture, inParallel, leakPairs, lines, type RunOptions, type RunResult } from '../helpers/fixture';
-
-/** 4 passing (one slow), 2 failing, 1 pending; one test leaks an interval, released by after(). */
-const REPORTING_SPEC = `
-const assert = require('node:assert');
-const leftovers = [];
-after(() => {
-  for (const release of leftovers) release();
-});
-describe('reporting', () => {
-  it('passes', () => {});
-  it('leaves an interval running', () => {
-    const timer = setInterval(() => {}, 1000);
-    leftovers.push(() => clearInterval(timer));
-  });
-  it('fails first', () => {
-    assert.equal(1, 2);
-  });
-  it('is slow', (done) => {
-    setTimeout(done, 100);
-  });
-  describe('nested', () => {
-    it('passes too', async () => {});
-    it('fails second', () => {
-      throw new Error('second failure');
-    });
-    it.skip('is pending', () => {});
-  });
-});
-`;
+import { REPORTING_SPEC } from '../helpers/reporting-spec';
 
 /** Two passing tests; one leaves an interval running for good: Mocha exits only with --exit. */
 const NEVER_EXITS_SPEC = `

@@ -5,35 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { Fixture, inParallel, lines, type RunOptions, type RunResult } from '../helpers/fixture';
-
-/** 4 passing (one slow), 2 failing, 1 pending; one test leaks an interval. */
-const REPORTING_SPEC = `
-const assert = require('node:assert');
-const leftovers = [];
-after(() => {
-  for (const release of leftovers) release();
-});
-describe('reporting', () => {
-  it('passes', () => {});
-  it('leaves an interval running', () => {
-    const timer = setInterval(() => {}, 1000);
-    leftovers.push(() => clearInterval(timer));
-  });
-  it('fails first', () => {
-    assert.equal(1, 2);
-  });
-  it('is slow', (done) => {
-    setTimeout(done, 100);
-  });
-  describe('nested', () => {
-    it('passes too', async () => {});
-    it('fails second', () => {
-      throw new Error('second failure');
-    });
-    it.skip('is pending', () => {});
-  });
-});
-`;
+import { REPORTING_SPEC } from '../helpers/reporting-spec';
 
 /** All passing; one test leaks an interval. */
 const LEAKY_PASSING_SPEC = `
