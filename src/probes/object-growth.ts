@@ -13,9 +13,10 @@
  *   120 MB   22 s,  +1.0 GB                    12 s,  +0.8 GB (103 MB)
  *   245 MB   54 s,  +2.1 GB                    28 s,  +1.7 GB (224 MB)
  *
- * So by default (`auto`) a look is taken only while the heap is under
- * {@link AUTO_MAX_HEAP_BYTES}, for at most {@link AUTO_MAX_LOOKS} leaks per run and within
- * {@link AUTO_TIME_BUDGET_MS}; `always` lifts those limits, `never` turns it off. A clean
+ * That is more than leakguard may cost by default, so it is off (`never`) unless asked
+ * for. With `auto` a look is taken only while the heap is under {@link AUTO_MAX_HEAP_BYTES},
+ * for at most {@link AUTO_MAX_LOOKS} leak per run and within {@link AUTO_TIME_BUDGET_MS};
+ * `always` lifts those limits. A clean
  * test never pays, nor does a suspect whose earlier runs did not all grow: only the last
  * repeat of a likely leak is looked at.
  */
