@@ -231,15 +231,19 @@ export class LeakEngine {
     if (threshold === undefined || this.trends.size === 0) return;
     const probes = [...this.trends.keys()].filter((probe) => probe.active);
     // The exact kind of reading, uncollected: live heap plus garbage, like the baseline's.
-    const mayHaveGrown = async (): Promise<boolean> => {
+    const bound = async (): Promise<Map<GuardedProbe, Reading> | undefined> => {
       const now = await this.sampleSome(probes, { collected: true });
-      return probes.some((probe) => (now.get(probe)?.value ?? 0) - this.trends.get(probe)!.baseline > threshold);
+      const grew = probes.some((probe) => (now.get(probe)?.value ?? 0) - this.trends.get(probe)!.baseline > threshold);
+      return grew ? undefined : now;
     };
-    if (!(await mayHaveGrown())) return;
     // Most of a file's garbage dies young: a scavenge (~1 ms) takes it out of the bound,
     // and spares the full collection (~1 ms per MB) to files that may really have grown.
-    minorGc();
-    if (await mayHaveGrown()) await this.collectAndRead(probes);
+    const below = (await bound()) ?? (minorGc(), await bound());
+    if (!below) {
+      await this.collectAndRead(probes);
+      return;
+    }
+    for (const [probe, reading] of below) this.trends.get(probe)?.endedBelow(reading.value);
   }
 
   /** Files whose units together grew memory past the file threshold, less what was reported per unit. */

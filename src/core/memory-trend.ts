@@ -4,9 +4,10 @@
  * the growth is followed per group of tests (a test file), between full collections:
  *
  * - Each full collection gives the live heap exactly. The growth between two collections
- *   is shared among the groups whose tests ran in between, by number of tests (windows
- *   rarely span two files: the engine collects at the end of a file whose heap may have
- *   grown, see LeakEngine.checkpoint).
+ *   goes to the groups whose tests ran in between, shared by number of tests. Windows do
+ *   not span files: at the end of a file the engine either collects, or shows with an
+ *   uncollected reading that the file cannot have grown past the threshold (see
+ *   LeakEngine.checkpoint and {@link MemoryTrend.endedBelow}).
  * - What the run already reported for a unit (its leak, growth retained once, what its
  *   repeats kept) is taken off its group: that growth has been explained.
  * - Before the first collection, the baseline is an uncollected reading taken when the
@@ -37,6 +38,8 @@ export class MemoryTrend {
   /** Units per group since the last collection. */
   private window = new Map<string, number>();
   private windowUnits = 0;
+  /** The last window closed by a collection. */
+  private previous: { window: Map<string, number>; units: number } | undefined;
 
   constructor(
     /** The value at the start: an uncollected reading, never below the live value (see above). */
@@ -60,18 +63,37 @@ export class MemoryTrend {
     this.state(group).growth -= bytes;
   }
 
-  /** A full collection read `value`: the growth since the last one is shared among the window's groups. */
+  /**
+   * A full collection read `value`: the growth since the last one is shared among the
+   * window's groups. A collection with no unit since the last one (a second look at the
+   * same unit, a repeat of it) belongs with the window before: what it sees (memory the
+   * unit held for a turn longer and has freed since, or what a repeat kept) is that
+   * window's units' doing.
+   */
   collected(value: number): void {
     const growth = value - this.lastValue;
     this.lastValue = value;
-    if (this.windowUnits === 0) return;
-    for (const [group, units] of this.window) {
-      const state = this.state(group);
-      state.growth += (growth * units) / this.windowUnits;
-      state.units += units;
+    if (this.windowUnits === 0) {
+      if (this.previous) this.share(growth, this.previous.window, this.previous.units, false);
+      return;
     }
+    this.share(growth, this.window, this.windowUnits, true);
+    this.previous = { window: this.window, units: this.windowUnits };
     this.window = new Map();
     this.windowUnits = 0;
+  }
+
+  /**
+   * A group ended without a collection because `bound`, an uncollected reading (live heap
+   * plus garbage), shows it cannot have grown past the threshold. Its growth is let go,
+   * and `bound` becomes the baseline: never below the live heap, so the next group's
+   * growth is under-estimated, never over-estimated, and never shared with this one.
+   */
+  endedBelow(bound: number): void {
+    this.lastValue = bound;
+    this.window = new Map();
+    this.windowUnits = 0;
+    this.previous = undefined;
   }
 
   /** Groups whose net growth is above `threshold`, largest first. */
@@ -80,6 +102,14 @@ export class MemoryTrend {
       .filter(([, state]) => state.growth > threshold)
       .map(([group, state]) => ({ group, growth: Math.round(state.growth), units: state.units }))
       .sort((a, b) => b.growth - a.growth);
+  }
+
+  private share(growth: number, window: Map<string, number>, windowUnits: number, countUnits: boolean): void {
+    for (const [group, units] of window) {
+      const state = this.state(group);
+      state.growth += (growth * units) / windowUnits;
+      if (countUnits) state.units += units;
+    }
   }
 
   private state(group: string): GroupState {

@@ -28,6 +28,16 @@ describe('MemoryTrend: growth per file between collections', () => {
     assert.deepEqual(trend.grownAbove(0).map(({ group, growth }) => [group, growth]), [['a.spec.js', 2 * MB]]);
   });
 
+  it('a file that ended below the threshold, shown without a collection, shares nothing with the next', () => {
+    const trend = new MemoryTrend(10 * MB);
+    for (let i = 0; i < 30; i++) trend.unitRan('cleared');
+    trend.endedBelow(11 * MB); // uncollected: live heap plus garbage, so at least the live heap
+    for (let i = 0; i < 30; i++) trend.unitRan('adds-up');
+    trend.collected(18 * MB);
+    assert.deepEqual(trend.grownAbove(4 * MB), [{ group: 'adds-up', growth: 7 * MB, units: 30 }]);
+    assert.deepEqual(trend.grownAbove(0).map((entry) => entry.group), ['adds-up']);
+  });
+
   it('shares a window that spans two files by their number of units', () => {
     const trend = new MemoryTrend(0);
     for (let i = 0; i < 3; i++) trend.unitRan('a');
@@ -39,12 +49,26 @@ describe('MemoryTrend: growth per file between collections', () => {
     ]);
   });
 
-  it('a collection with no units in between only moves the baseline', () => {
+  it('a collection with no units before any window only moves the baseline', () => {
     const trend = new MemoryTrend(10 * MB);
     trend.collected(50 * MB);
     assert.equal(trend.baseline, 50 * MB);
     trend.unitRan('a');
     trend.collected(51 * MB);
     assert.deepEqual(trend.grownAbove(0), [{ group: 'a', growth: MB, units: 1 }]);
+  });
+
+  it('a collection with no units since the last one belongs to the window before (memory freed a turn late)', () => {
+    // A test holds 20 MB for a turn after it ends: the confirming collection sees it, the
+    // next one (no test in between) sees it gone. The file has not grown.
+    const trend = new MemoryTrend(100 * MB);
+    trend.unitRan('ws.test.js');
+    trend.collected(120 * MB);
+    trend.collected(100.5 * MB);
+    assert.deepEqual(trend.grownAbove(0), [{ group: 'ws.test.js', growth: 0.5 * MB, units: 1 }]);
+    // And what a repeat of the unit keeps is charged there, where it is also explained.
+    trend.explained('ws.test.js', 2 * MB);
+    trend.collected(102.5 * MB);
+    assert.deepEqual(trend.grownAbove(0), [{ group: 'ws.test.js', growth: 0.5 * MB, units: 1 }]);
   });
 });
