@@ -149,11 +149,12 @@ function openStdioStreams(): void {
 
 /**
  * Listing the fd directory costs ~16-25 us; most tests open nothing. Before listing, a
- * sample asks two cheap questions (~6 us): which descriptor is the lowest free one (a new
- * descriptor takes the lowest free number, so one left open moves it), and whether
- * anything tracked was created or opened since (fs opens, sockets, servers, child
- * processes: see creation-sites.ts). When neither changed since the last listing, that
- * listing still holds and is reused. A descriptor opened outside fs and net (a native
+ * sample asks two cheap questions: whether anything tracked was created or opened since
+ * (fs opens, sockets, servers, child processes: see creation-sites.ts; a counter), and
+ * if not, which descriptor is the lowest free one (~6 us: a new descriptor takes the
+ * lowest free number, so one left open moves it). When neither changed since the last
+ * listing, that listing still holds and is reused. A listing finds the lowest free
+ * descriptor as a by-product (see listOpenFds), so a sample opens /dev/null only once. A descriptor opened outside fs and net (a native
  * addon) while a lower one was closed is then seen only at the next listing.
  */
 class FdSampler {
@@ -162,13 +163,13 @@ class FdSampler {
   constructor(private readonly fdDir: string) {}
 
   sample(): Reading {
-    const lowestFree = lowestFreeFd();
     const activity = creationSequence();
-    if (this.last && this.last.lowestFree === lowestFree && this.last.activity === activity) return this.last.reading;
-    const names = listOpenFds(this.fdDir);
+    // Something tracked was created: list without asking the cheaper question first.
+    if (this.last && this.last.activity === activity && this.last.lowestFree === lowestFreeFd()) return this.last.reading;
+    const { names, lowestFree } = listOpenFds(this.fdDir);
     const reading: Reading = { value: names.length, state: names };
-    // The listing may have opened or closed things itself; key it by what holds now.
-    this.last = { lowestFree: lowestFreeFd(), activity: creationSequence(), reading };
+    // Keyed by what holds after the listing (which opened and closed a descriptor itself).
+    this.last = { lowestFree, activity: creationSequence(), reading };
     return reading;
   }
 }
@@ -191,11 +192,13 @@ function lowestFreeFd(): number {
  * closed) and the listing's own stays in, so a test reusing its number is missed: a rare
  * miss, never a false report.
  */
-function listOpenFds(fdDir: string): string[] {
+function listOpenFds(fdDir: string): { names: string[]; lowestFree: number } {
   const names = readdirSync(fdDir);
-  const own = names.indexOf(String(lowestFreeFd()));
+  // The listing's own descriptor, closed again: also the lowest free one now.
+  const lowestFree = lowestFreeFd();
+  const own = names.indexOf(String(lowestFree));
   if (own !== -1) names.splice(own, 1);
-  return names;
+  return { names, lowestFree };
 }
 
 /**
