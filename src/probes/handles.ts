@@ -173,6 +173,11 @@ function hintFor(type: string | undefined): string {
     case 'UDPWrap':
       return 'A UDP socket opened in this test is still open. Call socket.close() in afterEach.';
     default:
+      // libuv requests (FSReqCallback, FileHandleReadWrap, GetAddrInfoReqWrap, WriteWrap,
+      // ...) are operations still in flight, not something that holds the loop for good.
+      if (type && /Req|ReadWrap|WriteWrap|ShutdownWrap|ConnectWrap/.test(type)) {
+        return 'An operation this test started (a file read or write, a DNS lookup, a socket write) was still in flight when the test ended. Await it (or its stream\'s "close"/"finish") in the test, or cancel it in afterEach.';
+      }
       return 'Something this test started is still keeping the event loop alive. Close or cancel it in the test or in afterEach.';
   }
 }

@@ -39,3 +39,15 @@ describe('handles probe', function () {
     assert.equal(instance.mayEndByItself!([...interval, ...listening, ...dueSoon]), true);
   });
 });
+
+describe('handles probe hints', () => {
+  const hint = (type: string) => (handlesProbe.hint as (item: { label: string; type: string }) => string)({ label: type, type });
+
+  it('says an operation still in flight is one, not something that keeps the event loop alive', () => {
+    for (const type of ['FSReqCallback', 'FileHandleReadWrap', 'GetAddrInfoReqWrap', 'WriteWrap']) {
+      assert.match(hint(type), /still in flight when the test ended/, type);
+    }
+    assert.match(hint('SomethingElse'), /still keeping the event loop alive/);
+    assert.match(hint('Timeout'), /clearInterval/);
+  });
+});
