@@ -70,3 +70,12 @@ export function userFrames(captured: CapturedStack | undefined, max = 5): Frame[
 export function stackLocations(captured: CapturedStack | undefined, max = 5): string[] {
   return userFrames(captured, max).map((frame) => frame.location);
 }
+
+/**
+ * The frame to name as where something was created: the first one outside node_modules
+ * (the project's own line, which the user can change), else the first. A stack of
+ * `file:line:col` strings, innermost first, as in LeakItem.stack.
+ */
+export function projectFrame(stack: readonly string[]): string | undefined {
+  return stack.find((frame) => !/(^|[\\/])node_modules[\\/]/.test(frame)) ?? stack[0];
+}

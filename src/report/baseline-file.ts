@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { BASELINE_VERSION, entryKey, type Baseline, type BaselineEntry } from '../core/baseline';
 import type { LeakItem } from '../core/probe';
+import { projectFrame } from '../core/stack-frames';
 import type { Leak } from '../core/report-model';
 import { writeJsonFileSync } from './json';
 import { relativePath, relativePathsIn } from './paths';
@@ -38,7 +39,8 @@ export function writeBaselineSync(file: string, leaks: readonly Leak[]): Baselin
 
 /** `setInterval() every 1000 ms, created at test/a.spec.js:3:5`, as in the summary. */
 function describe(item: LeakItem, baseDir: string): string {
-  const where = Array.isArray(item.stack) && item.stack.length > 0 ? `, created at ${String(item.stack[0])}` : '';
+  const frame = Array.isArray(item.stack) ? projectFrame(item.stack.map(String)) : undefined;
+  const where = frame === undefined ? '' : `, created at ${frame}`;
   return relativePathsIn(`${String(item.label)}${where}`, baseDir);
 }
 

@@ -1,4 +1,5 @@
 import type { LeakItem } from '../core/probe';
+import { projectFrame } from '../core/stack-frames';
 import { MAX_LEAKS, type Leak, type LeakReport } from '../core/report-model';
 import { formatBytes, formatValue } from '../core/thresholds';
 import { relativePath, relativePathsIn } from './paths';
@@ -267,7 +268,8 @@ function describeItem(item: LeakItem, cwd: string): string[] {
     text += ` ${truncateMiddle(oneLine(relativePath(item.path, cwd)), MAX_LABEL_LENGTH)}`;
   }
   if (sizeOf(item) >= 0) text += ` (${formatBytes(sizeOf(item))})`;
-  const top = hasStack(item) ? item.stack?.[0] : undefined;
+  // The project's own line, not a dependency's: that is the line to change.
+  const top = hasStack(item) ? projectFrame((item.stack ?? []).map(String)) : undefined;
   if (top === undefined) return [text];
   const created = `created at ${formatFrame(String(top), cwd)}`;
   const oneLiner = `${text}, ${created}`;

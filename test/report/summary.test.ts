@@ -248,6 +248,17 @@ describe('known leaks and test failures', () => {
     ]);
   });
 
+  it('names the project\'s own line as where an item was created, not a dependency\'s', () => {
+    const leak = makeLeak({
+      probe: 'handles',
+      items: [{ label: 'server listening on 127.0.0.1:4000', stack: [`${path.join(cwd, 'node_modules', 'express', 'lib', 'application.js')}:635:24`, `${path.join(cwd, 'test', 'app.spec.js')}:20:9`] }],
+    });
+    assert.match(formatSummary(makeReport({ leaks: [leak] }), { cwd }), /server listening on 127\.0\.0\.1:4000, created at test\/app\.spec\.js:20:9$/m);
+    // Only dependencies on the stack: the first of them.
+    const only = makeLeak({ probe: 'handles', items: [{ label: 'timer', stack: ['node_modules/lib/a.js:1:1', 'node_modules/lib/b.js:2:2'] }] });
+    assert.match(formatSummary(makeReport({ leaks: [only] }), { cwd }), /timer, created at node_modules\/lib\/a\.js:1:1$/m);
+  });
+
   it('says that nothing fails while the baseline is written', () => {
     const text = formatSummary(makeReport({ mode: 'fail', leaks: [makeLeak()] }), { cwd, updatingBaseline: true });
     assert.match(text.split('\n').at(-1)!, /— writing the baseline: nothing fails$/);
