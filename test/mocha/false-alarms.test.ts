@@ -84,6 +84,22 @@ describe('transient resources', () => {
   it('has a timer that fires 20 ms after the test', () => {
     setTimeout(() => {}, 20);
   });
+  // Like express's router: a chain of handlers, deferred with setImmediate every 100 calls.
+  // Node can still reference the last ones for a few ms after done() (see
+  // QUEUED_WORK_PAUSES in engine.ts); on express that was taken for a leak in 1 run of 3.
+  // Here the timing rarely lines up, so this guards the case more than it reproduces it.
+  it('walks a 4 MB chain of handlers deferred with setImmediate', (done) => {
+    const layers = Array.from({ length: 30000 }, (_, i) => ({ i, tag: 'layer-' + i, fn: () => i }));
+    let index = 0;
+    let sync = 0;
+    const next = () => {
+      if (++sync > 100) { sync = 0; return setImmediate(next); }
+      if (index >= layers.length) return done();
+      layers[index++].fn();
+      next();
+    };
+    next();
+  });
 });
 
 describe('late async leaks', () => {
@@ -126,7 +142,7 @@ describe('no false alarms, no wrong blame', function () {
   after(() => fixture.remove());
 
   it('leaves Mocha results as they are', () => {
-    assert.match(result.stdout, /12 passing/);
+    assert.match(result.stdout, /13 passing/);
     assert.match(result.stdout, /2 failing/);
     assert.equal(result.code, 2, result.stderr);
   });
