@@ -22,9 +22,18 @@
  */
 import type { TypeGrowth } from '../core/probe';
 import { nowMs } from '../core/real-timers';
-import { constructorGrowth, newObjects } from './constructor-growth';
-import { forgetHeapObjectIds, heapGraph, heapObjectIdWatermark } from './heap-snapshot';
-import { retainerPath } from './retainer-path';
+
+/**
+ * The snapshot reader and its analyses, loaded on the first look: most runs take none, and
+ * every run loads this module (the heap probe's), so they stay out of leakguard's start-up.
+ */
+function tools(): typeof import('./heap-snapshot') & typeof import('./constructor-growth') & typeof import('./retainer-path') {
+  return {
+    ...(require('./heap-snapshot') as typeof import('./heap-snapshot')),
+    ...(require('./constructor-growth') as typeof import('./constructor-growth')),
+    ...(require('./retainer-path') as typeof import('./retainer-path')),
+  };
+}
 
 export type SnapshotPolicy = 'auto' | 'always' | 'never';
 export const SNAPSHOT_POLICIES: readonly SnapshotPolicy[] = ['auto', 'always', 'never'];
@@ -67,6 +76,7 @@ export class ObjectGrowthTracker {
     if (!this.affordable(likelyLeak)) return undefined;
     this.looks++;
     const started = nowMs();
+    const { heapObjectIdWatermark, forgetHeapObjectIds } = tools();
     let watermark: number;
     try {
       watermark = await heapObjectIdWatermark();
@@ -95,7 +105,9 @@ export class ObjectGrowthTracker {
 
   /** Drop V8's object ids after a look (see forgetHeapObjectIds): after the sampling profile is read. */
   async end(): Promise<void> {
-    await forgetHeapObjectIds().catch(() => undefined);
+    await tools()
+      .forgetHeapObjectIds()
+      .catch(() => undefined);
   }
 
   private affordable(likelyLeak: boolean): boolean {
@@ -109,6 +121,7 @@ export class ObjectGrowthTracker {
   }
 
   private async read(watermark: number): Promise<ObjectGrowth> {
+    const { heapGraph, newObjects, constructorGrowth, retainerPath } = tools();
     // Nothing of the graph outlives this call: typed arrays, freed with it.
     const graph = await heapGraph();
     const fresh = newObjects(graph, watermark);
