@@ -253,10 +253,11 @@ function statFd(fd: number): FdItem | undefined {
 function describeFds(items: FdItem[]): LeakItem[] {
   const inodes = new Set(items.map(inodeOf).filter((inode) => inode !== undefined));
   const sockets = inodes.size > 0 ? findSockets(inodes) : new Map<string, SocketInfo>();
-  const owners = handlesByFd();
+  const idle = idleAgentSockets();
+  const owners = handlesByFd(idle);
   return items.map((item) => {
     const described = item.type === 'file' ? withOpenSite(withFileSize(item)) : withSocket(item, sockets);
-    return withOwner(described, owners.get(item.fd));
+    return withOwner(described, owners.get(item.fd), idle);
   });
 }
 
@@ -270,11 +271,26 @@ function withSocket(item: FdItem, sockets: Map<string, SocketInfo>): FdItem {
  * The handle that owns the descriptor (a server, a socket, a child's stdio pipe) and where
  * it was created, so a socket fd leads to the line that opened it.
  */
-function withOwner(item: FdItem, owner: object | undefined): FdItem {
+function withOwner(item: FdItem, owner: object | undefined, idle: Map<object, string>): FdItem {
   if (!owner) return item;
   const site = creationSite(owner) ?? creationSiteOfServer(owner);
   const stack = site ? stackLocations(site.stack) : [];
-  return { ...item, owner: owner.constructor?.name ?? 'handle', ...(stack.length > 0 ? { stack } : {}) };
+  const described: FdItem = { ...item, owner: owner.constructor?.name ?? 'handle', ...(stack.length > 0 ? { stack } : {}) };
+  const agent = idle.get(owner);
+  return agent ? { ...described, label: `${item.label}, idle in ${agent}`, pooledBy: agent } : described;
+}
+
+/**
+ * Sockets the global HTTP(S) agents keep idle for the next request (keep-alive is on by
+ * default since Node 19; they close after 5 s idle), by socket, with the agent's name.
+ */
+function idleAgentSockets(): Map<object, string> {
+  const idle = new Map<object, string>();
+  for (const [name, module] of [['http.globalAgent', 'node:http'], ['https.globalAgent', 'node:https']] as const) {
+    const agent = (require(module) as typeof import('node:http')).globalAgent as { freeSockets?: Record<string, object[] | undefined> };
+    for (const sockets of Object.values(agent.freeSockets ?? {})) for (const socket of sockets ?? []) idle.set(socket, name);
+  }
+  return idle;
 }
 
 /** Where the file was opened, when it was opened through fs. */
@@ -283,8 +299,13 @@ function withOpenSite(item: FdItem): FdItem {
   return stack.length > 0 ? { ...item, stack } : item;
 }
 
-function handlesByFd(): Map<number, object> {
+function handlesByFd(idle: Map<object, string>): Map<number, object> {
   const byFd = new Map<number, object>();
+  // Idle keep-alive sockets are unref'd, so not among the active handles.
+  for (const socket of idle.keys()) {
+    const fd = (socket as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    if (typeof fd === 'number' && fd >= 0) byFd.set(fd, socket);
+  }
   for (const handle of activeHandles()) {
     // Only net's own classes: dgram's _handle getter prints a deprecation warning.
     if (!(handle instanceof Socket || handle instanceof Server)) continue;
@@ -309,6 +330,9 @@ function withFileSize(item: FdItem): FdItem {
 }
 
 function fdHint(item: LeakItem | undefined): string {
+  if (typeof item?.pooledBy === 'string') {
+    return `An HTTP request in this test left its connection idle in ${item.pooledBy}'s keep-alive pool (Node 19 and later keep connections; they close after 5 s idle). Pass an agent without keepAlive in tests, or call ${item.pooledBy}.destroy() in after().`;
+  }
   const type = item?.type;
   return type !== undefined && Object.hasOwn(HINTS, type) ? HINTS[type as FdType] : HINTS.other;
 }

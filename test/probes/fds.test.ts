@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import * as http from 'node:http';
 import { once } from 'node:events';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type ListenOptions, type Server, type Socket } from 'node:net';
@@ -147,6 +148,25 @@ describe('fds probe', function () {
     });
     assert.equal(instance.mayEndByItself!(connected), true);
     assert.equal(instance.mayEndByItself!([...listening, ...file, ...connected]), true);
+  });
+
+  it('names a connection left idle in http.globalAgent\'s keep-alive pool, with a hint of its own', async function () {
+    const server = http.createServer((_request, response) => response.end('ok'));
+    closers.push(() => http.globalAgent.destroy());
+    const { port } = await listen(server as unknown as Server, { port: 0, host: '127.0.0.1' });
+    const instance = await probe();
+    const viaGlobal = await changedBy(instance, async () => {
+      await new Promise<void>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, agent: http.globalAgent }, (response) => response.resume().on('end', resolve)).on('error', reject);
+      });
+      // The socket goes back to the pool once the response has ended.
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    const described = await instance.describe!(viaGlobal);
+    const pooled = described.filter((item) => item.pooledBy === 'http.globalAgent');
+    assert.equal(pooled.length, 1, labels(described));
+    assert.match(pooled[0]!.label, /, idle in http\.globalAgent$/);
+    assert.match(fdsProbe.hint instanceof Function ? fdsProbe.hint(pooled[0]) : '', /keep-alive pool/);
   });
 
   it('describes IPv6 TCP sockets', async function () {
