@@ -162,7 +162,12 @@ describe('fds probe', function () {
       // The socket goes back to the pool once the response has ended.
       await new Promise((resolve) => setImmediate(resolve));
     });
+    const httpsLoaded = () => (process as unknown as { moduleLoadList: string[] }).moduleLoadList.includes('NativeModule https');
+    const httpsBefore = httpsLoaded();
     const described = await instance.describe!(viaGlobal);
+    // Looking in https.globalAgent must not load https: on Node 24 that reads the CA
+    // certificates in the background, a descriptor the next test would be blamed for.
+    assert.equal(httpsLoaded(), httpsBefore);
     const pooled = described.filter((item) => item.pooledBy === 'http.globalAgent');
     assert.equal(pooled.length, 1, labels(described));
     assert.match(pooled[0]!.label, /, idle in http\.globalAgent$/);
