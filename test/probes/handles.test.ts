@@ -51,3 +51,39 @@ describe('handles probe hints', () => {
     assert.match(hint('Timeout'), /clearInterval/);
   });
 });
+
+describe('handles probe: reused handles', () => {
+  it('says that a socket taken from a keep-alive pool was created before the test', async function () {
+    const http = await import('node:http');
+    const server = http.createServer((_request, response) => response.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<void>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, agent }, (response) => response.resume().on('end', resolve)).on('error', reject);
+      });
+    try {
+      // A first request leaves its connection idle (unref'd) in the agent's pool.
+      await get();
+      await new Promise((resolve) => setImmediate(resolve));
+      const instance = await createProbe(handlesProbe, { ignore: [] });
+      // The next "test" takes it from the pool and keeps it busy while the sample is taken.
+      let release: () => void = () => {};
+      const items = await changedBy(instance, async () => {
+        const request = http.get({ host: '127.0.0.1', port, agent });
+        request.on('error', () => {}); // destroyed below, mid-request
+        await new Promise<void>((resolve) => request.on('socket', (socket) => (socket.connecting ? socket.once('connect', () => resolve()) : resolve())));
+        release = () => request.destroy();
+      });
+      release();
+      const sockets = items.filter((item) => item.type === 'TCPSocketWrap');
+      assert.equal(sockets.length, 1, JSON.stringify(items));
+      assert.equal(sockets[0]!.reused, true);
+      assert.match(sockets[0]!.label, /\(reused: created before this test/);
+    } finally {
+      agent.destroy();
+      server.close();
+    }
+  });
+});
