@@ -243,6 +243,14 @@ export class LeakEngine {
       await this.collectAndRead(probes);
       return;
     }
+    // Below the threshold, a collection is not needed for this file; but the bound, as the
+    // next file's baseline, may stand above the live heap by up to the threshold (old
+    // garbage), and the next file's growth would be under-estimated by as much. So collect
+    // anyway while the optional budget allows (on small heaps, nearly always).
+    if (this.gcPolicy?.affordsOptionalCollection()) {
+      await this.collectAndRead(probes, { optional: true });
+      return;
+    }
     for (const [probe, reading] of below) this.trends.get(probe)?.endedBelow(reading.value);
   }
 
@@ -459,8 +467,8 @@ export class LeakEngine {
   }
 
   /** A full collection, then exact readings of `probes`, remembered as the latest collected values. */
-  private async collectAndRead(probes: GuardedProbe[]): Promise<Map<GuardedProbe, Reading>> {
-    this.gcPolicy?.collect();
+  private async collectAndRead(probes: GuardedProbe[], { optional }: { optional?: boolean } = {}): Promise<Map<GuardedProbe, Reading>> {
+    this.gcPolicy?.collect(optional);
     const readings = await this.sampleSome(probes, { collected: true });
     this.rememberCollected(readings);
     return readings;

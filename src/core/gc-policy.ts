@@ -54,8 +54,10 @@ export interface GcPolicy {
    * probe relative to its threshold. Returns whether to collect and read again.
    */
   mustConfirm(window: GcWindow, quickGrowthOverThreshold: boolean): boolean;
-  /** Collect now (the engine then reads again). */
-  collect(): void;
+  /** Collect now (the engine then reads again); `optional`: counted against the optional budget. */
+  collect(optional?: boolean): void;
+  /** Whether a collection nothing forces (a checkpoint's) fits the optional budget now. */
+  affordsOptionalCollection(): boolean;
   /** True when no GC ran since `beforeBegin` (so uncollected deltas are upper bounds). */
   noGcSince(window: GcWindow): boolean;
   dispose(): void;
@@ -76,6 +78,9 @@ class ExactPolicy implements GcPolicy {
   }
   collect(): void {
     fullGc();
+  }
+  affordsOptionalCollection(): boolean {
+    return true;
   }
   noGcSince(): boolean {
     return false;
@@ -140,6 +145,10 @@ class AdaptivePolicy implements GcPolicy {
     this.lastGcAt = nowMs();
     if (optional) this.optionalGcMs += took;
     this.observer.takeRecords();
+  }
+
+  affordsOptionalCollection(): boolean {
+    return this.withinBudget();
   }
 
   private withinBudget(): boolean {
