@@ -86,9 +86,7 @@ function knownLines(report: LeakReport, cwd: string): string[] {
   if (known.length === 0) return [];
   const lines = [`leakguard: ${count(known.length, 'known leak')} (listed in the baseline), not failing:`];
   for (const leak of known) {
-    const file = leak.file ? ` (${relativePath(leak.file, cwd)})` : '';
-    const title = leak.kind === 'hook' ? `hook: ${leak.test}` : leak.kind === 'file' ? 'the tests of the file together' : leak.test;
-    lines.push(`  ${title}${file}: ${leak.probe} +${formatValue(leak.delta, leak.unit)}`);
+    lines.push(`  ${unitHeader(leak.kind, leak.test, leak.file, cwd)}: ${leak.probe} +${formatValue(leak.delta, leak.unit)}`);
   }
   return lines;
 }
@@ -108,7 +106,7 @@ function noLeaksLine(report: LeakReport): string {
 function leakLines(units: readonly UnitLeaks[], cwd: string, style: Style, maxItems: number): string[] {
   const lines = [`leakguard: ${leakingUnits(units)} left resources behind`];
   for (const unit of units) {
-    lines.push('', style.red(unitHeader(unit, cwd)), ...unitLeakLines(unit.leaks, cwd, style, maxItems));
+    lines.push('', style.red(unitHeader(unit.kind, unit.title, unit.file, cwd)), ...unitLeakLines(unit.leaks, cwd, style, maxItems));
   }
   lines.push('');
   return lines;
@@ -170,13 +168,13 @@ function countByKind(units: readonly UnitLeaks[]): { tests: number; hooks: numbe
   return { tests: of('test'), hooks: of('hook'), files: of('file') };
 }
 
-function unitHeader(unit: UnitLeaks, cwd: string): string {
-  const file = unit.file ? relativePath(unit.file, cwd) : undefined;
+function unitHeader(kind: Leak['kind'], unitTitle: string, unitFile: string | undefined, cwd: string): string {
+  const file = unitFile ? relativePath(unitFile, cwd) : undefined;
   // Small growths that add up belong to no one test: the file is the unit.
-  if (unit.kind === 'file') return `file: ${file ?? '(no file)'}, its tests together`;
+  if (kind === 'file') return `file: ${file ?? '(no file)'}, its tests together`;
   // Hook titles already say which hook (`"after each" hook in Suite`); the prefix says
   // that it was not a test, so that nobody looks for a test of that name.
-  const title = unit.kind === 'hook' ? `hook: ${unit.title}` : unit.title;
+  const title = kind === 'hook' ? `hook: ${unitTitle}` : unitTitle;
   return file ? `${title} (${file})` : title;
 }
 
