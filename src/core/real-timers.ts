@@ -34,8 +34,9 @@ export function withTimeLimit<T>(
   ms: number,
 ): Promise<{ timedOut: false; value: T } | { timedOut: true }> {
   return new RealPromise((resolve, reject) => {
+    // Not unref'd: while leakguard waits in a hook, this timer may be all that keeps the
+    // process alive (a probe that hangs on a promise nothing will settle).
     const timer = realSetTimeout(() => resolve({ timedOut: true }), ms);
-    timer.unref();
     work.then(
       (value) => {
         realClearTimeout(timer);

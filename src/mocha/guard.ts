@@ -63,35 +63,64 @@ export class RunGuard implements HookBoundaries {
     });
   }
 
-  /** Root `beforeEach`, which Mocha runs before every other `beforeEach`. */
-  async testBegins(test: MochaTest): Promise<void> {
-    await this.guarded('measuring a test', async () => {
-      await this.closeOpenUnits();
+  /**
+   * Root `beforeEach`, which Mocha runs before every other `beforeEach`. Synchronous (no
+   * promise) when the engine begins the test synchronously: see the root hooks.
+   */
+  testBegins(test: MochaTest): void | Promise<void> {
+    if (this.openTest || this.openHook) return this.guarded('measuring a test', () => this.beginAfterOpenUnits(test));
+    return this.guardedNow('measuring a test', () => {
       if (!this.engine) return;
-      this.openTest = { scope: await this.engine.begin(testUnit(test)), test };
+      const scope = this.engine.begin(testUnit(test));
+      if (!isPromise(scope)) {
+        this.openTest = { scope, test };
+        return;
+      }
+      return scope.then((begun) => {
+        this.openTest = { scope: begun, test };
+      });
     });
+  }
+
+  private async beginAfterOpenUnits(test: MochaTest): Promise<void> {
+    await this.closeOpenUnits();
+    if (!this.engine) return;
+    this.openTest = { scope: await this.engine.begin(testUnit(test)), test };
   }
 
   /**
    * Root `afterEach`, which Mocha runs after every other `afterEach`: the test's own cleanup
-   * counts. Returns the test's new leaks (not those the baseline knows of).
+   * counts. Returns the test's new leaks (not those the baseline knows of); synchronously
+   * when the engine found the test clean without waiting.
    */
-  async testEnds(test: MochaTest): Promise<Leak[]> {
-    let fresh: Leak[] = [];
-    await this.guarded('measuring a test', async () => {
+  testEnds(test: MochaTest): Leak[] | Promise<Leak[]> {
+    let fresh: Leak[] | Promise<Leak[]> = [];
+    const done = this.guardedNow('measuring a test', () => {
       const open = this.openTest;
       this.openTest = undefined;
       if (!open || !this.engine || open.test !== test) return;
       // A test that skipped itself is not measured.
       if (test.isPending?.() || test.state === 'pending') return;
-      const leaks = await this.engine.end(open.scope);
-      if ((test.currentRetry?.() ?? 0) === 0) this.store.countTest();
-      const retainedOnce = await this.repeatMemoryLeaks(test, leaks);
-      // A clean first attempt has nothing to record or replace.
-      if (leaks.length === 0 && (test.currentRetry?.() ?? 0) === 0) return;
-      fresh = this.record(open.scope.unit, leaks.filter((leak) => !retainedOnce.includes(leak)), retainedOnce);
+      const leaks = this.engine.end(open.scope);
+      if (!isPromise(leaks) && leaks.length === 0) {
+        this.countTest(test);
+        // A clean first attempt has nothing to record or replace.
+        if ((test.currentRetry?.() ?? 0) > 0) this.record(open.scope.unit, []);
+        return;
+      }
+      return (async () => {
+        const found = await leaks;
+        this.countTest(test);
+        const retainedOnce = await this.repeatMemoryLeaks(test, found);
+        if (found.length === 0 && (test.currentRetry?.() ?? 0) === 0) return;
+        fresh = this.record(open.scope.unit, found.filter((leak) => !retainedOnce.includes(leak)), retainedOnce);
+      })();
     });
-    return fresh;
+    return isPromise(done) ? done.then(() => fresh) : fresh;
+  }
+
+  private countTest(test: MochaTest): void {
+    if ((test.currentRetry?.() ?? 0) === 0) this.store.countTest();
   }
 
   async between(suite: MochaSuite, phase: HookPhase, next: MochaHook | undefined): Promise<void> {
@@ -226,7 +255,27 @@ export class RunGuard implements HookBoundaries {
     try {
       await work();
     } catch (error) {
-      this.output.warn(`internal error while ${doing} (the run goes on, results unchanged): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.warnInternal(doing, error);
     }
   }
+
+  /** {@link guarded} for work that may finish synchronously: then so does this. */
+  private guardedNow(doing: string, work: () => void | Promise<void>): void | Promise<void> {
+    let result: void | Promise<void>;
+    try {
+      result = work();
+    } catch (error) {
+      this.warnInternal(doing, error);
+      return;
+    }
+    if (isPromise(result)) return result.catch((error: unknown) => this.warnInternal(doing, error));
+  }
+
+  private warnInternal(doing: string, error: unknown): void {
+    this.output.warn(`internal error while ${doing} (the run goes on, results unchanged): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }

@@ -7,6 +7,7 @@
  * suite's tests, and are judged when the suite has ended (after its `after all` hooks).
  */
 import { holdingUncaught } from './uncaught';
+import { runUntimed } from './untimed';
 import type { MochaHook, MochaSuite } from './units';
 
 export type HookPhase = 'before all' | 'after all';
@@ -87,6 +88,6 @@ function makeSentinel(suite: MochaSuite, phase: HookPhase, run: () => Promise<vo
   const hook = list.pop() as Sentinel;
   hook[SENTINEL] = true;
   // leakguard bounds its own waits; Mocha's per-hook timeout must not cut a GC short.
-  hook.timeout(0);
+  runUntimed(hook);
   return hook;
 }
