@@ -377,6 +377,9 @@ export class LeakEngine {
   }
 
   private growth(probe: GuardedProbe, begin: Reading, end: Reading): Growth | undefined {
+    // A probe that saw nothing change since its last sample may hand back that reading
+    // itself: nothing is new, and comparing its items would cost microseconds per test.
+    if (begin === end) return probe.active ? { delta: 0, items: undefined } : undefined;
     const items = probe.newItems(begin, end);
     if (!probe.active) return undefined;
     return { delta: items ? items.length : end.value - begin.value, items };

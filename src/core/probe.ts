@@ -58,7 +58,9 @@ export interface ProbeInstance {
   /**
    * Take a sample. Should be cheap: it runs before and after every test. `collected`
    * tells a memory probe that the engine has just run a full GC, so an exact (and maybe
-   * dearer) reading is worth it; uncollected readings only screen.
+   * dearer) reading is worth it; uncollected readings only screen. When nothing changed
+   * since its previous sample, a probe may return that same Reading object: the engine
+   * then takes nothing to be new without calling `newItems()`.
    */
   sample(context?: SampleContext): Reading | number | Promise<Reading | number>;
   /**
