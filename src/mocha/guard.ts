@@ -11,7 +11,7 @@ import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
 import type { TrackedGrowth } from '../core/probe';
 import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
-import { judgeRepeats, stillSuspect } from '../core/repeat-rule';
+import { judgeRepeats, plainlyLeaking, stillSuspect } from '../core/repeat-rule';
 import { parseThreshold } from '../core/thresholds';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { rerunTest } from './rerun';
@@ -167,27 +167,35 @@ export class RunGuard implements HookBoundaries {
   }
 
   /**
-   * Run a passed test that grew in memory again, `repeats` times, and keep its memory
+   * Run a passed test that grew in memory again, up to `repeats` times, and keep its memory
    * leaks only if every repeat grew too; returns the ones that did not (retained once).
+   * A test that plainly leaks stops repeating early (see plainlyLeaking), unless heap
+   * snapshots may be taken: they bracket the last planned repeat.
    */
   private async repeatMemoryLeaks(test: MochaTest, leaks: Leak[]): Promise<Leak[]> {
     const engine = this.engine;
-    const repeats = this.repeats;
+    const planned = this.repeats;
     const memoryLeaks = leaks.filter((leak) => engine?.measuresAfterGc(leak.probe));
-    if (!engine || repeats === 0 || memoryLeaks.length === 0 || test.state !== 'passed') return [];
+    if (!engine || planned === 0 || memoryLeaks.length === 0 || test.state !== 'passed') return [];
+    const mayStopEarly = (this.heapOptions?.snapshots ?? 'never') === 'never';
     const growth = new Map<string, number[]>();
     const found = new Map<string, TrackedGrowth>();
+    let ran = 0;
     try {
-      for (let run = 0; run < repeats; run++) {
-        // The last repeat also records where the memory it keeps was allocated, and if
-        // every run so far grew, what grew and what retains it (heap snapshots: dear).
-        const track = run === repeats - 1;
-        const likelyLeak = track && memoryLeaks.some((leak) => stillSuspect(growth.get(leak.probe) ?? [], leak.threshold));
-        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook), { track, likelyLeak, unit: testUnit(test) });
+      for (let run = 0; run < planned; run++) {
+        // Every repeat records where the memory it keeps was allocated (the last one run
+        // is reported); the last planned one, if every run so far grew, also what grew and
+        // what retains it (heap snapshots: dear, and only when the probe allows them).
+        const last = run === planned - 1;
+        const likelyLeak = last && memoryLeaks.some((leak) => stillSuspect(growth.get(leak.probe) ?? [], leak.threshold));
+        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook), { track: true, likelyLeak, unit: testUnit(test) });
+        ran++;
         for (const [probe, { growth: bytes, ...tracked }] of measured) {
           growth.set(probe, [...(growth.get(probe) ?? []), bytes]);
-          if (track) found.set(probe, tracked);
+          found.set(probe, tracked);
         }
+        const plain = memoryLeaks.every((leak) => plainlyLeaking(leak.delta, growth.get(leak.probe) ?? [], leak.threshold));
+        if (mayStopEarly && plain) break;
       }
     } catch {
       // The test does not run twice (it failed or timed out when repeated): keep the
@@ -197,7 +205,7 @@ export class RunGuard implements HookBoundaries {
     const retainedOnce: Leak[] = [];
     for (const leak of memoryLeaks) {
       const runs = growth.get(leak.probe);
-      if (!runs || runs.length < repeats) continue;
+      if (!runs || runs.length < ran) continue;
       leak.repeats = runs;
       const tracked = found.get(leak.probe);
       const allocated = tracked?.items ?? [];

@@ -64,7 +64,7 @@ export const heapProbe = defineProbe<{
       type: 'number',
       default: 2,
       description:
-        'how often a passed test whose heap grew is run again (with its beforeEach/afterEach hooks) to tell a leak (grows every run) from one-time growth (a cache filled on first use); 0: never',
+        'how often, at most, a passed test whose heap grew is run again (with its beforeEach/afterEach hooks) to tell a leak (grows every run) from one-time growth (a cache filled on first use); a test whose first repeat keeps about what its first run kept is not run a second time; 0: never',
     },
     snapshots: {
       type: 'string',

@@ -169,10 +169,11 @@ describe('no false alarms, no wrong blame', function () {
     ]);
   });
 
-  it('shows the repeats of a real memory leak', () => {
+  it('shows the repeat of a real memory leak, which is run once more only, as it plainly leaks', () => {
     const leak = result.report!.leaks.find((entry) => entry.probe === 'heap')!;
     const repeats = leak.repeats!;
-    assert.equal(repeats.length, 2);
+    // Its first repeat kept what its first run kept (4 MB each time): a second would only leak more.
+    assert.equal(repeats.length, 1, `repeats ${repeats.join(', ')}, first run ${leak.delta}`);
     for (const growth of repeats) assert.ok(growth > 2 * 1024 * 1024, `repeat grew ${growth}`);
   });
 
