@@ -515,15 +515,23 @@ export class LeakEngine {
    */
   private sampleSome(probes: GuardedProbe[], { collected = false } = {}): Readings | Promise<Readings> {
     const readings: Readings = new Map();
-    // Memory first: the other probes' sampling allocates.
-    const order = sampleOrder(probes);
-    for (let i = 0; i < order.length; i++) {
-      const probe = order[i]!;
-      const sampled = probe.sample(probe.measuresAfterGc && collected);
-      if (sampled instanceof RealPromise) return this.sampleRest(order.slice(i + 1), sampled, probe, readings, collected);
-      if (sampled) readings.set(probe, sampled);
+    // Memory first: the other probes' sampling allocates. Two passes, no array per sample.
+    for (let pass = 0; pass < 2; pass++) {
+      const memoryPass = pass === 0;
+      for (const probe of probes) {
+        if (probe.measuresAfterGc !== memoryPass || !probe.active) continue;
+        const sampled = probe.sample(memoryPass && collected);
+        if (sampled instanceof RealPromise) return this.sampleRest(this.notYetSampled(probes, readings, probe), sampled, probe, readings, collected);
+        if (sampled) readings.set(probe, sampled);
+      }
     }
     return readings;
+  }
+
+  /** The active probes still to sample after `current`, in sampling order. */
+  private notYetSampled(probes: GuardedProbe[], readings: Readings, current: GuardedProbe): GuardedProbe[] {
+    const order = [...probes.filter((probe) => probe.measuresAfterGc), ...probes.filter((probe) => !probe.measuresAfterGc)];
+    return order.slice(order.indexOf(current) + 1).filter((probe) => probe.active && !readings.has(probe));
   }
 
   /** The rest of {@link sampleSome} once a probe's sample is a promise. */
@@ -559,16 +567,6 @@ export class LeakEngine {
       this.trends.get(probe)?.collected(reading.value);
     }
   }
-}
-
-/** The active probes among `probes`, memory probes first. */
-function sampleOrder(probes: GuardedProbe[]): GuardedProbe[] {
-  const memory: GuardedProbe[] = [];
-  const others: GuardedProbe[] = [];
-  for (const probe of probes) {
-    if (probe.active) (probe.measuresAfterGc ? memory : others).push(probe);
-  }
-  return memory.length === 0 ? others : [...memory, ...others];
 }
 
 /** The group a unit's growth is followed in: its file. */

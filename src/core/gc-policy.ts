@@ -42,8 +42,12 @@ const ESTIMATED_GC_MS_PER_MB = 1.2;
 /** What the policy knows about a unit between its begin and end. */
 export interface GcWindow {
   /** The begin readings were taken right after a full GC. */
-  collectedAtBegin: boolean;
+  readonly collectedAtBegin: boolean;
 }
+
+/** The two windows there are, made once: a window is made for every unit. */
+const COLLECTED_AT_BEGIN: GcWindow = Object.freeze({ collectedAtBegin: true });
+const NOT_COLLECTED_AT_BEGIN: GcWindow = Object.freeze({ collectedAtBegin: false });
 
 export interface GcPolicy {
   readonly name: GcPolicyName;
@@ -71,7 +75,7 @@ class ExactPolicy implements GcPolicy {
   readonly name = 'exact' as const;
   beforeBegin(): GcWindow {
     fullGc();
-    return { collectedAtBegin: true };
+    return COLLECTED_AT_BEGIN;
   }
   mustConfirm(): boolean {
     return true;
@@ -117,9 +121,9 @@ class AdaptivePolicy implements GcPolicy {
     // take one whenever the optional budget has room for what the last one cost.
     if (this.withinBudget() && nowMs() - this.lastGcAt > 50) {
       this.collect(true);
-      return { collectedAtBegin: true };
+      return COLLECTED_AT_BEGIN;
     }
-    return { collectedAtBegin: false };
+    return NOT_COLLECTED_AT_BEGIN;
   }
 
   noGcSince(): boolean {

@@ -52,10 +52,15 @@ function createChildrenProbe({ options }: ProbeContext<ChildrenOptions>): ProbeI
   trackCreationSites();
   const kill = options.kill === true;
   const killer = kill ? new Killer() : undefined;
+  let last: Reading | undefined;
   return {
     sample: (): Reading => {
       const children = runningChildProcesses();
-      return { value: children.length, state: children };
+      // The same children as at the last sample (most often none): that reading holds.
+      const previous = last?.state as ChildProcess[] | undefined;
+      if (last && previous!.length === children.length && children.every((child, i) => child === previous![i])) return last;
+      last = { value: children.length, state: children };
+      return last;
     },
     newItems: (before, after) => newChildren(before.state as ChildProcess[], after.state as ChildProcess[]),
     describe: async (items) => {
