@@ -55,6 +55,8 @@ type Readings = Map<GuardedProbe, Reading>;
 interface Growth {
   delta: number;
   items: LeakItem[] | undefined;
+  /** Memory probes: false when the uncollected readings cannot bound the growth (see ProbeInstance.screen). */
+  bounded?: boolean;
 }
 
 export class LeakEngine {
@@ -364,11 +366,13 @@ export class LeakEngine {
    */
   private cleanAsRead(scope: Scope, growths: Map<GuardedProbe, Growth>): boolean {
     let memory = false;
+    let bounded = true;
     for (const [probe, growth] of growths) {
       if (growth.delta > probe.threshold) return false;
       if (probe.measuresAfterGc) memory = true;
+      if (growth.bounded === false) bounded = false;
     }
-    return !memory || !this.gcPolicy || !scope.gcWindow || !this.gcPolicy.mustConfirm(scope.gcWindow, false);
+    return !memory || !this.gcPolicy || !scope.gcWindow || !this.gcPolicy.mustConfirm(scope.gcWindow, false, bounded);
   }
 
   private async confirmAndSettle(scope: Scope, growths: Map<GuardedProbe, Growth>, { settle = true } = {}): Promise<void> {
@@ -380,6 +384,10 @@ export class LeakEngine {
     // A probe that saw nothing change since its last sample may hand back that reading
     // itself: nothing is new, and comparing its items would cost microseconds per test.
     if (begin === end) return probe.active ? { delta: 0, items: undefined } : undefined;
+    if (probe.measuresAfterGc) {
+      const { growth, bounded } = probe.screen(begin, end);
+      return probe.active ? { delta: growth, items: undefined, bounded } : undefined;
+    }
     const items = probe.newItems(begin, end);
     if (!probe.active) return undefined;
     return { delta: items ? items.length : end.value - begin.value, items };
@@ -394,9 +402,10 @@ export class LeakEngine {
     if (!policy || !scope.gcWindow) return;
     const memoryProbes = [...growths.keys()].filter((probe) => probe.measuresAfterGc);
     if (memoryProbes.length === 0) return;
-    const quickBoundHolds = policy.noGcSince(scope.gcWindow);
+    const screensBound = memoryProbes.every((probe) => growths.get(probe)!.bounded !== false);
+    const quickBoundHolds = screensBound && policy.noGcSince(scope.gcWindow);
     const overThreshold = memoryProbes.some((probe) => growths.get(probe)!.delta > probe.threshold);
-    if (!policy.mustConfirm(scope.gcWindow, overThreshold)) return;
+    if (!policy.mustConfirm(scope.gcWindow, overThreshold, screensBound)) return;
 
     const baseline = new Map(memoryProbes.map((probe) => [probe, this.lastCollected.get(probe)]));
     for (let attempt = 0; attempt < 2; attempt++) {

@@ -55,9 +55,10 @@ export interface GcPolicy {
   beforeBegin(): GcWindow;
   /**
    * Called after the end readings, with the growth those readings show for the worst GC
-   * probe relative to its threshold. Returns whether to collect and read again.
+   * probe relative to its threshold, and whether the readings bound the growth at all (see
+   * ProbeInstance.screen). Returns whether to collect and read again.
    */
-  mustConfirm(window: GcWindow, quickGrowthOverThreshold: boolean): boolean;
+  mustConfirm(window: GcWindow, quickGrowthOverThreshold: boolean, screensBound?: boolean): boolean;
   /** Collect now (the engine then reads again); `optional`: counted against the optional budget. */
   collect(optional?: boolean): void;
   /** Whether a collection nothing forces (a checkpoint's) fits the optional budget now. */
@@ -131,9 +132,12 @@ class AdaptivePolicy implements GcPolicy {
     return !this.gcSeenSinceBegin;
   }
 
-  mustConfirm(window: GcWindow, quickGrowthOverThreshold: boolean): boolean {
+  mustConfirm(window: GcWindow, quickGrowthOverThreshold: boolean, screensBound = true): boolean {
     if (quickGrowthOverThreshold) return true;
-    if (this.noGcSince() || window.collectedAtBegin) return false;
+    // With a collection at begin, a GC during the unit can only free the unit's own garbage:
+    // the readings still bound its growth. Unless a reading fell by itself (external
+    // memory counted down late, after an earlier collection freed ArrayBuffers).
+    if (screensBound && (this.noGcSince() || window.collectedAtBegin)) return false;
     // A GC during the unit may hide growth; confirm while the budget allows.
     if (!this.withinBudget()) return false;
     this.nextCollectIsOptional = true;

@@ -6,6 +6,7 @@ import {
   type ProbeDefinition,
   type ProbeInstance,
   type Reading,
+  type ScreenedGrowth,
   type SettleRule,
   type StopTracking,
   type TrackOptions,
@@ -122,6 +123,18 @@ export class GuardedProbe {
     } catch (error) {
       this.fail(`newItems() threw: ${errorMessage(error)}`);
       return undefined;
+    }
+  }
+
+  /** See ProbeInstance.screen: the difference of the values when the probe has no rule of its own (or it throws). */
+  screen(before: Reading, after: Reading): ScreenedGrowth {
+    const plain = { growth: after.value - before.value, bounded: true };
+    if (!this.instance.screen) return plain;
+    try {
+      const screened = this.instance.screen(before, after);
+      return typeof screened?.growth === 'number' && !Number.isNaN(screened.growth) ? screened : plain;
+    } catch {
+      return plain;
     }
   }
 

@@ -75,6 +75,14 @@ export interface ProbeInstance {
    * goes when code closes it; waiting for it only costs time). Default: true.
    */
   mayEndByItself?(items: LeakItem[]): boolean;
+  /**
+   * For probes that measure after GC: the growth between two uncollected readings, and
+   * whether it bounds the unit's real growth from above. Default: the difference of the
+   * values, a bound while no GC ran in between. A probe whose reading can also fall
+   * without a GC (V8 updates its external memory count some time after a collection has
+   * freed ArrayBuffers) says when it did: the engine then confirms with a collection.
+   */
+  screen?(before: Reading, after: Reading): ScreenedGrowth;
   /** Fill in details for the items that leaked (sizes, owners, ...). Runs only for leaks. */
   describe?(items: LeakItem[]): LeakItem[] | Promise<LeakItem[]>;
   /**
@@ -217,6 +225,13 @@ export interface ConfiguredProbe {
 /** The item's identity (see {@link LeakItem.id}). */
 export function itemId(item: LeakItem): string {
   return item.id ?? item.label;
+}
+
+/** What {@link ProbeInstance.screen} returns. */
+export interface ScreenedGrowth {
+  growth: number;
+  /** False when something fell during the unit that may hide growth: then not an upper bound. */
+  bounded: boolean;
 }
 
 /** Normalise what `sample()` returned. */

@@ -1,5 +1,5 @@
 import * as v8 from 'node:v8';
-import { defineProbe } from '../core/probe';
+import { defineProbe, type Reading, type ScreenedGrowth } from '../core/probe';
 import { trackAllocations } from './allocation-sites';
 import {
   AUTO_MAX_HEAP_BYTES,
@@ -30,9 +30,30 @@ function collectedHeap(): number {
  * Between collections, only to screen (twice per test): `v8.getHeapStatistics()`, ~0.5 us.
  * Its external memory grows with every new backing store, which is what screening needs.
  */
-function screeningHeap(): number {
+function screeningHeap(): Reading {
   const stats = v8.getHeapStatistics();
-  return stats.used_heap_size + stats.external_memory;
+  const state: ScreeningState = { heap: stats.used_heap_size, external: stats.external_memory };
+  return { value: state.heap + state.external, state };
+}
+
+interface ScreeningState {
+  heap: number;
+  external: number;
+}
+
+/**
+ * Without a GC, the V8 heap in use only grows, so its difference bounds what a unit kept.
+ * External memory can fall without one: V8 counts ArrayBuffers freed by a collection down
+ * some time later, during the next unit, and that fall would hide what the unit kept (a
+ * test that kept 2.5 MB right after one that dropped 64 MB of buffers read as -61 MB).
+ * A fall is therefore not subtracted, and the growth is then no bound: the engine collects.
+ */
+function screen(before: Reading, after: Reading): ScreenedGrowth {
+  const from = before.state as ScreeningState | undefined;
+  const to = after.state as ScreeningState | undefined;
+  if (!from || !to) return { growth: after.value - before.value, bounded: true };
+  const external = to.external - from.external;
+  return { growth: to.heap - from.heap + Math.max(0, external), bounded: external >= 0 };
 }
 
 export const heapProbe = defineProbe<{
@@ -79,6 +100,7 @@ export const heapProbe = defineProbe<{
     const objects = new ObjectGrowthTracker(options.snapshots ?? 'never', warn);
     return {
       sample: (context) => (context?.collected ? collectedHeap() : screeningHeap()),
+      screen,
       track: async (trackOptions) => {
         // The first snapshot before sampling starts: the sampler need not see it read.
         const endLook = await objects.begin(trackOptions?.likelyLeak ?? false);
