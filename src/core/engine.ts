@@ -203,13 +203,13 @@ export class LeakEngine {
 
   /**
    * The growth of each memory probe over `work`, measured with a full collection before
-   * and after: for repeating a suspect unit (see repeat-rule.ts). With `track`, also what
-   * of the growth is still alive, by where it was allocated, and when `likelyLeak` (every
-   * run so far grew), by type and with what retains it, if the probe finds it affordable.
+   * and after: for repeating a suspect unit (see repeat-rule.ts). Also what of the growth
+   * is still alive, by where it was allocated, and when `likelyLeak` (every run so far
+   * grew), by type and with what retains it, if the probe finds it affordable.
    */
   async measureMemory(
     work: () => Promise<void>,
-    { track = false, likelyLeak = false, unit }: { track?: boolean; likelyLeak?: boolean; unit?: UnitInfo } = {},
+    { likelyLeak = false, unit }: { likelyLeak?: boolean; unit?: UnitInfo } = {},
   ): Promise<Map<string, MemoryMeasurement>> {
     const probes = this.memoryProbes;
     const measured = new Map<string, MemoryMeasurement>();
@@ -219,11 +219,9 @@ export class LeakEngine {
     }
     const before = await this.collectAndRead(probes);
     const trackers = new Map<GuardedProbe, StopTracking>();
-    if (track) {
-      for (const probe of probes) {
-        const stop = await probe.track({ likelyLeak });
-        if (stop) trackers.set(probe, stop);
-      }
+    for (const probe of probes) {
+      const stop = await probe.track({ likelyLeak });
+      if (stop) trackers.set(probe, stop);
     }
     try {
       await work();
@@ -530,17 +528,17 @@ export class LeakEngine {
       for (const probe of probes) {
         if (probe.measuresAfterGc !== memoryPass || !probe.active) continue;
         const sampled = probe.sample(memoryPass && collected);
-        if (sampled instanceof RealPromise) return this.sampleRest(this.notYetSampled(probes, readings, probe), sampled, probe, readings, collected);
+        if (sampled instanceof RealPromise) return this.sampleRest(this.sampledAfter(probes, probe), sampled, probe, readings, collected);
         if (sampled) readings.set(probe, sampled);
       }
     }
     return readings;
   }
 
-  /** The active probes still to sample after `current`, in sampling order. */
-  private notYetSampled(probes: GuardedProbe[], readings: Readings, current: GuardedProbe): GuardedProbe[] {
+  /** The active probes after `current` in sampling order (memory first, as in sampleSome). */
+  private sampledAfter(probes: GuardedProbe[], current: GuardedProbe): GuardedProbe[] {
     const order = [...probes.filter((probe) => probe.measuresAfterGc), ...probes.filter((probe) => !probe.measuresAfterGc)];
-    return order.slice(order.indexOf(current) + 1).filter((probe) => probe.active && !readings.has(probe));
+    return order.slice(order.indexOf(current) + 1).filter((probe) => probe.active);
   }
 
   /** The rest of {@link sampleSome} once a probe's sample is a promise. */

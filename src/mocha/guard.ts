@@ -188,7 +188,7 @@ export class RunGuard implements HookBoundaries {
         // what retains it (heap snapshots: dear, and only when the probe allows them).
         const last = run === planned - 1;
         const likelyLeak = last && memoryLeaks.some((leak) => stillSuspect(growth.get(leak.probe) ?? [], leak.threshold));
-        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook), { track: true, likelyLeak, unit: testUnit(test) });
+        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook), { likelyLeak, unit: testUnit(test) });
         ran++;
         for (const [probe, { growth: bytes, ...tracked }] of measured) {
           growth.set(probe, [...(growth.get(probe) ?? []), bytes]);
