@@ -11,7 +11,7 @@ import {
   type StopTracking,
   type TrackOptions,
 } from './probe';
-import { nowMs, RealPromise, withTimeLimit } from './real-timers';
+import { isPromise, nowMs, RealPromise, withTimeLimit } from './real-timers';
 
 /**
  * Used when a probe asks for `settle: true`: three turns of the event loop, then
@@ -71,7 +71,7 @@ export class GuardedProbe {
     } catch (error) {
       return this.sampleFailed(error);
     }
-    if (!isPromiseLike(result)) return this.checked(result, started);
+    if (!isPromise(result)) return this.checked(result, started);
     return withTimeLimit(RealPromise.resolve(result), this.timeLimitMs).then(
       (outcome) => {
         if (!outcome.timedOut) return this.checked(outcome.value, started);
@@ -193,10 +193,6 @@ export class GuardedProbe {
     this.switchedOff = true;
     this.onFault(this.name, message);
   }
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /** EMFILE/ENFILE/ENOMEM: the process is out of something for now, nothing is broken. */

@@ -11,6 +11,14 @@ import * as timers from 'node:timers';
 /** The Promise constructor as it was when leakguard loaded. */
 export const RealPromise = Promise;
 
+/**
+ * Whether a result that may or may not be a promise is one: any thenable, as a plugin's
+ * probe may return a promise of its own library's making.
+ */
+export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+}
+
 const realSetTimeout = timers.setTimeout;
 const realClearTimeout = timers.clearTimeout;
 const realSetImmediate = timers.setImmediate;

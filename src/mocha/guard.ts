@@ -12,6 +12,7 @@ import { LeakStore } from '../core/leak-store';
 import type { TrackedGrowth } from '../core/probe';
 import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
 import { judgeRepeats, plainlyLeaking, stillSuspect } from '../core/repeat-rule';
+import { isPromise } from '../core/real-timers';
 import { parseThreshold } from '../core/thresholds';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { rerunTest } from './rerun';
@@ -282,8 +283,4 @@ export class RunGuard implements HookBoundaries {
   private warnInternal(doing: string, error: unknown): void {
     this.output.warn(`internal error while ${doing} (the run goes on, results unchanged): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }

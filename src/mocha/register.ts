@@ -11,6 +11,7 @@
  */
 import { loadConfig, ConfigError } from '../config';
 import type { ResolvedConfig } from '../config/types';
+import { isPromise } from '../core/real-timers';
 import { mergeReports } from '../core/report-merge';
 import { trackCreationSites } from '../probes/creation-sites';
 import { RunGuard } from './guard';
@@ -113,7 +114,7 @@ function rootHooks(resolved: ResolvedConfig) {
       const guard = current;
       if (!test || !guard) return;
       const begun = guard.testBegins(test);
-      if (!begun) {
+      if (!isPromise(begun)) {
         rethrowWhenRunning(test, takeHeldErrors());
         return;
       }
@@ -130,7 +131,7 @@ function rootHooks(resolved: ResolvedConfig) {
         if (leaks.length > 0 && failingAt(resolved) === 'test' && test.state === 'passed') failTest(ownHook, leaks);
       };
       const ended = guard.testEnds(test);
-      if (Array.isArray(ended)) {
+      if (!isPromise(ended)) {
         failIfLeaked(ended);
         return;
       }

@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { LeakEngine, type Scope } from '../../src/core/engine';
 import { defineProbe, type ConfiguredProbe } from '../../src/core/probe';
+import { isPromise } from '../../src/core/real-timers';
 import type { Leak } from '../../src/core/report-model';
 import { handlesProbe } from '../../src/probes/handles';
 
@@ -29,10 +30,6 @@ function createEngine(probes: ConfiguredProbe[]): Promise<LeakEngine> {
 }
 
 const unit = { kind: 'test' as const, title: 'a unit', file: __filename };
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
 
 describe('LeakEngine begin and end', () => {
   let engine: LeakEngine;
