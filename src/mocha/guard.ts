@@ -69,24 +69,25 @@ export class RunGuard implements HookBoundaries {
    * promise) when the engine begins the test synchronously: see the root hooks.
    */
   testBegins(test: MochaTest): void | Promise<void> {
-    if (this.openTest || this.openHook) return this.guarded('measuring a test', () => this.beginAfterOpenUnits(test));
-    return this.guardedNow('measuring a test', () => {
-      if (!this.engine) return;
-      const scope = this.engine.begin(testUnit(test));
-      if (!isPromise(scope)) {
-        this.openTest = { scope, test };
-        return;
-      }
-      return scope.then((begun) => {
-        this.openTest = { scope: begun, test };
+    if (this.openTest || this.openHook) {
+      return this.guarded('measuring a test', async () => {
+        await this.closeOpenUnits();
+        await this.openTestScope(test);
       });
-    });
+    }
+    return this.guardedNow('measuring a test', () => this.openTestScope(test));
   }
 
-  private async beginAfterOpenUnits(test: MochaTest): Promise<void> {
-    await this.closeOpenUnits();
+  private openTestScope(test: MochaTest): void | Promise<void> {
     if (!this.engine) return;
-    this.openTest = { scope: await this.engine.begin(testUnit(test)), test };
+    const scope = this.engine.begin(testUnit(test));
+    if (!isPromise(scope)) {
+      this.openTest = { scope, test };
+      return;
+    }
+    return scope.then((begun) => {
+      this.openTest = { scope: begun, test };
+    });
   }
 
   /**
