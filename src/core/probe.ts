@@ -234,6 +234,16 @@ export interface ScreenedGrowth {
   bounded: boolean;
 }
 
+/**
+ * The same elements, in the same order, by identity: for a probe that hands back its last
+ * reading while what it sees has not changed (see ProbeInstance.sample).
+ */
+export function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Normalise what `sample()` returned. */
 export function toReading(sampled: Reading | number): Reading {
   return typeof sampled === 'number' ? { value: sampled } : sampled;

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import * as timers from 'node:timers';
-import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
+import { defineProbe, sameElements, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
 import { creationSite, runningChildProcesses, trackCreationSites } from './creation-sites';
 
@@ -57,8 +57,7 @@ function createChildrenProbe({ options }: ProbeContext<ChildrenOptions>): ProbeI
     sample: (): Reading => {
       const children = runningChildProcesses();
       // The same children as at the last sample (most often none): that reading holds.
-      const previous = last?.state as ChildProcess[] | undefined;
-      if (last && previous!.length === children.length && children.every((child, i) => child === previous![i])) return last;
+      if (last && sameElements(last.state as ChildProcess[], children)) return last;
       last = { value: children.length, state: children };
       return last;
     },

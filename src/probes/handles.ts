@@ -1,4 +1,4 @@
-import { defineProbe, type LeakItem, type Reading } from '../core/probe';
+import { defineProbe, sameElements, type LeakItem, type Reading } from '../core/probe';
 import { DEFAULT_SETTLE } from '../core/guarded-probe';
 import { stackLocations } from '../core/stack-frames';
 import { creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, trackCreationSites } from './creation-sites';
@@ -58,13 +58,7 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
 
 /** Nothing created since, and the same resources by type and by handle object. */
 function sameHandles(last: HandlesState, now: HandlesState): boolean {
-  return last.sequence === now.sequence && sameItems(last.types, now.types) && sameItems(last.handles, now.handles);
-}
-
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return last.sequence === now.sequence && sameElements(last.types, now.types) && sameElements(last.handles, now.handles);
 }
 
 /**
