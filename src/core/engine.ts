@@ -27,9 +27,12 @@ export interface EngineOptions {
   warn(message: string): void;
 }
 
-/** A unit being measured: what `begin` returns and `end` takes. */
+/**
+ * A unit being measured: what `begin` and `next` return and `end` takes. A window opened
+ * by `next` has no unit yet: the adapter names it at `end`.
+ */
 export interface Scope {
-  readonly unit: UnitInfo;
+  readonly unit: UnitInfo | undefined;
   readonly readings: Map<GuardedProbe, Reading>;
   readonly gcWindow: GcWindow | undefined;
 }
@@ -69,6 +72,11 @@ export class LeakEngine {
   private readonly trends = new Map<GuardedProbe, MemoryTrend>();
   /** The file of the units being measured. */
   private currentGroup: string | undefined;
+  /**
+   * The end readings of the last unit, when it ended clean without waiting: the begin
+   * readings of the window {@link next} opens right after it. Taken by that call.
+   */
+  private lastCleanEnd: Readings | undefined;
 
   private constructor(private readonly options: EngineOptions) {}
 
@@ -118,18 +126,47 @@ export class LeakEngine {
    * synchronously, which Mocha runs ~10 us faster than one that returns a promise.
    */
   begin(unit: UnitInfo): Scope | Promise<Scope> {
+    this.lastCleanEnd = undefined;
     if (this.trends.size > 0 && this.endsGroup(groupOf(unit))) return this.beginAfterCheckpoint(unit);
-    return this.beginNow(unit);
+    if (this.trends.size > 0) this.enterGroup(groupOf(unit));
+    return this.open(unit, this.gcPolicy?.beforeBegin());
   }
 
   private async beginAfterCheckpoint(unit: UnitInfo): Promise<Scope> {
     await this.checkpoint();
-    return this.beginNow(unit);
+    this.enterGroup(groupOf(unit));
+    return this.open(unit, this.gcPolicy?.beforeBegin());
   }
 
-  private beginNow(unit: UnitInfo): Scope | Promise<Scope> {
-    if (this.trends.size > 0) this.enterGroup(groupOf(unit));
+  /**
+   * Open the window of the next unit, not yet named (for an adapter that sees where units
+   * end but not where the next one begins: one hook per test, not two). When the last
+   * unit ended clean without waiting, its end readings are this window's begin readings
+   * and nothing is sampled: whatever happens from here on (between units too) belongs to
+   * the next unit. Name the unit at {@link end}; say where a new file begins with {@link enter}.
+   */
+  next(): Scope | Promise<Scope> {
+    const readings = this.lastCleanEnd;
+    this.lastCleanEnd = undefined;
     const gcWindow = this.gcPolicy?.beforeBegin();
+    // A collection at begin changed the memory readings: take them again.
+    if (readings && !gcWindow?.collectedAtBegin) return { unit: undefined, readings, gcWindow };
+    return this.open(undefined, gcWindow);
+  }
+
+  /**
+   * The next unit is known before it runs (optional, for windows opened by {@link next}):
+   * when it begins a new file, the file that ended is checkpointed now, and a promise says
+   * so: the open window's readings are then stale, and the adapter opens a new one.
+   */
+  enter(unit: UnitInfo): void | Promise<void> {
+    if (this.trends.size > 0 && this.endsGroup(groupOf(unit))) {
+      this.lastCleanEnd = undefined;
+      return this.checkpoint();
+    }
+  }
+
+  private open(unit: UnitInfo | undefined, gcWindow: GcWindow | undefined): Scope | Promise<Scope> {
     if (gcWindow?.collectedAtBegin) {
       const collected = this.sampleSome(this.memoryProbes, { collected: true });
       if (collected instanceof RealPromise) {
@@ -146,23 +183,32 @@ export class LeakEngine {
   }
 
   /**
-   * Sample every probe at the end of a unit and return what it leaked. Synchronous when the
-   * cheap readings already show the unit clean (most units): nothing grew past its
-   * threshold, and the GC policy needs no collection to trust the memory readings.
+   * Sample every probe at the end of a unit and return what it leaked; `unit` names a
+   * window opened by {@link next}. Synchronous when the cheap readings already show the
+   * unit clean (most units): nothing grew past its threshold, and the GC policy needs no
+   * collection to trust the memory readings.
    */
-  end(scope: Scope): Leak[] | Promise<Leak[]> {
+  end(scope: Scope, unit = scope.unit): Leak[] | Promise<Leak[]> {
+    this.lastCleanEnd = undefined;
+    if (!unit) throw new TypeError('end(): a window opened by next() needs its unit');
+    // A window opened by next() joins its file now (a file whose start was not announced
+    // through enter() shares its first unit's growth with the file before it).
+    if (!scope.unit && this.trends.size > 0) this.enterGroup(groupOf(unit));
     const after = this.sampleAll();
-    if (after instanceof RealPromise) return after.then((taken) => this.judgeEnd(scope, this.growths(scope, taken)));
+    if (after instanceof RealPromise) return after.then((taken) => this.judgeEnd(unit, scope, this.growths(scope, taken)));
     const growths = this.growths(scope, after);
-    if (this.cleanAsRead(scope, growths)) return [];
-    return this.judgeEnd(scope, growths);
+    if (this.cleanAsRead(scope, growths)) {
+      this.lastCleanEnd = after;
+      return [];
+    }
+    return this.judgeEnd(unit, scope, growths);
   }
 
-  private async judgeEnd(scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<Leak[]> {
+  private async judgeEnd(unit: UnitInfo, scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<Leak[]> {
     await this.confirmAndSettle(scope, growths);
     const leaks: Leak[] = [];
     for (const [probe, growth] of growths) {
-      if (growth.delta > probe.threshold) leaks.push(await this.toLeak(scope.unit, probe, growth));
+      if (growth.delta > probe.threshold) leaks.push(await this.toLeak(unit, probe, growth));
     }
     return leaks;
   }
@@ -172,13 +218,15 @@ export class LeakEngine {
    * created is remembered and judged by {@link judgeHeld} when its suite has ended.
    */
   async endHeld(scope: Scope): Promise<HeldScope> {
+    const unit = scope.unit;
+    if (!unit) throw new TypeError('endHeld(): the scope must come from begin(unit)');
     const growths = this.growths(scope, await this.sampleAll());
     await this.confirmAndSettle(scope, growths, { settle: false });
     const created = new Map<GuardedProbe, { items: LeakItem[] | undefined; growth: number }>();
     for (const [probe, growth] of growths) {
       if (growth.delta > probe.threshold) created.set(probe, { items: growth.items, growth: growth.delta });
     }
-    return { unit: scope.unit, begin: scope.readings, created };
+    return { unit, begin: scope.readings, created };
   }
 
   /** Judge a held unit: what it created and is still there now leaked. */
@@ -272,6 +320,8 @@ export class LeakEngine {
   async checkpoint(): Promise<void> {
     const threshold = this.options.fileThreshold;
     if (threshold === undefined || this.trends.size === 0) return;
+    // A scavenge below changes the memory readings the last unit ended with.
+    this.lastCleanEnd = undefined;
     const probes = [...this.trends.keys()].filter((probe) => probe.active);
     // The exact kind of reading, uncollected: live heap plus garbage, like the baseline's.
     const bound = async (): Promise<Map<GuardedProbe, Reading> | undefined> => {
@@ -561,6 +611,8 @@ export class LeakEngine {
 
   /** A full collection, then exact readings of `probes`, remembered as the latest collected values. */
   private async collectAndRead(probes: GuardedProbe[], { optional }: { optional?: boolean } = {}): Promise<Map<GuardedProbe, Reading>> {
+    // The memory readings of the last unit's end no longer hold.
+    this.lastCleanEnd = undefined;
     this.gcPolicy?.collect(optional);
     const readings = await this.sampleSome(probes, { collected: true });
     this.rememberCollected(readings);

@@ -15,7 +15,9 @@ import { judgeRepeats, plainlyLeaking, stillSuspect } from '../core/repeat-rule'
 import { isPromise } from '../core/real-timers';
 import { parseThreshold } from '../core/thresholds';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
+import { OnDemandHook } from './on-demand-hook';
 import { rerunTest } from './rerun';
+import { hasHeldErrors } from './uncaught';
 import { hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
 
 /** Where leakguard writes its own lines: stderr, so stdout stays the reporter's. */
@@ -24,16 +26,26 @@ export interface Output {
 }
 
 interface OpenHook {
+  unit: UnitInfo;
   scope: Scope;
   suite: MochaSuite;
   phase: HookPhase;
+}
+
+/** The window of the next test, opened where the last unit ended. */
+interface OpenWindow {
+  scope: Scope;
+  /** The test the root `beforeEach` said runs in it, when that hook ran. */
+  test?: MochaTest;
 }
 
 export class RunGuard implements HookBoundaries {
   private readonly store = new LeakStore();
   private readonly known: KnownLeaks;
   private engine: LeakEngine | undefined;
-  private openTest: { scope: Scope; test: MochaTest } | undefined;
+  private window: OpenWindow | undefined;
+  /** leakguard's root `beforeEach`, run only for the tests that need it. */
+  private nextTestHook: OnDemandHook | undefined;
   private openHook: OpenHook | undefined;
   /** `before all` hooks' creations, judged when their suite ends. */
   private readonly held = new Map<MochaSuite, HeldScope[]>();
@@ -48,8 +60,12 @@ export class RunGuard implements HookBoundaries {
     this.known = new KnownLeaks(config.knownLeaks, config.baseline ? path.dirname(config.baseline) : config.rootDir);
   }
 
-  /** Root `before all`: create the probes and measure the hooks of every suite. */
-  async start(root: MochaSuite, ownBeforeAll: MochaHook, ownAfterAll: MochaHook): Promise<void> {
+  /**
+   * Root `before all`: create the probes, measure the hooks of every suite, and open the
+   * first test's window. `ownBeforeEach` is leakguard's root `beforeEach`, run from now on
+   * only before the tests that need it.
+   */
+  async start(root: MochaSuite, ownBeforeAll: MochaHook, ownAfterAll: MochaHook, ownBeforeEach?: MochaHook): Promise<void> {
     await this.guarded('starting', async () => {
       this.engine = await LeakEngine.create({
         probes: this.config.probes,
@@ -61,64 +77,100 @@ export class RunGuard implements HookBoundaries {
       });
       const from = root._beforeAll.indexOf(ownBeforeAll) + 1;
       placeSentinels(root, this, from, ownAfterAll);
+      this.nextTestHook = OnDemandHook.takeOut(root, ownBeforeEach);
+      await this.openWindow();
     });
   }
 
   /**
-   * Root `beforeEach`, which Mocha runs before every other `beforeEach`. Synchronous (no
-   * promise) when the engine begins the test synchronously: see the root hooks.
+   * Root `beforeEach`, which Mocha runs before every other `beforeEach`, but only for a
+   * test that needs it (see OnDemandHook): the file may change, so the engine is told
+   * which test comes, and a window left open by a test whose `afterEach` never ran is
+   * judged. Synchronous when nothing needs waiting for.
    */
   testBegins(test: MochaTest): void | Promise<void> {
-    if (this.openTest || this.openHook) {
-      return this.guarded('measuring a test', async () => {
-        await this.closeOpenUnits();
-        await this.openTestScope(test);
-      });
-    }
-    return this.guardedNow('measuring a test', () => this.openTestScope(test));
-  }
-
-  private openTestScope(test: MochaTest): void | Promise<void> {
-    if (!this.engine) return;
-    const scope = this.engine.begin(testUnit(test));
-    if (!isPromise(scope)) {
-      this.openTest = { scope, test };
-      return;
-    }
-    return scope.then((begun) => {
-      this.openTest = { scope: begun, test };
+    return this.guardedNow('measuring a test', () => {
+      const engine = this.engine;
+      const window = this.window;
+      if (!engine) return;
+      if (this.openHook || !window || (window.test && window.test !== test)) {
+        return (async () => {
+          await this.closeOpenUnits();
+          await engine.enter(testUnit(test));
+          await this.openWindow(test);
+        })();
+      }
+      const entered = engine.enter(testUnit(test));
+      // A file ended: it was checkpointed, so the window opens again from here.
+      if (isPromise(entered)) return entered.then(() => this.openWindow(test));
+      window.test = test;
     });
   }
 
   /**
    * Root `afterEach`, which Mocha runs after every other `afterEach`: the test's own cleanup
-   * counts. Returns the test's new leaks (not those the baseline knows of); synchronously
-   * when the engine found the test clean without waiting.
+   * counts. Judges the window that opened where the last unit ended, as this test, and
+   * opens the next one. Returns the test's new leaks (not those the baseline knows of);
+   * synchronously when the engine found the test clean without waiting.
    */
   testEnds(test: MochaTest): Leak[] | Promise<Leak[]> {
-    let fresh: Leak[] | Promise<Leak[]> = [];
+    this.nextTestHook?.disarm();
+    let fresh: Leak[] = [];
     const done = this.guardedNow('measuring a test', () => {
-      const open = this.openTest;
-      this.openTest = undefined;
-      if (!open || !this.engine || open.test !== test) return;
-      // A test that skipped itself is not measured.
-      if (test.isPending?.() || test.state === 'pending') return;
-      const leaks = this.engine.end(open.scope);
+      const engine = this.engine;
+      const window = this.window;
+      this.window = undefined;
+      if (!engine) return;
+      // A test that skipped itself is not measured: the next window starts afresh.
+      if (!window || test.isPending?.() || test.state === 'pending') return this.openWindow();
+      const unit = testUnit(test);
+      const leaks = engine.end(window.scope, unit);
       if (!isPromise(leaks) && leaks.length === 0) {
         this.countTest(test);
         // A clean first attempt has nothing to record or replace.
-        if ((test.currentRetry?.() ?? 0) > 0) this.record(open.scope.unit, []);
-        return;
+        if ((test.currentRetry?.() ?? 0) > 0) this.record(unit, []);
+        return this.openWindow();
       }
       return (async () => {
         const found = await leaks;
         this.countTest(test);
         const retainedOnce = await this.repeatMemoryLeaks(test, found);
-        if (found.length === 0 && (test.currentRetry?.() ?? 0) === 0) return;
-        fresh = this.record(open.scope.unit, found.filter((leak) => !retainedOnce.includes(leak)), retainedOnce);
+        if (found.length > 0 || (test.currentRetry?.() ?? 0) > 0) {
+          fresh = this.record(unit, found.filter((leak) => !retainedOnce.includes(leak)), retainedOnce);
+        }
+        await this.openWindow();
       })();
     });
-    return isPromise(done) ? done.then(() => fresh) : fresh;
+    if (!isPromise(done)) {
+      this.prepareNextTest(test);
+      return fresh;
+    }
+    return done.then(() => {
+      this.prepareNextTest(test);
+      return fresh;
+    });
+  }
+
+  /** The next unit's window: from where the last one ended (see LeakEngine.next). */
+  private openWindow(test?: MochaTest): void | Promise<void> {
+    if (!this.engine) return;
+    const scope = this.engine.next();
+    if (!isPromise(scope)) {
+      this.window = { scope, test };
+      return;
+    }
+    return scope.then((opened) => {
+      this.window = { scope: opened, test };
+    });
+  }
+
+  /**
+   * Have the root `beforeEach` run before the next test when it has work: errors held
+   * while leakguard waited, or a file that may begin (the test ended its suite's tests,
+   * or, at the root, where tests of every file meet, the next one is another file's).
+   */
+  private prepareNextTest(test: MochaTest): void {
+    if (hasHeldErrors() || mayEndFile(test)) this.nextTestHook?.arm();
   }
 
   private countTest(test: MochaTest): void {
@@ -128,17 +180,22 @@ export class RunGuard implements HookBoundaries {
   async between(suite: MochaSuite, phase: HookPhase, next: MochaHook | undefined): Promise<void> {
     await this.guarded('measuring a hook', async () => {
       await this.closeOpenUnits();
-      if (!next || !this.engine) return;
+      if (!this.engine) return;
+      // The phase's hooks have run: what follows (tests) opens from here.
+      if (!next) return this.openWindow();
       const unit = hookUnit(next, next.originalTitle ?? next.title);
-      this.openHook = { scope: await this.engine.begin(unit), suite, phase };
+      this.openHook = { unit, scope: await this.engine.begin(unit), suite, phase };
     });
+    if (hasHeldErrors()) this.nextTestHook?.arm();
   }
 
   async suiteEnded(suite: MochaSuite): Promise<void> {
     await this.guarded('measuring a hook', async () => {
       await this.closeOpenUnits();
       await this.judgeHeld(suite);
+      await this.openWindow();
     });
+    if (hasHeldErrors()) this.nextTestHook?.arm();
   }
 
   /**
@@ -229,11 +286,13 @@ export class RunGuard implements HookBoundaries {
   }
 
   private async closeOpenUnits(): Promise<void> {
-    // A test whose root afterEach never ran (a failing beforeEach skips it): judge it now.
-    if (this.openTest && this.engine) {
-      const { scope, test } = this.openTest;
-      this.openTest = undefined;
-      if (!test.isPending?.()) this.record(scope.unit, await this.engine.end(scope));
+    // A window that the root beforeEach gave a test whose root afterEach then never ran:
+    // judge it now. A window no test claimed (what ran between two units) is let go.
+    const window = this.window;
+    this.window = undefined;
+    if (window?.test && this.engine && !window.test.isPending?.()) {
+      const unit = testUnit(window.test);
+      this.record(unit, await this.engine.end(window.scope, unit));
     }
     const hook = this.openHook;
     if (!hook || !this.engine) return;
@@ -243,7 +302,7 @@ export class RunGuard implements HookBoundaries {
       const held = await this.engine.endHeld(hook.scope);
       if (held.created.size > 0) this.held.set(hook.suite, [...(this.held.get(hook.suite) ?? []), held]);
     } else {
-      this.record(hook.scope.unit, await this.engine.end(hook.scope));
+      this.record(hook.unit, await this.engine.end(hook.scope));
     }
   }
 
@@ -284,4 +343,19 @@ export class RunGuard implements HookBoundaries {
   private warnInternal(doing: string, error: unknown): void {
     this.output.warn(`internal error while ${doing} (the run goes on, results unchanged): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
+}
+
+/**
+ * Whether the test after `test` may be in another file: `test` is its suite's last, or a
+ * root-level test (tests outside any describe, of every file) followed by another file's.
+ */
+function mayEndFile(test: MochaTest): boolean {
+  const siblings = test.parent?.tests;
+  if (!siblings) return true;
+  // The suite's last test to run: skipped tests (it.skip) at the end run no hooks.
+  let last = siblings.length - 1;
+  while (last > 0 && siblings[last] !== test && siblings[last]!.isPending?.()) last--;
+  if (siblings[last] === test) return true;
+  if (!test.parent?.root) return false;
+  return siblings[siblings.indexOf(test) + 1]?.file !== test.file;
 }

@@ -102,13 +102,15 @@ function rootHooks(resolved: ResolvedConfig) {
       // Mocha keeps one hook object per root hook for the whole run: lift their time limit
       // once here, not on every call (setting it re-arms the hook's timer each time).
       for (const hook of [...root._beforeEach, ...root._afterEach]) if (own.has(hook.fn)) runUntimed(hook);
+      const ownBeforeEach = root._beforeEach.find((hook) => hook.fn === hooks.beforeEach);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       current = guard;
-      if (ownAfterAll) await guard.start(root, self, ownAfterAll);
+      if (ownAfterAll) await guard.start(root, self, ownAfterAll, ownBeforeEach);
     },
-    // beforeEach and afterEach return a promise only when leakguard has to wait (a file
-    // ended, memory to confirm, a resource to settle): Mocha runs a hook that returns
-    // nothing ~10 us faster, and most tests need no waiting.
+    // afterEach measures every test, from where the last unit ended; beforeEach runs only
+    // before a test that needs it (see OnDemandHook). Both return a promise only when
+    // leakguard has to wait (a file ended, memory to confirm, a resource to settle): Mocha
+    // runs a hook that returns nothing ~10 us faster, and most tests need no waiting.
     beforeEach(this: HookContext): void | Promise<void> {
       const test = this.currentTest;
       const guard = current;

@@ -23,6 +23,11 @@ const { addListener, removeListener } = EventEmitter.prototype;
 /** Errors held while leakguard worked, not yet handed on. */
 const pending: unknown[] = [];
 
+/** Whether errors are held, waiting for the next test. */
+export function hasHeldErrors(): boolean {
+  return pending.length > 0;
+}
+
 /** Take the errors held so far (see {@link holdingUncaught}). */
 export function takeHeldErrors(): unknown[] {
   return pending.splice(0);

@@ -10,6 +10,7 @@ export interface MochaSuite {
   file?: string;
   parent?: MochaSuite;
   suites: MochaSuite[];
+  tests: MochaTest[];
   fullTitle(): string;
   _beforeAll: MochaHook[];
   _afterAll: MochaHook[];

@@ -88,3 +88,88 @@ describe('LeakEngine begin and end', () => {
     );
   });
 });
+
+/** A synchronous counter probe that counts its own samples. */
+function countingProbe(read: () => number): { probe: ConfiguredProbe; samples: () => number } {
+  let samples = 0;
+  const definition = defineProbe({
+    name: 'counter',
+    unit: 'count',
+    description: 'a count read synchronously',
+    defaultThreshold: 0,
+    create: () => ({
+      sample: () => {
+        samples++;
+        return read();
+      },
+    }),
+  });
+  return { probe: { definition, threshold: 0, options: {} }, samples: () => samples };
+}
+
+describe('LeakEngine windows opened by next()', () => {
+  let engine: LeakEngine;
+  afterEach(async () => {
+    await engine?.dispose();
+  });
+
+  const second = { kind: 'test' as const, title: 'the next unit', file: __filename };
+
+  it('begin where a clean unit ended: its end readings are the begin readings, nothing is sampled again', async () => {
+    const counter = countingProbe(() => 0);
+    engine = await createEngine([counter.probe]);
+    const first = engine.begin(unit) as Scope;
+    assert.deepEqual(engine.end(first), []);
+    assert.equal(counter.samples(), 2);
+    const window = engine.next();
+    assert.ok(!isPromise(window), 'next() after a clean unit must not wait');
+    assert.equal(window.unit, undefined);
+    assert.equal(counter.samples(), 2, 'next() sampled again');
+    assert.deepEqual(engine.end(window, second), []);
+    assert.equal(counter.samples(), 3);
+  });
+
+  it('give what happens between two units to the next one, named at its end', async () => {
+    let count = 0;
+    const counter = countingProbe(() => count);
+    engine = await createEngine([counter.probe, handles]);
+    assert.deepEqual(engine.end(engine.begin(unit) as Scope), []);
+    const window = engine.next() as Scope;
+    // After the first unit's end, before the second runs: Mocha's turn between two tests.
+    count += 1;
+    const interval = setInterval(() => {}, 60_000);
+    try {
+      const leaks = await engine.end(window, second);
+      assert.deepEqual(
+        leaks.map((leak) => [leak.test, leak.probe, leak.delta]),
+        [
+          ['the next unit', 'counter', 1],
+          ['the next unit', 'handles', 1],
+        ],
+      );
+    } finally {
+      clearInterval(interval);
+    }
+  });
+
+  it('sample afresh after a unit that had to wait: its end readings are not the next begin', async () => {
+    let count = 0;
+    const counter = countingProbe(() => count);
+    engine = await createEngine([counter.probe]);
+    const first = engine.begin(unit) as Scope;
+    count += 1;
+    const leaks = await engine.end(first);
+    assert.equal(leaks.length, 1);
+    const before = counter.samples();
+    const window = engine.next() as Scope;
+    assert.equal(counter.samples(), before + 1, 'next() after a leaking unit must sample');
+    // The leak stays where it is: the next unit starts from it, and is clean.
+    assert.deepEqual(await engine.end(window, second), []);
+  });
+
+  it('refuse to end a window opened by next() without its unit', async () => {
+    engine = await createEngine([handles]);
+    const window = engine.next() as Scope;
+    assert.throws(() => engine.end(window), /needs its unit/);
+  });
+});
