@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
 import { countedListeners, isListenerSource, listenerSite, trackListenerSites, unwrapped, type EventName, type ListenerSource } from './listener-sites';
@@ -57,8 +58,14 @@ function createListenersProbe({ options, warn }: ProbeContext<ListenersOptions>)
     watched.push({ name, path, current: undefined, resolvedOnce: false });
   }
   let last: Reading | undefined;
+  // Only process watched (no configured emitters, whose object may change): a listener
+  // added to it since the last reading announces itself, so until one is, that reading holds.
+  const additions = watched.length === 1 ? watchAdditions(process) : undefined;
+  let additionsAtLast = -1;
   return {
     sample: () => {
+      if (last && additions?.unchangedSince(additionsAtLast)) return last;
+      additionsAtLast = additions?.count ?? -1;
       const reading = sampleListeners(watched);
       // Nothing added or removed since the last sample (most tests): hand that reading back.
       if (last && sameListeners(last.state as ListenersState, reading.state as ListenersState)) return last;
@@ -67,6 +74,7 @@ function createListenersProbe({ options, warn }: ProbeContext<ListenersOptions>)
     },
     newItems: (before, after) => newListeners(before.state as ListenersState, after.state as ListenersState),
     dispose: () => {
+      additions?.stop();
       // A `mocha --parallel` worker runs one test file, which may well not define the emitter.
       if (process.env['MOCHA_WORKER_ID'] !== undefined) return;
       for (const emitter of watched) {
@@ -76,6 +84,31 @@ function createListenersProbe({ options, warn }: ProbeContext<ListenersOptions>)
       }
     },
   };
+}
+
+/**
+ * Counts the listeners added to `emitter`: EventEmitter announces every addition, through
+ * whichever method and whichever way it is called, with a `newListener` event before it
+ * adds the listener. A reading stays true until something is added: a listener that was
+ * removed is no leak, and the next reading after an addition sees the removal too. Code
+ * that writes `_events` itself is not seen (no known library does). If the counting
+ * listener is taken off (`process.removeAllListeners()`), every sample reads again.
+ */
+function watchAdditions(emitter: EventEmitter): { count: number; unchangedSince(count: number): boolean; stop(): void } {
+  const additions = {
+    count: 0,
+    unchangedSince(count: number): boolean {
+      return count === additions.count && emitter.listenerCount('newListener', countAddition) > 0;
+    },
+    stop(): void {
+      emitter.removeListener('newListener', countAddition);
+    },
+  };
+  function countAddition(): void {
+    additions.count++;
+  }
+  emitter.on('newListener', countAddition);
+  return additions;
 }
 
 function sampleListeners(watched: Watched[]): Reading {

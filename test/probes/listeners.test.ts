@@ -90,6 +90,38 @@ describe('listeners probe', function () {
     for (const item of items) assert.match(item.stack![0]!, THIS_FILE, item.label);
   });
 
+  it('sees a listener added around the wrapped methods (EventEmitter.prototype.on.call), after samples that found nothing new', async function () {
+    const instance = await probe();
+    // Samples that find nothing added hand back the last reading; an addition by any path must end that.
+    assert.deepEqual(await changedBy(instance, () => {}), []);
+    const items = await changedBy(instance, () => {
+      const listener = function aroundTheWrapper() {};
+      EventEmitter.prototype.on.call(process, 'leakguard-test-around', listener);
+      added.push({ emitter: process, event: 'leakguard-test-around', listener });
+    });
+    assert.deepEqual(
+      items.map((item) => item.label),
+      ['"leakguard-test-around" listener on process (aroundTheWrapper)'],
+    );
+  });
+
+  it('still sees additions after its own newListener listener was taken off with the others', async function () {
+    const instance = await probe();
+    const counting = process.rawListeners('newListener');
+    process.removeAllListeners('newListener');
+    try {
+      const items = await changedBy(instance, () => {
+        listen(process, 'leakguard-test-after-removal', function afterRemoval() {});
+      });
+      assert.deepEqual(
+        items.map((item) => item.label),
+        ['"leakguard-test-after-removal" listener on process (afterRemoval)'],
+      );
+    } finally {
+      for (const listener of counting) process.on('newListener', listener as () => void);
+    }
+  });
+
   it('compares listeners by identity, not order: taking them off and putting them back is no change', async function () {
     const instance = await probe();
     listen(process, 'leakguard-test-order', function a() {});
