@@ -23,6 +23,11 @@ export interface EngineOptions {
    * the file is reported (small leaks that add up; see memory-trend.ts). Undefined: off.
    */
   fileThreshold?: number;
+  /**
+   * Memory the runner keeps for every unit it has run (its results, timings), allowed per
+   * unit on top of the file threshold: a file of 20,000 trivial tests is not a leak.
+   */
+  keptPerUnit?: number;
   /** Where notices and fault warnings go. */
   warn(message: string): void;
 }
@@ -354,7 +359,7 @@ export class LeakEngine {
     if (threshold === undefined) return leaks;
     for (const [probe, trend] of this.trends) {
       if (!probe.active) continue;
-      for (const { group, growth, units } of trend.grownAbove(threshold)) {
+      for (const { group, growth, units } of trend.grownAbove(threshold, this.options.keptPerUnit)) {
         const unit: UnitInfo = { kind: 'file', title: FILE_UNIT_TITLE, file: group || undefined };
         const leak = await this.toLeak(unit, probe, { delta: growth, items: undefined }, threshold);
         leak.units = units;

@@ -96,10 +96,13 @@ export class MemoryTrend {
     this.previous = undefined;
   }
 
-  /** Groups whose net growth is above `threshold`, largest first. */
-  grownAbove(threshold: number): GroupGrowth[] {
+  /**
+   * Groups whose net growth is above `threshold`, largest first; `perUnit`: memory the
+   * runner itself keeps for each unit it ran, allowed on top of the threshold.
+   */
+  grownAbove(threshold: number, perUnit = 0): GroupGrowth[] {
     return [...this.groups]
-      .filter(([, state]) => state.growth > threshold)
+      .filter(([, state]) => state.growth > threshold + perUnit * state.units)
       .map(([group, state]) => ({ group, growth: Math.round(state.growth), units: state.units }))
       .sort((a, b) => b.growth - a.growth);
   }

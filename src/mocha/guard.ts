@@ -39,6 +39,13 @@ interface OpenWindow {
   test?: MochaTest;
 }
 
+/**
+ * What Mocha keeps of every test it ran, whatever the reporter: ~0.8 KB (15 MB over
+ * 20,000 trivial tests in one file, measured with Mocha 12 and the dot, spec and json
+ * reporters), allowed with headroom per unit on top of the file threshold.
+ */
+const MOCHA_KEEPS_PER_TEST = 2 * 1024;
+
 export class RunGuard implements HookBoundaries {
   private readonly store = new LeakStore();
   private readonly known: KnownLeaks;
@@ -73,6 +80,7 @@ export class RunGuard implements HookBoundaries {
         sampleTimeoutMs: this.config.sampleTimeoutMs,
         gcPolicy: this.heapOptions?.mode === 'exact' ? 'exact' : 'adaptive',
         fileThreshold: this.heapOptions ? parseThreshold(this.heapOptions.fileThreshold ?? '4MiB', 'bytes') : undefined,
+        keptPerUnit: MOCHA_KEEPS_PER_TEST,
         warn: (message) => this.output.warn(message),
       });
       const from = root._beforeAll.indexOf(ownBeforeAll) + 1;

@@ -79,7 +79,7 @@ export const heapProbe = defineProbe<{
       type: 'size',
       default: '4MiB',
       description:
-        'growth of the heap over all the tests of one file, none of them over threshold, above which the file is reported: small leaks that add up',
+        'growth of the heap over all the tests of one file, none of them over threshold, above which the file is reported: small leaks that add up (2 KiB per test is allowed on top, for what Mocha keeps of each test it ran)',
     },
     repeats: {
       type: 'number',

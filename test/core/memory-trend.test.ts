@@ -14,6 +14,25 @@ describe('MemoryTrend: growth per file between collections', () => {
     assert.deepEqual(trend.grownAbove(0).map((entry) => entry.group), ['a.spec.js', 'b.spec.js']);
   });
 
+  it("allows what the runner keeps per unit on top of the threshold: a big file of trivial tests is no leak", () => {
+    const trend = new MemoryTrend(100 * MB);
+    for (let i = 0; i < 20_000; i++) trend.unitRan('huge.spec.js');
+    // Mocha keeps ~0.8 KB of every test it ran: 15 MB over 20,000 tests.
+    trend.collected(115 * MB);
+    for (let i = 0; i < 30; i++) trend.unitRan('adds-up.spec.js');
+    trend.collected(124 * MB);
+    const perUnit = 2 * 1024;
+    assert.deepEqual(
+      trend.grownAbove(4 * MB, perUnit).map((entry) => entry.group),
+      ['adds-up.spec.js'],
+    );
+    // Without the allowance, the big file would be reported too.
+    assert.deepEqual(
+      trend.grownAbove(4 * MB).map((entry) => entry.group),
+      ['huge.spec.js', 'adds-up.spec.js'],
+    );
+  });
+
   it('takes off what was reported per unit, and nets out what a file freed later', () => {
     const trend = new MemoryTrend(100 * MB);
     trend.unitRan('a.spec.js');
