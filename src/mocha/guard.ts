@@ -140,13 +140,17 @@ export class RunGuard implements HookBoundaries {
         return this.openWindow();
       }
       return (async () => {
-        const found = await leaks;
-        this.countTest(test);
-        const retainedOnce = await this.repeatMemoryLeaks(test, found);
-        if (found.length > 0 || (test.currentRetry?.() ?? 0) > 0) {
-          fresh = this.record(unit, found.filter((leak) => !retainedOnce.includes(leak)), retainedOnce);
+        try {
+          const found = await leaks;
+          this.countTest(test);
+          const retainedOnce = await this.repeatMemoryLeaks(test, found);
+          if (found.length > 0 || (test.currentRetry?.() ?? 0) > 0) {
+            fresh = this.record(unit, found.filter((leak) => !retainedOnce.includes(leak)), retainedOnce);
+          }
+        } finally {
+          // Whatever went wrong with this test's judgement, the next test is measured.
+          await this.openWindow();
         }
-        await this.openWindow();
       })();
     });
     if (!isPromise(done)) {
