@@ -133,13 +133,16 @@ export class LeakEngine {
   begin(unit: UnitInfo): Scope | Promise<Scope> {
     this.lastCleanEnd = undefined;
     if (this.trends.size > 0 && this.endsGroup(groupOf(unit))) return this.beginAfterCheckpoint(unit);
-    if (this.trends.size > 0) this.enterGroup(groupOf(unit));
-    return this.open(unit, this.gcPolicy?.beforeBegin());
+    return this.beginNow(unit);
   }
 
   private async beginAfterCheckpoint(unit: UnitInfo): Promise<Scope> {
     await this.checkpoint();
-    this.enterGroup(groupOf(unit));
+    return this.beginNow(unit);
+  }
+
+  private beginNow(unit: UnitInfo): Scope | Promise<Scope> {
+    if (this.trends.size > 0) this.enterGroup(groupOf(unit));
     return this.open(unit, this.gcPolicy?.beforeBegin());
   }
 
