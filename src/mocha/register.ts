@@ -20,6 +20,7 @@ import { formatTestFailure } from '../report/summary';
 import { buildReport, finishRun, publishReport, updatingBaseline, writeLine } from './finish';
 import { collectPartialReports, createRunDir, inParallelWorker } from './parallel';
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
+import { giveOwnContext } from './own-context';
 import { runUntimed } from './untimed';
 import { afterRunEnds, isWatchSetup, onParallelReruns } from './watch';
 import type { MochaHook, MochaSuite, MochaTest } from './units';
@@ -101,7 +102,12 @@ function rootHooks(resolved: ResolvedConfig) {
       const own = new Set<unknown>(Object.values(hooks));
       // Mocha keeps one hook object per root hook for the whole run: lift their time limit
       // once here, not on every call (setting it re-arms the hook's timer each time).
-      for (const hook of [...root._beforeEach, ...root._afterEach]) if (own.has(hook.fn)) runUntimed(hook);
+      for (const hook of [...root._beforeEach, ...root._afterEach]) {
+        if (!own.has(hook.fn)) continue;
+        runUntimed(hook);
+        // Run once per test: their context must not be the one every suite inherits from.
+        giveOwnContext(hook, root);
+      }
       const ownBeforeEach = root._beforeEach.find((hook) => hook.fn === hooks.beforeEach);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       current = guard;
