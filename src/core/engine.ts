@@ -5,7 +5,7 @@
  */
 import { minorGc } from './gc';
 import { createGcPolicy, type GcPolicy, type GcPolicyName, type GcWindow } from './gc-policy';
-import { errorMessage, GuardedProbe } from './guarded-probe';
+import { errorMessage, GuardedProbe, startClock } from './guarded-probe';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading, type StopTracking, type TrackedGrowth } from './probe';
 import { nowMs, RealPromise, sleep } from './real-timers';
 import { MemoryTrend } from './memory-trend';
@@ -70,6 +70,8 @@ interface Growth {
 export class LeakEngine {
   readonly faults: ProbeFault[] = [];
   private readonly probes: GuardedProbe[] = [];
+  /** The probes in the order they are sampled: memory first (the others' sampling allocates). */
+  private samplingOrder: GuardedProbe[] = [];
   private gcPolicy: GcPolicy | undefined;
   /** Per GC probe: its value right after leakguard's latest full collection. */
   private readonly lastCollected = new Map<GuardedProbe, number>();
@@ -89,6 +91,7 @@ export class LeakEngine {
   static async create(options: EngineOptions): Promise<LeakEngine> {
     const engine = new LeakEngine(options);
     for (const configured of options.probes) await engine.addProbe(configured);
+    engine.samplingOrder = [...engine.probes.filter((probe) => probe.measuresAfterGc), ...engine.probes.filter((probe) => !probe.measuresAfterGc)];
     if (engine.probes.some((probe) => probe.measuresAfterGc)) engine.gcPolicy = createGcPolicy(options.gcPolicy);
     if (options.fileThreshold !== undefined && engine.memoryProbes.length > 0) await engine.startTrends();
     return engine;
@@ -404,12 +407,15 @@ export class LeakEngine {
     this.options.warn(`probe "${probe}" switched off: ${message}`);
   };
 
-  /** Each probe's growth from the unit's begin readings to `after`. */
+  /**
+   * Each probe's growth from the unit's begin readings to `after`. A probe that handed back
+   * its begin reading saw nothing change: it has no entry (no growth to judge or settle).
+   */
   private growths(scope: Scope, after: Map<GuardedProbe, Reading>): Map<GuardedProbe, Growth> {
     const growths = new Map<GuardedProbe, Growth>();
     for (const [probe, begin] of scope.readings) {
       const end = after.get(probe);
-      if (!end) continue;
+      if (!end || (end === begin && !probe.measuresAfterGc)) continue;
       const growth = this.growth(probe, begin, end);
       if (growth) growths.set(probe, growth);
     }
@@ -566,7 +572,7 @@ export class LeakEngine {
   }
 
   private sampleAll(): Readings | Promise<Readings> {
-    return this.sampleSome(this.probes);
+    return this.sampleSome(this.samplingOrder);
   }
 
   private get memoryProbes(): GuardedProbe[] {
@@ -574,29 +580,22 @@ export class LeakEngine {
   }
 
   /**
-   * Readings of `probes`; `collected`: a full GC ran just before (memory probes read
-   * exactly). Synchronous while every probe samples synchronously: awaiting a plain value
-   * still costs a turn of the microtask queue, twice per probe per test.
+   * Readings of `probes`, sampled in the order given (memory probes first: see
+   * samplingOrder); `collected`: a full GC ran just before (memory probes read exactly).
+   * Synchronous while every probe samples synchronously: awaiting a plain value still
+   * costs a turn of the microtask queue, twice per probe per test.
    */
   private sampleSome(probes: GuardedProbe[], { collected = false } = {}): Readings | Promise<Readings> {
     const readings: Readings = new Map();
-    // Memory first: the other probes' sampling allocates. Two passes, no array per sample.
-    for (let pass = 0; pass < 2; pass++) {
-      const memoryPass = pass === 0;
-      for (const probe of probes) {
-        if (probe.measuresAfterGc !== memoryPass || !probe.active) continue;
-        const sampled = probe.sample(memoryPass && collected);
-        if (sampled instanceof RealPromise) return this.sampleRest(this.sampledAfter(probes, probe), sampled, probe, readings, collected);
-        if (sampled) readings.set(probe, sampled);
-      }
+    const clock = startClock();
+    for (let i = 0; i < probes.length; i++) {
+      const probe = probes[i]!;
+      if (!probe.active) continue;
+      const sampled = probe.sample(collected && probe.measuresAfterGc, clock);
+      if (sampled instanceof RealPromise) return this.sampleRest(probes.slice(i + 1), sampled, probe, readings, collected);
+      if (sampled) readings.set(probe, sampled);
     }
     return readings;
-  }
-
-  /** The active probes after `current` in sampling order (memory first, as in sampleSome). */
-  private sampledAfter(probes: GuardedProbe[], current: GuardedProbe): GuardedProbe[] {
-    const order = [...probes.filter((probe) => probe.measuresAfterGc), ...probes.filter((probe) => !probe.measuresAfterGc)];
-    return order.slice(order.indexOf(current) + 1).filter((probe) => probe.active);
   }
 
   /** The rest of {@link sampleSome} once a probe's sample is a promise. */
@@ -610,6 +609,7 @@ export class LeakEngine {
     const reading = await pending;
     if (reading) readings.set(probe, reading);
     for (const next of rest) {
+      if (!next.active) continue;
       const sampled = next.sample(next.measuresAfterGc && collected);
       const taken = sampled instanceof RealPromise ? await sampled : sampled;
       if (taken) readings.set(next, taken);

@@ -41,16 +41,26 @@ export interface MochaHook extends MochaRunnable {
 
 /** The test as a unit. Its title is worked out only when asked (a leak): most tests need none. */
 export function testUnit(test: MochaTest): UnitInfo {
-  let title: string | undefined;
-  return {
-    kind: 'test',
-    get title() {
-      return (title ??= test.fullTitle());
-    },
-    get file() {
-      return test.file ?? fileOf(test.parent);
-    },
-  };
+  return new TestUnit(test);
+}
+
+/**
+ * A class rather than an object literal with getters: a literal's accessors are created
+ * anew on every call, and this is made for every test.
+ */
+class TestUnit implements UnitInfo {
+  readonly kind = 'test';
+  private fullTitle: string | undefined;
+
+  constructor(private readonly test: MochaTest) {}
+
+  get title(): string {
+    return (this.fullTitle ??= this.test.fullTitle());
+  }
+
+  get file(): string | undefined {
+    return this.test.file ?? fileOf(this.test.parent);
+  }
 }
 
 /** `"before all" hook: start server in Suite A` — the hook as Mocha names it, and its suite. */
