@@ -120,7 +120,8 @@ class AdaptivePolicy implements GcPolicy {
     this.gcSeenSinceBegin = false;
     // A fresh collection at begin keeps the "growth since last collection" bound tight;
     // take one whenever the optional budget has room for what the last one cost.
-    if (this.withinBudget() && nowMs() - this.lastGcAt > 50) {
+    const now = nowMs();
+    if (now - this.lastGcAt > 50 && this.withinBudget(now)) {
       this.collect(true);
       return COLLECTED_AT_BEGIN;
     }
@@ -159,8 +160,8 @@ class AdaptivePolicy implements GcPolicy {
     return this.withinBudget();
   }
 
-  private withinBudget(): boolean {
-    const elapsed = nowMs() - this.startedAt;
+  private withinBudget(now = nowMs()): boolean {
+    const elapsed = now - this.startedAt;
     return this.optionalGcMs + this.lastGcCostMs <= OPTIONAL_GC_BUDGET * elapsed;
   }
 

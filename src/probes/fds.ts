@@ -151,11 +151,12 @@ function openStdioStreams(): void {
  * Listing the fd directory costs ~16-25 us; most tests open nothing. Before listing, a
  * sample asks two cheap questions: whether anything tracked was created or opened since
  * (fs opens, sockets, servers, child processes: see creation-sites.ts; a counter), and
- * if not, which descriptor is the lowest free one (~6 us: a new descriptor takes the
+ * if not, which descriptor is the lowest free one (~4 us: a new descriptor takes the
  * lowest free number, so one left open moves it). When neither changed since the last
  * listing, that listing still holds and is reused. A listing finds the lowest free
- * descriptor as a by-product (see listOpenFds), so a sample opens /dev/null only once. A descriptor opened outside fs and net (a native
- * addon) while a lower one was closed is then seen only at the next listing.
+ * descriptor as a by-product (see listOpenFds), so a sample opens a descriptor only
+ * once. A descriptor opened outside fs and net (a native addon) while a lower one was
+ * closed is then seen only at the next listing.
  */
 class FdSampler {
   private last: { lowestFree: number; activity: number; reading: Reading } | undefined;
@@ -174,8 +175,15 @@ class FdSampler {
   }
 }
 
+/**
+ * On Linux, O_PATH: a descriptor that only names a place, which the kernel makes without
+ * opening the device (~4.4 us against ~6 us for /dev/null read-only, between two Mocha
+ * tests). O_PATH is 010000000 on every architecture Node runs on.
+ */
+const LOWEST_FREE_PROBE: [string, number | string] = process.platform === 'linux' ? ['/', 0o10000000] : ['/dev/null', 'r'];
+
 function lowestFreeFd(): number {
-  const fd = openSyncUntracked('/dev/null', 'r');
+  const fd = openSyncUntracked(LOWEST_FREE_PROBE[0], LOWEST_FREE_PROBE[1]);
   closeSync(fd);
   return fd;
 }
