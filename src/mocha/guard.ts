@@ -20,6 +20,12 @@ import { rerunTest } from './rerun';
 import { hasHeldErrors } from './uncaught';
 import { hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
 
+/** Mocha's runner, as far as the test events go. */
+export interface TestEvents {
+  on(event: 'test', listener: (test: MochaTest) => void): unknown;
+  removeListener(event: 'test', listener: (test: MochaTest) => void): unknown;
+}
+
 /** Where leakguard writes its own lines: stderr, so stdout stays the reporter's. */
 export interface Output {
   warn(message: string): void;
@@ -54,6 +60,15 @@ export class RunGuard implements HookBoundaries {
   /** leakguard's root `beforeEach`, run only for the tests that need it. */
   private nextTestHook: OnDemandHook | undefined;
   private openHook: OpenHook | undefined;
+  /**
+   * With test events (see measureByTestEvents): the test that began last, not yet
+   * measured to its end, and the judging of the one before it when that had to wait.
+   */
+  private unendedTest: MochaTest | undefined;
+  private pendingEnd: Promise<unknown> | undefined;
+  private testEvents: TestEvents | undefined;
+  /** With test events: leakguard's root `afterEach`, run only for the last test of a suite. */
+  private lastTestHook: OnDemandHook | undefined;
   /** `before all` hooks' creations, judged when their suite ends. */
   private readonly held = new Map<MochaSuite, HeldScope[]>();
   private ended = false;
@@ -85,7 +100,7 @@ export class RunGuard implements HookBoundaries {
       });
       const from = root._beforeAll.indexOf(ownBeforeAll) + 1;
       placeSentinels(root, this, from, ownAfterAll);
-      this.nextTestHook = OnDemandHook.takeOut(root, ownBeforeEach);
+      this.nextTestHook = OnDemandHook.takeOut(root._beforeEach, ownBeforeEach);
       await this.openWindow();
     });
   }
@@ -97,6 +112,12 @@ export class RunGuard implements HookBoundaries {
    * judged. Synchronous when nothing needs waiting for.
    */
   testBegins(test: MochaTest): void | Promise<void> {
+    const pending = this.pendingEnd;
+    if (pending) {
+      // The test before this one is still being judged (see measureByTestEvents).
+      this.pendingEnd = undefined;
+      return pending.then(() => this.testBegins(test));
+    }
     return this.guardedNow('measuring a test', () => {
       const engine = this.engine;
       const window = this.window;
@@ -122,6 +143,7 @@ export class RunGuard implements HookBoundaries {
    * synchronously when the engine found the test clean without waiting.
    */
   testEnds(test: MochaTest): Leak[] | Promise<Leak[]> {
+    if (this.unendedTest === test) this.unendedTest = undefined;
     this.nextTestHook?.disarm();
     let fresh: Leak[] = [];
     const done = this.guardedNow('measuring a test', () => {
@@ -163,6 +185,58 @@ export class RunGuard implements HookBoundaries {
     });
   }
 
+  /**
+   * Measure each test up to the start of the next one, from Mocha's runner events, instead
+   * of in a root `afterEach`: Mocha spends ~6 us running a hook, on every test. The root
+   * `afterEach` (`ownAfterEach`) is put back only for the last test of a suite, which must
+   * be measured before the suite ends (Mocha then drops the suite's test functions, and
+   * what only they kept). The root `beforeEach` is where a test judged at the next one's
+   * start is waited for (a memory confirmation, a settle). At a hook sentinel and at the
+   * run's end, the test that began last is judged there. False (nothing changed) when
+   * `ownAfterEach` is not in the root suite's list.
+   *
+   * For runs in which a leaking test is not failed (mode "warn", failAt "end"): the runner
+   * announces the next test before its hooks run, too late for Mocha to show the leaking
+   * test's failure in its place, or for --bail to stop right after it.
+   */
+  measureByTestEvents(events: TestEvents, root: MochaSuite, ownAfterEach: MochaHook | undefined): boolean {
+    const lastTestHook = OnDemandHook.takeOut(root._afterEach, ownAfterEach);
+    if (!lastTestHook) return false;
+    this.lastTestHook = lastTestHook;
+    this.testEvents = events;
+    events.on('test', this.onTestBegin);
+    return true;
+  }
+
+  /**
+   * Runner "test": the test before `test` has ended, with every `afterEach` hook of its
+   * own, and nothing of `test` has run yet (no hook list is being walked). Synchronous,
+   * inside Mocha's emit: it must not throw (testEnds does not).
+   */
+  private readonly onTestBegin = (test: MochaTest): void => {
+    this.lastTestHook?.disarm();
+    const previous = this.unendedTest;
+    this.unendedTest = test;
+    if (previous) {
+      const ended = this.testEnds(previous);
+      if (isPromise(ended)) {
+        this.pendingEnd = ended;
+        this.nextTestHook?.arm();
+      }
+    }
+    if (mayEndFile(test)) this.lastTestHook?.arm();
+  };
+
+  /** Test events: judge the test that began last, at a hook sentinel or at the end. */
+  private async endUnendedTest(): Promise<void> {
+    const pending = this.pendingEnd;
+    this.pendingEnd = undefined;
+    if (pending) await pending;
+    const test = this.unendedTest;
+    this.unendedTest = undefined;
+    if (test) await this.testEnds(test);
+  }
+
   /** The next unit's window: from where the last one ended (see LeakEngine.next). */
   private openWindow(test?: MochaTest): void | Promise<void> {
     if (!this.engine) return;
@@ -191,6 +265,7 @@ export class RunGuard implements HookBoundaries {
 
   async between(suite: MochaSuite, phase: HookPhase, next: MochaHook | undefined): Promise<void> {
     await this.guarded('measuring a hook', async () => {
+      await this.endUnendedTest();
       await this.closeOpenUnits();
       if (!this.engine) return;
       // The phase's hooks have run: what follows (tests) opens from here.
@@ -203,6 +278,7 @@ export class RunGuard implements HookBoundaries {
 
   async suiteEnded(suite: MochaSuite): Promise<void> {
     await this.guarded('measuring a hook', async () => {
+      await this.endUnendedTest();
       await this.closeOpenUnits();
       await this.judgeHeld(suite);
       await this.openWindow();
@@ -217,7 +293,9 @@ export class RunGuard implements HookBoundaries {
   async end(root: MochaSuite | undefined): Promise<Leak[]> {
     if (!this.ended) {
       this.ended = true;
+      this.testEvents?.removeListener('test', this.onTestBegin);
       await this.guarded('finishing', async () => {
+        await this.endUnendedTest();
         await this.closeOpenUnits();
         if (root) await this.judgeHeld(root);
         for (const suite of [...this.held.keys()]) await this.judgeHeld(suite);

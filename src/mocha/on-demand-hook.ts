@@ -1,17 +1,20 @@
 /**
- * leakguard's root `beforeEach`, kept out of Mocha's hook list until a test needs it.
+ * One of leakguard's root hooks, kept out of Mocha's hook list until a test needs it.
  *
- * A test's window opens where the last one closed (see LeakEngine.next), so the root
- * `afterEach` alone measures every test. Mocha spends ~15 us on each hook it runs, which
- * on a suite of trivial tests is a tenth of its time. The `beforeEach` is put back only
- * for the test after one that leaves it work: errors held while leakguard waited (they go
- * to the test that runs next), or a test file that may begin. It then takes itself out
- * again once that test has ended.
+ * Mocha spends ~6 us on each hook it runs, which on a suite of trivial tests is a tenth of
+ * its time. A test's window opens where the last one closed (see LeakEngine.next), so
+ * leakguard needs no hook to begin a test, and with the runner's events (see
+ * RunGuard.measureByTestEvents) none to end most tests either. The root `beforeEach` is
+ * put back only for a test after one that left it work: errors held while leakguard
+ * waited (they go to the test that runs next), a test still being judged, or a test file
+ * that may begin. The root `afterEach`, with test events, only for the last test of a
+ * suite: it must be measured before its suite ends, when Mocha drops the suite's test
+ * functions and what only they kept.
  *
- * Mocha reads a suite's hook list anew for every test and walks it by index, so the hook
- * is put back or taken out only while another list runs (`afterEach`, `after all`).
+ * Mocha reads a suite's hook list anew for every test and walks it by index, so a hook is
+ * put back or taken out only while another list runs, or between two tests.
  */
-import type { MochaHook, MochaSuite } from './units';
+import type { MochaHook } from './units';
 
 export class OnDemandHook {
   private armed = true;
@@ -19,13 +22,12 @@ export class OnDemandHook {
   private constructor(
     private readonly list: MochaHook[],
     private readonly hook: MochaHook,
-    /** Where it was: before the suite's other root `beforeEach` hooks, as Mocha placed it. */
+    /** Where it was: before the suite's other root hooks of its kind, as Mocha placed it. */
     private readonly index: number,
   ) {}
 
-  /** Take `hook` out of the root suite's `beforeEach` list; undefined if it is not there. */
-  static takeOut(root: MochaSuite, hook: MochaHook | undefined): OnDemandHook | undefined {
-    const list = root._beforeEach;
+  /** Take `hook` out of `list` (one of the root suite's hook lists); undefined if it is not there. */
+  static takeOut(list: MochaHook[], hook: MochaHook | undefined): OnDemandHook | undefined {
     const index = hook ? list.indexOf(hook) : -1;
     if (!hook || index === -1) return undefined;
     const onDemand = new OnDemandHook(list, hook, index);
@@ -33,14 +35,14 @@ export class OnDemandHook {
     return onDemand;
   }
 
-  /** Run the hook before the next test. */
+  /** Run the hook for the next test. */
   arm(): void {
     if (this.armed) return;
     this.armed = true;
     this.list.splice(Math.min(this.index, this.list.length), 0, this.hook);
   }
 
-  /** Do not run it before the next test (it stays armed until this is called). */
+  /** Do not run it for the next test (it stays armed until this is called). */
   disarm(): void {
     if (!this.armed) return;
     this.armed = false;

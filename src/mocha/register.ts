@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
 import { mergeReports } from '../core/report-merge';
 import { trackCreationSites } from '../probes/creation-sites';
-import { RunGuard } from './guard';
+import { RunGuard, type TestEvents } from './guard';
 import type { Leak } from '../core/report-model';
 import { formatTestFailure } from '../report/summary';
 import { buildReport, finishRun, publishReport, updatingBaseline, writeLine } from './finish';
@@ -38,6 +38,8 @@ trackCreationSites();
 
 let config: ResolvedConfig | undefined;
 let current: RunGuard | undefined;
+/** The runner of a single serial run, as the global setup got it (see useTestEvents). */
+let serialRunner: (TestEvents & { suite?: unknown }) | undefined;
 /** Main process of a parallel run: where the workers leave their findings. */
 let runDir: string | undefined;
 /** `mocha --watch`: each rerun's findings are published when it ends (see ./watch). */
@@ -112,6 +114,7 @@ function rootHooks(resolved: ResolvedConfig) {
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       current = guard;
       if (ownAfterAll) await guard.start(root, self, ownAfterAll, ownBeforeEach);
+      if (ownAfterAll) useTestEvents(guard, root, resolved, hooks.afterEach);
     },
     // afterEach measures every test, from where the last unit ended; beforeEach runs only
     // before a test that needs it (see OnDemandHook). Both return a promise only when
@@ -185,6 +188,22 @@ function rootHooks(resolved: ResolvedConfig) {
 }
 
 /**
+ * In a serial run whose leaking tests are not failed, measure tests from the runner's
+ * events and take the root \`afterEach\` out (see RunGuard.measureByTestEvents). Where
+ * there is no runner to listen to (watch mode, a parallel worker) or a leak fails its
+ * test (failAt "test"), the \`afterEach\` stays.
+ */
+function useTestEvents(guard: RunGuard, root: MochaSuite, resolved: ResolvedConfig, ownAfterEach: unknown): void {
+  const runner = serialRunner;
+  if (!runner || runner.suite !== root || failingAt(resolved) === 'test') return;
+  guard.measureByTestEvents(
+    runner,
+    root,
+    root._afterEach.find((hook) => hook.fn === ownAfterEach),
+  );
+}
+
+/**
  * Where a leak fails in this run: nowhere in mode "warn", and nowhere while the baseline
  * is being written (the run's leaks are being accepted, not judged).
  */
@@ -218,13 +237,16 @@ export const mochaHooks = async () => {
  * Main process only; `this` is Mocha's runner, except in watch mode, where Mocha runs the
  * setup once, with no runner. Parallel runs need somewhere to meet.
  */
-export function mochaGlobalSetup(this: { isParallelMode?: () => boolean } | undefined): void {
+export function mochaGlobalSetup(this: ({ isParallelMode?: () => boolean } & Partial<TestEvents>) | undefined): void {
+  serialRunner = undefined;
   if (isWatchSetup(this)) {
     watching = true;
     // A parallel rerun's findings are merged when it ends (each rerun forks new workers).
     onParallelReruns(beginParallelRun, publishParallelRun);
   } else if (typeof this?.isParallelMode === 'function' && this.isParallelMode()) {
     runDir = createRunDir();
+  } else if (typeof this?.on === 'function' && typeof this.removeListener === 'function') {
+    serialRunner = this as TestEvents;
   }
 }
 

@@ -2,8 +2,10 @@
  * leakguard's per-test root hooks run with a context of their own (see
  * src/mocha/own-context.ts): Mocha adds and deletes `currentTest` on a hook's context
  * around every run, and on the root context, which every suite's context inherits from,
- * that slowed every test. Through a real Mocha subprocess: the hooks' contexts are their
- * own and inherit from the root one, and what users keep on contexts works as before.
+ * that slowed every test. And they run only where needed (see on-demand-hook.ts). Through
+ * a real Mocha subprocess: the hooks' contexts are their own and inherit from the root
+ * one, what users keep on contexts works as before, and the root afterEach is in place
+ * for the tests that need it.
  */
 import { strict as assert } from 'node:assert';
 import { Fixture, type RunResult } from '../helpers/fixture';
@@ -20,6 +22,18 @@ afterEach(function () {
   seenInRootAfterEach.push(this.currentTest.title);
 });
 
+/** leakguard's root afterEach hooks in place now, and whether each has a context of its own. */
+function leakguardAfterEach(test) {
+  let root = test.parent;
+  while (root.parent) root = root.parent;
+  const own = root._afterEach.filter((hook) => (hook.originalTitle || hook.title).includes('leakguard'));
+  for (const hook of own) {
+    assert.notStrictEqual(hook.ctx, root.ctx, hook.title + ': not the root context');
+    assert.strictEqual(Object.getPrototypeOf(hook.ctx), root.ctx, hook.title + ': inherits from the root context');
+  }
+  return own.length;
+}
+
 describe('contexts', () => {
   beforeEach(function () {
     this.setBySuiteHook = this.currentTest.title;
@@ -33,34 +47,48 @@ describe('contexts', () => {
   it('second', function () {
     assert.strictEqual(this.setBySuiteHook, 'second');
     assert.deepStrictEqual(seenInRootAfterEach, ['first']);
-    let root = this.test.parent;
-    while (root.parent) root = root.parent;
-    const own = [...root._beforeEach, ...root._afterEach].filter((hook) => (hook.originalTitle || hook.title).includes('leakguard'));
-    assert.ok(own.length >= 1, 'leakguard has a per-test root hook in place');
-    for (const hook of own) {
-      assert.notStrictEqual(hook.ctx, root.ctx, hook.title + ': not the root context');
-      assert.strictEqual(Object.getPrototypeOf(hook.ctx), root.ctx, hook.title + ': inherits from the root context');
-    }
-    console.log('CHECKED ' + own.length);
+    console.log('AFTER_EACH second ' + leakguardAfterEach(this.test));
+  });
+
+  it('last', function () {
+    console.log('AFTER_EACH last ' + leakguardAfterEach(this.test));
   });
 });
 `;
 
-describe("leakguard's per-test hooks: a context of their own", function () {
+describe("leakguard's per-test hooks: a context of their own, and only where needed", function () {
   this.timeout(60_000);
   let fixture: Fixture;
-  let run: RunResult;
+  let warn: RunResult;
+  let failing: RunResult;
 
   before(async () => {
-    fixture = new Fixture({ 'test/contexts.spec.js': SPEC });
-    run = await fixture.run(['--reporter', 'dot', 'test']);
+    fixture = new Fixture({
+      'test/contexts.spec.js': SPEC,
+      'fail.leakguardrc.json': JSON.stringify({ mode: 'fail' }),
+    });
+    [warn, failing] = await Promise.all([
+      fixture.run(['--reporter', 'dot', 'test']),
+      fixture.run(['--reporter', 'dot', 'test'], { env: { LEAKGUARD_CONFIG: 'fail.leakguardrc.json' } }),
+    ]);
   });
 
   after(() => fixture?.remove());
 
-  it('the hooks get contexts that inherit from the root one; the tests and the user\'s hooks see theirs as before', () => {
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /2 passing/);
-    assert.match(run.stdout, /CHECKED [1-9]/);
+  it("the tests and the user's hooks see their contexts as in plain Mocha; leakguard's hooks inherit from the root one", () => {
+    for (const run of [warn, failing]) {
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /3 passing/);
+    }
+  });
+
+  it('mode "warn": the root afterEach runs only for the last test of a suite (the others are measured from runner events)', () => {
+    assert.match(warn.stdout, /AFTER_EACH second 0\b/);
+    assert.match(warn.stdout, /AFTER_EACH last 1\b/);
+  });
+
+  it('mode "fail" (failAt "test"): the root afterEach runs for every test, to fail a leaking one in its place', () => {
+    assert.match(failing.stdout, /AFTER_EACH second 1\b/);
+    assert.match(failing.stdout, /AFTER_EACH last 1\b/);
   });
 });
