@@ -224,7 +224,8 @@ export class RunGuard implements HookBoundaries {
         this.nextTestHook?.arm();
       }
     }
-    if (mayEndFile(test)) this.lastTestHook?.arm();
+    // A retried test runs as a clone that is not among its suite's tests: it may be the last.
+    if (mayEndFile(test) || (test.currentRetry?.() ?? 0) > 0) this.lastTestHook?.arm();
   };
 
   /** Test events: judge the test that began last, at a hook sentinel or at the end. */

@@ -116,8 +116,9 @@ function rootHooks(resolved: ResolvedConfig) {
       if (ownAfterAll) await guard.start(root, self, ownAfterAll, ownBeforeEach);
       if (ownAfterAll) useTestEvents(guard, root, resolved, hooks.afterEach);
     },
-    // afterEach measures every test, from where the last unit ended; beforeEach runs only
-    // before a test that needs it (see OnDemandHook). Both return a promise only when
+    // afterEach measures a test, from where the last unit ended: every test, or with the
+    // runner's test events only the last of each suite (see useTestEvents); beforeEach runs
+    // only before a test that needs it (see OnDemandHook). Both return a promise only when
     // leakguard has to wait (a file ended, memory to confirm, a resource to settle): Mocha
     // runs a hook that returns nothing ~10 us faster, and most tests need no waiting.
     beforeEach(this: HookContext): void | Promise<void> {
@@ -235,7 +236,8 @@ export const mochaHooks = async () => {
 
 /**
  * Main process only; `this` is Mocha's runner, except in watch mode, where Mocha runs the
- * setup once, with no runner. Parallel runs need somewhere to meet.
+ * setup once, with no runner. Parallel runs need somewhere to meet; a serial run's runner
+ * announces each test (see useTestEvents).
  */
 export function mochaGlobalSetup(this: ({ isParallelMode?: () => boolean } & Partial<TestEvents>) | undefined): void {
   serialRunner = undefined;
