@@ -4,7 +4,10 @@
  * on a suite with known leaks, and its memory over a 20,000-test soak. Prints a markdown
  * report and writes it to bench/RESULTS.md. Exits 1 when a budget line fails.
  *
- * BENCH_RUNS (default 5): plain/leakguard pairs per suite, run alternately A B A B.
+ * BENCH_RUNS (default 9): plain/leakguard pairs per suite, run alternately A B A B. The
+ *   suites take well under a second each, and one round's ratio moves by ~0.1x with the
+ *   machine's load: with 5 rounds, three runs of one build (small-heap) gave 1.24x, 1.36x and
+ *   1.47x.
  * BENCH_HEAVY_RUNS (default 1, 0 for none): runs of the slow naive and exact designs.
  * BENCH_ATTRIBUTE_RUNS (default 3, 0 for none): rounds that also run leakguard with all
  *   probes off and with one probe at a time, to attribute its cost.
@@ -17,7 +20,7 @@ const path = require('node:path');
 const { generateSuite, SUITES, SOAK_POINTS } = require('./suites');
 const { snapshotBuild, runOnce, median } = require('./measure');
 
-const RUNS = count('BENCH_RUNS', 5, 1);
+const RUNS = count('BENCH_RUNS', 9, 1);
 const HEAVY_RUNS = count('BENCH_HEAVY_RUNS', 1, 0);
 const ATTRIBUTE_RUNS = count('BENCH_ATTRIBUTE_RUNS', 3, 0);
 const SUITE_NAMES = (process.env.BENCH_SUITES || Object.keys(SUITES).join(',')).split(',').map((name) => name.trim());
