@@ -240,12 +240,16 @@ function cpuModel() {
   }
 }
 
-/** The commit measured, marked `+ changes` when tracked files differ from it. */
+/**
+ * The commit measured, marked `+ uncommitted changes` when tracked files differ from it.
+ * The results file is left out: a previous run rewrote it, and it is not what is measured.
+ */
 function revision() {
   // GIT_OPTIONAL_LOCKS=0: `git status` then leaves the index as it is.
   const git = (...args) => execFileSync('git', args, { cwd: __dirname, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }).trim();
   try {
-    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' + uncommitted changes' : ''}`;
+    const changed = git('status', '--porcelain', '--untracked-files=no', '--', ':/', ':(exclude,top)bench/RESULTS.md');
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' + uncommitted changes' : ''}`;
   } catch {
     return require('../package.json').version;
   }
