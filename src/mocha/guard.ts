@@ -192,20 +192,19 @@ export class RunGuard implements HookBoundaries {
    * be measured before the suite ends (Mocha then drops the suite's test functions, and
    * what only they kept). The root `beforeEach` is where a test judged at the next one's
    * start is waited for (a memory confirmation, a settle). At a hook sentinel and at the
-   * run's end, the test that began last is judged there. False (nothing changed) when
+   * run's end, the test that began last is judged there. Nothing changes when
    * `ownAfterEach` is not in the root suite's list.
    *
    * For runs in which a leaking test is not failed (mode "warn", failAt "end"): the runner
    * announces the next test before its hooks run, too late for Mocha to show the leaking
    * test's failure in its place, or for --bail to stop right after it.
    */
-  measureByTestEvents(events: TestEvents, root: MochaSuite, ownAfterEach: MochaHook | undefined): boolean {
+  measureByTestEvents(events: TestEvents, root: MochaSuite, ownAfterEach: MochaHook | undefined): void {
     const lastTestHook = OnDemandHook.takeOut(root._afterEach, ownAfterEach);
-    if (!lastTestHook) return false;
+    if (!lastTestHook) return;
     this.lastTestHook = lastTestHook;
     this.testEvents = events;
     events.on('test', this.onTestBegin);
-    return true;
   }
 
   /**

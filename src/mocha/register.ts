@@ -111,10 +111,12 @@ function rootHooks(resolved: ResolvedConfig) {
         giveOwnContext(hook, root);
       }
       const ownBeforeEach = root._beforeEach.find((hook) => hook.fn === hooks.beforeEach);
+      const ownAfterEach = root._afterEach.find((hook) => hook.fn === hooks.afterEach);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       current = guard;
-      if (ownAfterAll) await guard.start(root, self, ownAfterAll, ownBeforeEach);
-      if (ownAfterAll) useTestEvents(guard, root, resolved, hooks.afterEach);
+      if (!ownAfterAll) return;
+      await guard.start(root, self, ownAfterAll, ownBeforeEach);
+      useTestEvents(guard, root, resolved, ownAfterEach);
     },
     // afterEach measures a test, from where the last unit ended: every test, or with the
     // runner's test events only the last of each suite (see useTestEvents); beforeEach runs
@@ -190,18 +192,14 @@ function rootHooks(resolved: ResolvedConfig) {
 
 /**
  * In a serial run whose leaking tests are not failed, measure tests from the runner's
- * events and take the root \`afterEach\` out (see RunGuard.measureByTestEvents). Where
- * there is no runner to listen to (watch mode, a parallel worker) or a leak fails its
- * test (failAt "test"), the \`afterEach\` stays.
+ * events, with the root `afterEach` only for the last test of each suite (see
+ * RunGuard.measureByTestEvents). Where there is no runner to listen to (watch mode, a
+ * parallel worker) or a leak fails its test (failAt "test"), it runs for every test.
  */
-function useTestEvents(guard: RunGuard, root: MochaSuite, resolved: ResolvedConfig, ownAfterEach: unknown): void {
+function useTestEvents(guard: RunGuard, root: MochaSuite, resolved: ResolvedConfig, ownAfterEach: MochaHook | undefined): void {
   const runner = serialRunner;
   if (!runner || runner.suite !== root || failingAt(resolved) === 'test') return;
-  guard.measureByTestEvents(
-    runner,
-    root,
-    root._afterEach.find((hook) => hook.fn === ownAfterEach),
-  );
+  guard.measureByTestEvents(runner, root, ownAfterEach);
 }
 
 /**
