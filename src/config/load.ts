@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { cosmiconfig, type CosmiconfigResult, type Loader, type PublicExplorer } from 'cosmiconfig';
+import type { CosmiconfigResult, Loader, PublicExplorer } from 'cosmiconfig';
 import { readBaseline } from './baseline-file';
 import { ConfigError, oneLine } from './errors';
 import { lacksDefaultExport, loadModule, mainExport } from './load-module';
 import { loadPlugins } from './plugins';
+import { searchQuickly } from './quick-search';
 import type { ConfigSource, ResolvedConfig } from './types';
 import { readPluginPaths, resolveConfig } from './validate';
 
@@ -52,9 +53,11 @@ export async function loadConfig(cwd: string = process.cwd()): Promise<ResolvedC
 }
 
 async function findConfig(cwd: string): Promise<CosmiconfigResult> {
-  const explorer = createExplorer();
   const explicit = process.env[CONFIG_ENV_VAR];
+  const quick = explicit ? undefined : searchQuickly(cwd, { moduleName: MODULE_NAME, searchPlaces: SEARCH_PLACES, parseJson: loadJson });
+  if (quick !== undefined) return quick;
   try {
+    const explorer = createExplorer();
     if (explicit) return await loadExplicit(explorer, path.resolve(cwd, explicit), explicit);
     return await explorer.search(cwd);
   } catch (error) {
@@ -62,7 +65,10 @@ async function findConfig(cwd: string): Promise<CosmiconfigResult> {
   }
 }
 
-function createExplorer(): PublicExplorer {
+/** cosmiconfig, set up for leakguard: for every search that searchQuickly leaves to it. */
+export function createExplorer(): PublicExplorer {
+  // Loaded here, not at the top: most projects never need it (see quick-search.ts).
+  const { cosmiconfig } = require('cosmiconfig') as typeof import('cosmiconfig');
   return cosmiconfig(MODULE_NAME, {
     searchPlaces: [...SEARCH_PLACES],
     // Stop at the project root: a config in a parent project (or the home directory) must

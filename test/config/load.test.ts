@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
 import { builtinProbes } from '../../src/probes';
@@ -106,6 +107,40 @@ describe('config: loadConfig', () => {
     });
     assert.equal((await loadConfig(root)).sampleTimeoutMs, 100);
     assert.equal((await loadConfig(path.join(root, 'sub'))).sampleTimeoutMs, 300);
+  });
+
+  describe('cosmiconfig is loaded only where the quick search leaves it the search (see quick-search.ts)', () => {
+    it('not for a project without a config, nor for one with a JSON config', () => {
+      const zeroConfig = project({
+        'package.json': JSON.stringify({ name: 'x', devDependencies: { leakguard: '^0.1.0', cosmiconfig: '^9.0.0' } }),
+        'test/.keep': '',
+      });
+      const jsonConfig = project({ 'package.json': PACKAGE_JSON, '.leakguardrc.json': '{ "mode": "fail" }' });
+      assert.deepEqual(loadInFreshProcess(path.join(zeroConfig, 'test')), { filepath: null, mode: 'warn', cosmiconfig: false });
+      assert.deepEqual(loadInFreshProcess(jsonConfig), { filepath: path.join(jsonConfig, '.leakguardrc.json'), mode: 'fail', cosmiconfig: false });
+    });
+
+    it('for a YAML config', () => {
+      const dir = project({ 'package.json': PACKAGE_JSON, '.leakguardrc.yml': 'mode: fail\n' });
+      assert.deepEqual(loadInFreshProcess(dir), { filepath: path.join(dir, '.leakguardrc.yml'), mode: 'fail', cosmiconfig: true });
+    });
+
+    it('for a meta config in .config/, whose search places are then searched', async () => {
+      const dir = project({
+        'package.json': PACKAGE_JSON,
+        '.config/config.json': JSON.stringify({ cosmiconfig: { searchPlaces: ['{name}.settings.json'] } }),
+        'leakguard.settings.json': '{ "mode": "fail" }',
+      });
+      const saved = process.cwd();
+      process.chdir(dir);
+      try {
+        const config = await loadConfig(dir);
+        assert.equal(config.filepath, path.join(dir, 'leakguard.settings.json'));
+        assert.equal(config.mode, 'fail');
+      } finally {
+        process.chdir(saved);
+      }
+    });
   });
 
   it('runs a JS config as code', async () => {
@@ -266,3 +301,25 @@ describe('config: loadConfig', () => {
     assert.equal((await loadConfig(dir)).reportJson, undefined);
   });
 });
+
+/**
+ * loadConfig(cwd) in a new process started in `cwd` (this one loaded cosmiconfig for the
+ * tests before): the config found, and whether cosmiconfig was loaded.
+ */
+function loadInFreshProcess(cwd: string): { filepath: string | null; mode: string; cosmiconfig: boolean } {
+  const script = [
+    `const { loadConfig } = require(${JSON.stringify(path.resolve(__dirname, '../../src/config'))});`,
+    "const marker = `${require('node:path').sep}cosmiconfig${require('node:path').sep}`;",
+    'loadConfig(process.cwd()).then((config) => console.log(JSON.stringify({',
+    '  filepath: config.filepath ?? null,',
+    '  mode: config.mode,',
+    '  cosmiconfig: Object.keys(require.cache).some((file) => file.includes(marker)),',
+    '})));',
+  ].join('\n');
+  const out = execFileSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', script], {
+    cwd,
+    env: { ...process.env, LEAKGUARD_CONFIG: '' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as { filepath: string | null; mode: string; cosmiconfig: boolean };
+}
