@@ -9,6 +9,7 @@ import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LeakItem, ProbeInstance } from '../../src/core/probe';
 import { fdsProbe, type FdsOptions } from '../../src/probes/fds';
+import { openSyncUntracked } from '../../src/probes/creation-sites';
 import { decodeEndpoint } from '../../src/probes/proc-net';
 import { changedBy, sample } from '../helpers/probe-harness';
 
@@ -18,8 +19,11 @@ describe('fds probe', function () {
   /** Descriptors, servers and sockets a test opened, closed in afterEach. */
   let fds: number[];
   let closers: Array<() => Promise<unknown> | void>;
+  /** Probes made by a test, disposed after it (each keeps a descriptor on the fd directory). */
+  let made: ProbeInstance[];
 
   beforeEach(function () {
+    made = [];
     dir = mkdtempSync(join(tmpdir(), 'leakguard-fds-test-'));
     warnings = [];
     fds = [];
@@ -27,13 +31,16 @@ describe('fds probe', function () {
   });
 
   afterEach(async function () {
+    for (const instance of made) await instance.dispose?.();
     for (const fd of fds) closeQuietly(fd);
     for (const close of closers.reverse()) await close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   async function create(options: FdsOptions = {}): Promise<ProbeInstance | null> {
-    return fdsProbe.create({ options, rootDir: process.cwd(), warn: (message) => warnings.push(message) });
+    const instance = await fdsProbe.create({ options, rootDir: process.cwd(), warn: (message) => warnings.push(message) });
+    if (instance) made.push(instance);
+    return instance;
   }
 
   async function probe(options: FdsOptions = {}): Promise<ProbeInstance> {
@@ -90,6 +97,38 @@ describe('fds probe', function () {
     assert.ok(!listed.includes(String(fd)), `fd ${fd} was listed as open before it was`);
     const items = instance.newItems!(before, await sample(instance));
     assert.deepEqual(items.map((item) => item.id), [String(fd)]);
+  });
+
+  it('finds a descriptor opened outside the functions it tracks, as a native addon would open one', async function () {
+    const instance = await probe();
+    const path = join(dir, 'untracked.txt');
+    writeFileSync(path, '');
+    await sample(instance); // a listing after the write, which fs tracks
+    const items = await changedBy(instance, () => {
+      fds.push(openSyncUntracked(path, 'r'));
+    });
+    assert.deepEqual(items.map((item) => item.path), [path]);
+  });
+
+  it('keeps finding them, by the lowest free descriptor, once its descriptor on /proc/self/fd is closed under it', async function () {
+    const before = openDescriptors();
+    const instance = await probe();
+    // Its descriptor on the directory (Linux 6.2+ counts descriptors in the directory's size).
+    const own = openDescriptors().find(([name, target]) => target === `/proc/${process.pid}/fd` && !before.some(([old]) => old === name));
+    if (!own) this.skip();
+    const path = join(dir, 'untracked.txt');
+    writeFileSync(path, '');
+    await sample(instance);
+    closeSync(Number(own[0]));
+    const first = await changedBy(instance, () => {
+      fds.push(openSyncUntracked(path, 'r'));
+    });
+    assert.deepEqual(first.map((item) => item.path), [path]);
+    const second = await changedBy(instance, () => {
+      fds.push(openSyncUntracked(path, 'r'));
+    });
+    assert.deepEqual(second.map((item) => item.path), [path]);
+    assert.deepEqual(warnings, []);
   });
 
   it('does not report a file opened and closed', async function () {
