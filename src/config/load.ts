@@ -1,9 +1,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CosmiconfigResult, Loader, PublicExplorer } from 'cosmiconfig';
-import { readBaseline } from './baseline-file';
 import { ConfigError, oneLine } from './errors';
-import { lacksDefaultExport, loadModule, mainExport } from './load-module';
 import { loadPlugins } from './plugins';
 import { searchQuickly } from './quick-search';
 import type { ConfigSource, ResolvedConfig } from './types';
@@ -48,7 +46,7 @@ export async function loadConfig(cwd: string = process.cwd()): Promise<ResolvedC
   const raw: unknown = found?.config;
   const plugins = await loadPlugins(readPluginPaths(raw, source), source.rootDir, source.filepath);
   const resolved = resolveConfig(raw, source, plugins);
-  if (resolved.baseline) resolved.knownLeaks = readBaseline(resolved.baseline);
+  if (resolved.baseline) resolved.knownLeaks = (require('./baseline-file') as typeof import('./baseline-file')).readBaseline(resolved.baseline);
   return resolved;
 }
 
@@ -131,6 +129,8 @@ function lineAndColumn(text: string, offset: number): string {
  * config twice. The value is the default export, or `module.exports`.
  */
 const loadJsConfig: Loader = async (filepath) => {
+  // Loaded here: most configs are JSON (modules loaded at start cost a Mocha run's start time).
+  const { lacksDefaultExport, loadModule, mainExport } = require('./load-module') as typeof import('./load-module');
   const exported = await loadModule(filepath);
   if (lacksDefaultExport(exported)) {
     // Named exports only: almost certainly a mistake, and ignoring it would silently use defaults.

@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import type { ProbeDefinition } from '../core/probe';
 import { builtinProbes } from '../probes';
 import { ConfigError, describeValue } from './errors';
-import { loadModule, mainExport } from './load-module';
 
 /** How deep `default` exports are unwrapped (`import()` of CJS that set `exports.default`). */
 const MAX_DEFAULT_DEPTH = 3;
@@ -45,6 +44,8 @@ async function loadPlugin(specifier: string, rootDir: string, fail: Fail): Promi
     return fail(`cannot resolve: ${errorText(error)}`, error);
   }
   if (modulePath === undefined) return fail(`cannot find module (looked from ${rootDir})`);
+  // Loaded here, for the few configs with plugins (see config/load.ts).
+  const { loadModule, mainExport } = require('./load-module') as typeof import('./load-module');
   let exported: unknown;
   try {
     exported = await loadModule(modulePath);

@@ -3,7 +3,6 @@ import type { ConfiguredProbe, OptionSpec, ProbeDefinition } from '../core/probe
 import { parseThreshold, ThresholdError } from '../core/thresholds';
 import { builtinProbes } from '../probes';
 import { ConfigError, describeValue } from './errors';
-import { didYouMean } from './suggest';
 import type { ConfigSource, ResolvedConfig } from './types';
 
 /** The keys a config may have at the top level (see LeakguardConfig in types.ts). */
@@ -307,4 +306,9 @@ function joinKey(parent: string | undefined, key: string): string {
 
 function isObject(value: unknown): value is ConfigObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The suggestion for a misspelt name, from ./suggest, which only a bad config needs loaded. */
+function didYouMean(name: string, candidates: Iterable<string>): string {
+  return (require('./suggest') as typeof import('./suggest')).didYouMean(name, candidates);
 }

@@ -8,7 +8,6 @@ import type { ResolvedConfig } from '../config/types';
 import { LeakStore } from '../core/leak-store';
 import type { LeakReport, ProbeFault } from '../core/report-model';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
-import { writeBaselineSync } from '../report/baseline-file';
 import { relativePath } from '../report/paths';
 import { formatSummary } from '../report/summary';
 import type { RunGuard } from './guard';
@@ -85,6 +84,7 @@ function updateBaseline(report: LeakReport, config: ResolvedConfig): void {
     return;
   }
   try {
+    const { writeBaselineSync } = require('../report/baseline-file') as typeof import('../report/baseline-file');
     const { leaks } = writeBaselineSync(config.baseline, [...report.known, ...report.leaks]);
     writeLine(`leakguard: wrote ${leaks.length} known leak${leaks.length === 1 ? '' : 's'} to the baseline ${relativePath(config.baseline, process.cwd())}`);
   } catch (error) {

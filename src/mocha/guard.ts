@@ -16,7 +16,6 @@ import { isPromise } from '../core/real-timers';
 import { parseThreshold } from '../core/thresholds';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { OnDemandHook } from './on-demand-hook';
-import { rerunTest } from './rerun';
 import { hasHeldErrors } from './uncaught';
 import { hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
 
@@ -337,6 +336,7 @@ export class RunGuard implements HookBoundaries {
         // what retains it (heap snapshots: dear, and only when the probe allows them).
         const last = run === planned - 1;
         const likelyLeak = last && memoryLeaks.some((leak) => stillSuspect(growth.get(leak.probe) ?? [], leak.threshold));
+        const { rerunTest } = require('./rerun') as typeof import('./rerun');
         const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook), { likelyLeak, unit: testUnit(test) });
         ran++;
         for (const [probe, { growth: bytes, ...tracked }] of measured) {

@@ -12,7 +12,6 @@
 import { loadConfig, ConfigError } from '../config';
 import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
-import { mergeReports } from '../core/report-merge';
 import { trackCreationSites } from '../probes/creation-sites';
 import { RunGuard, type TestEvents } from './guard';
 import type { Leak } from '../core/report-model';
@@ -262,6 +261,7 @@ function publishParallelRun(): void {
   const partials = collectPartialReports(runDir);
   runDir = undefined;
   const [first, ...rest] = partials;
+  const { mergeReports } = require('../core/report-merge') as typeof import('../core/report-merge');
   publishReport(first ? mergeReports(first, ...rest) : buildReport(config), config);
 }
 

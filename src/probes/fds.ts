@@ -7,7 +7,7 @@ import { anyOf, globMatcher, type Matcher } from './patterns';
 import { stackLocations } from '../core/stack-frames';
 import { creationSequence, creationSite, creationSiteOfServer, openSiteOf, openSyncUntracked, trackCreationSites } from './creation-sites';
 import { activeHandles } from './handle-labels';
-import { findSockets, type SocketInfo } from './proc-net';
+import type { SocketInfo } from './proc-net';
 
 export interface FdsOptions {
   ignore?: string[];
@@ -417,4 +417,9 @@ function exactOrUnder(entry: string): Matcher {
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+/** Sockets by inode from /proc/net, through ./proc-net, which only a unit that left sockets needs loaded. */
+function findSockets(inodes: ReadonlySet<string>): Map<string, SocketInfo> {
+  return (require('./proc-net') as typeof import('./proc-net')).findSockets(inodes);
 }

@@ -1,6 +1,6 @@
 import * as v8 from 'node:v8';
 import { defineProbe, type Reading, type ScreenedGrowth } from '../core/probe';
-import { trackAllocations } from './allocation-sites';
+import type { trackAllocations as TrackAllocations } from './allocation-sites';
 import {
   AUTO_MAX_HEAP_BYTES,
   ObjectGrowthTracker,
@@ -104,8 +104,10 @@ export const heapProbe = defineProbe<{
       track: async (trackOptions) => {
         // The first snapshot before sampling starts: the sampler need not see it read.
         const endLook = await objects.begin(trackOptions?.likelyLeak ?? false);
-        let stopSampling: Awaited<ReturnType<typeof trackAllocations>>;
+        let stopSampling: Awaited<ReturnType<typeof TrackAllocations>>;
         try {
+          // Loaded here: only a repeated test is tracked (and the inspector with it).
+          const { trackAllocations } = require('./allocation-sites') as typeof import('./allocation-sites');
           stopSampling = await trackAllocations();
         } catch (error) {
           if (endLook) await objects.end();
