@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ProbeDefinition } from '../core/probe';
 import { builtinProbes } from '../probes';
 import { ConfigError, describeValue } from './errors';
+import { isObject } from './validate';
 
 /** How deep `default` exports are unwrapped (`import()` of CJS that set `exports.default`). */
 const MAX_DEFAULT_DEPTH = 3;
@@ -122,8 +123,4 @@ function definitionProblem(value: unknown): string | undefined {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

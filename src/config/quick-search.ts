@@ -1,6 +1,7 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { CosmiconfigResult } from 'cosmiconfig';
+import { isObject } from './validate';
 
 export interface QuickSearchOptions {
   moduleName: string;
@@ -105,8 +106,4 @@ function readText(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

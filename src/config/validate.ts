@@ -304,7 +304,8 @@ function joinKey(parent: string | undefined, key: string): string {
   return parent === undefined ? part : `${parent}.${part}`;
 }
 
-function isObject(value: unknown): value is ConfigObject {
+/** A plain object (not null, not an array): what a config, a package.json or a probe definition must be. */
+export function isObject(value: unknown): value is ConfigObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -200,13 +200,6 @@ function compileReaders(keys: PropertyKey[]): Pick<Listing, 'read' | 'unchanged'
   }
 }
 
-function sameKeys(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * What `after` added, replaced or removed since `before`. Only globals that were there
  * when the run started count as removed, and putting back the value a global had then is
