@@ -22,7 +22,7 @@ function snapshotBuild(root) {
   // Beside dist/ as in the repo: leakguard reads its version there and finds its dependencies.
   fs.copyFileSync(path.join(REPO, 'package.json'), path.join(copy, 'package.json'));
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
-  const { builtinProbes } = require(path.join(copy, 'dist', 'probes'));
+  const { builtinProbes } = require(path.join(copy, 'dist'));
   return {
     register: path.join(copy, 'dist', 'mocha', 'register.js'),
     probes: builtinProbes.filter((probe) => probe.enabledByDefault !== false).map((probe) => probe.name),

@@ -27,6 +27,10 @@ export function captureCreationStack(above: Function): CapturedStack {
   return { stack: typeof holder.stack === 'string' ? holder.stack : undefined };
 }
 
+/**
+ * leakguard's own code: src/ under tsx, dist/ as packaged (the one file dist/lib/leakguard.js,
+ * which scripts/build.js places two levels below the package root, as this module is).
+ */
 const LEAKGUARD_DIR = path.resolve(__dirname, '..');
 
 /** Frames that are never the user's: Node's internals, leakguard itself, Mocha's runner. */

@@ -110,7 +110,8 @@ let version: string | undefined;
 function packageVersion(): string {
   if (version) return version;
   try {
-    // dist/mocha/finish.js and src/mocha/finish.ts are both two levels below the package root.
+    // src/mocha/finish.ts and dist/lib/leakguard.js, the packaged code, are both two
+    // levels below the package root (see scripts/build.js).
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
     version = manifest.version ?? '0.0.0';
   } catch {

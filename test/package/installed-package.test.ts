@@ -76,6 +76,24 @@ describe('the packed package, installed into an empty project', function () {
     assert.ok(fs.existsSync(path.join(manifest, 'dist', 'index.d.ts')));
     assert.ok(!fs.existsSync(path.join(manifest, 'src')), 'sources are not shipped');
     assert.ok(!fs.existsSync(path.join(manifest, 'test')), 'tests are not shipped');
+    // The code is one file (see scripts/build.js); the entry points only take their exports from it.
+    const scripts = fs.readdirSync(path.join(manifest, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+    assert.deepEqual(scripts.map((file) => file.split(path.sep).join('/')).sort(), ['index.js', 'lib/leakguard.js', 'mocha/register.js']);
+  });
+
+  it('sets nothing up until the plugin is loaded, and shares its modules with the API', () => {
+    const script = [
+      "const timer = setTimeout;",
+      "const api = require('leakguard');",
+      "if (setTimeout !== timer) throw new Error('loading the API wrapped setTimeout');",
+      "require('leakguard/register');",
+      "if (setTimeout === timer) throw new Error('the plugin did not wrap setTimeout');",
+      "const own = Object.keys(require.cache).filter((file) => file.includes('node_modules/leakguard/'));",
+      "console.log(typeof api.defineProbe, own.map((file) => file.split('node_modules/leakguard/')[1]).sort().join(' '));",
+    ].join('\n');
+    fs.writeFileSync(path.join(project, 'entries.cjs'), script);
+    const output = execFileSync(process.execPath, ['entries.cjs'], { cwd: project, encoding: 'utf8' }).trim();
+    assert.equal(output, 'function dist/index.js dist/lib/leakguard.js dist/mocha/register.js');
   });
 
   it('guards a CommonJS suite from the command line', () => {
