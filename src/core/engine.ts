@@ -5,8 +5,8 @@
  */
 import { minorGc } from './gc';
 import { createGcPolicy, type GcPolicy, type GcPolicyName, type GcWindow } from './gc-policy';
-import { errorMessage, GuardedProbe, startClock } from './guarded-probe';
-import { itemId, type ConfiguredProbe, type LeakItem, type Reading, type StopTracking, type TrackedGrowth } from './probe';
+import { errorMessage, GuardedProbe, SAMPLE_AFTER_GC, SAMPLE_ROUTINE, startClock } from './guarded-probe';
+import { itemId, type ConfiguredProbe, type LeakItem, type Reading, type SampleContext, type StopTracking, type TrackedGrowth } from './probe';
 import { nowMs, RealPromise, sleep } from './real-timers';
 import { MemoryTrend } from './memory-trend';
 import { FILE_UNIT_TITLE, MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
@@ -582,8 +582,9 @@ export class LeakEngine {
   /**
    * Readings of `probes`, sampled in the order given (memory probes first: see
    * samplingOrder); `collected`: a full GC ran just before (memory probes read exactly).
-   * Synchronous while every probe samples synchronously: awaiting a plain value still
-   * costs a turn of the microtask queue, twice per probe per test.
+   * The other samples are routine (see SampleContext.routine): this is where units begin
+   * and end. Synchronous while every probe samples synchronously: awaiting a plain value
+   * still costs a turn of the microtask queue, twice per probe per test.
    */
   private sampleSome(probes: GuardedProbe[], { collected = false } = {}): Readings | Promise<Readings> {
     const readings: Readings = new Map();
@@ -591,7 +592,7 @@ export class LeakEngine {
     for (let i = 0; i < probes.length; i++) {
       const probe = probes[i]!;
       if (!probe.active) continue;
-      const sampled = probe.sample(collected && probe.measuresAfterGc, clock);
+      const sampled = probe.sample(sampleContext(probe, collected), clock);
       if (sampled instanceof RealPromise) return this.sampleRest(probes.slice(i + 1), sampled, probe, readings, collected);
       if (sampled) readings.set(probe, sampled);
     }
@@ -610,7 +611,7 @@ export class LeakEngine {
     if (reading) readings.set(probe, reading);
     for (const next of rest) {
       if (!next.active) continue;
-      const sampled = next.sample(next.measuresAfterGc && collected);
+      const sampled = next.sample(sampleContext(next, collected));
       const taken = sampled instanceof RealPromise ? await sampled : sampled;
       if (taken) readings.set(next, taken);
     }
@@ -634,6 +635,11 @@ export class LeakEngine {
       this.trends.get(probe)?.collected(reading.value);
     }
   }
+}
+
+/** How {@link LeakEngine.sampleSome} samples `probe`. */
+function sampleContext(probe: GuardedProbe, collected: boolean): SampleContext {
+  return collected && probe.measuresAfterGc ? SAMPLE_AFTER_GC : SAMPLE_ROUTINE;
 }
 
 /** The group a unit's growth is followed in: its file. */

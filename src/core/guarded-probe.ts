@@ -33,9 +33,12 @@ export function startClock(): SampleClock {
   return { at: nowMs() };
 }
 
-/** The two contexts a sample gets, shared (frozen: a probe cannot change them for the others). */
-const COLLECTED: SampleContext = Object.freeze({ collected: true });
-const NOT_COLLECTED: SampleContext = Object.freeze({ collected: false });
+/** The contexts a sample gets, shared (frozen: a probe cannot change them for the others). */
+export const SAMPLE_AFTER_GC: SampleContext = Object.freeze({ collected: true });
+/** A sample at a unit's begin or end (see SampleContext.routine). */
+export const SAMPLE_ROUTINE: SampleContext = Object.freeze({ collected: false, routine: true });
+/** A sample whose answer decides about a unit: from the source itself. */
+export const SAMPLE_EXACT: SampleContext = Object.freeze({ collected: false });
 
 /** Reports that a probe failed; the probe is then switched off for the rest of the run. */
 export type FaultListener = (probe: string, message: string) => void;
@@ -77,15 +80,16 @@ export class GuardedProbe {
   /**
    * A reading, or undefined when the probe failed (it is then switched off). Synchronous
    * when the probe is: most samples are, and each await would cost a turn of the
-   * microtask queue, twice per probe per test. `clock`: where the previous sample of the
-   * same pass ended, which is where this one starts (see startClock).
+   * microtask queue, twice per probe per test. `context`: one of the SAMPLE_* contexts.
+   * `clock`: where the previous sample of the same pass ended, which is where this one
+   * starts (see startClock).
    */
-  sample(collected = false, clock: SampleClock = startClock()): Reading | undefined | Promise<Reading | undefined> {
+  sample(context: SampleContext = SAMPLE_EXACT, clock: SampleClock = startClock()): Reading | undefined | Promise<Reading | undefined> {
     if (this.switchedOff) return undefined;
     const started = clock.at;
     let result: ReturnType<ProbeInstance['sample']>;
     try {
-      result = this.instance.sample(collected ? COLLECTED : NOT_COLLECTED);
+      result = this.instance.sample(context);
     } catch (error) {
       return this.sampleFailed(error);
     }

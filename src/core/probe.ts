@@ -100,6 +100,14 @@ export interface ProbeInstance {
 export interface SampleContext {
   /** A full garbage collection ran right before this sample. */
   collected: boolean;
+  /**
+   * One of the samples every unit gets where it begins and ends, most of which find
+   * nothing new. A probe may answer it from what it tracks itself, sparing a dearer
+   * source, where what it tracks covers everything that could have changed. The samples
+   * that decide about a unit that did change (the settle wait, what a `before all` hook
+   * kept) are never routine.
+   */
+  routine?: boolean;
 }
 
 /** What the engine tells a probe when it asks it to track. */
