@@ -61,6 +61,17 @@ export function creationSequence(): number {
   return sequence;
 }
 
+/** How many tracked calls opened descriptors (not timers: they open none); see descriptorActivity. */
+let descriptorOpenings = 0;
+
+/**
+ * A count of the tracked calls that open descriptors: files opened through fs, servers,
+ * sockets, child processes, watchers. Unchanged: none of them was made.
+ */
+export function descriptorActivity(): number {
+  return descriptorOpenings;
+}
+
 /**
  * Forget timers that fired or were cleared. Called on every sample, so what is kept is
  * what is live (and leakguard's memory does not grow with the number of timers made).
@@ -91,6 +102,7 @@ function mark(object: unknown, above: Function, timer?: CreationSite['timer']): 
   if (typeof object !== 'object' || object === null || (object as Tracked)[SITE]) return;
   const site: CreationSite = { stack: captureCreationStack(above), sequence: ++sequence };
   if (timer) site.timer = timer;
+  else descriptorOpenings++;
   Object.defineProperty(object, SITE, { value: site, enumerable: false, configurable: true });
 }
 
@@ -100,7 +112,8 @@ export function trackCreationSites(): void {
   installed = true;
   wrapTimer('setTimeout');
   wrapTimer('setInterval');
-  wrapMethod(net.Server.prototype, 'listen');
+  wrapMethod(net.Server.prototype, 'listen', (server) => openServers.add(server));
+  wrapMethod(net.Server.prototype, 'close', (server) => openServers.delete(server), { marks: false });
   wrapMethod(net.Socket.prototype, 'connect');
   wrapMethod(dgram.Socket.prototype, 'bind');
   wrapChildSpawn();
@@ -160,12 +173,35 @@ function wrapChildSpawn(): void {
   prototype.spawn = wrapped;
 }
 
-/** Where each descriptor number was last opened through fs; a reused number is overwritten. */
-const openSites = new Map<number, CapturedStack>();
+/**
+ * Where each descriptor number was last opened through fs, and the descriptor activity
+ * it brought that to; a reused number is overwritten.
+ */
+const openSites = new Map<number, { stack: CapturedStack; activity: number }>();
 
 /** Where the file on descriptor `fd` was opened, when it was opened through fs. */
 export function openSiteOf(fd: number): CapturedStack | undefined {
-  return openSites.get(fd);
+  return openSites.get(fd)?.stack;
+}
+
+/**
+ * Whether descriptor `fd` was opened through fs after descriptor activity `since`: a
+ * number listed before may be a new file, if the old one was closed and the number taken again.
+ */
+export function openedSince(fd: number, since: number): boolean {
+  return (openSites.get(fd)?.activity ?? 0) > since;
+}
+
+/** Servers told to listen and not closed since. */
+const openServers = new Set<net.Server>();
+
+/**
+ * Whether a server may be listening: it may accept a connection, a new descriptor, at any
+ * time, with no tracked call. A server counts from listen() until close(), also one
+ * whose listen() failed (it is rarely closed): a cost, not a miss.
+ */
+export function serverMayListen(): boolean {
+  return openServers.size > 0;
 }
 
 function wrapFileOpening(): void {
@@ -173,8 +209,8 @@ function wrapFileOpening(): void {
   const openPromise = fs.promises.open;
   (fs as { openSync: typeof fs.openSync }).openSync = function openSyncTracked(this: unknown, ...args: Parameters<typeof fs.openSync>) {
     const fd = openSync.apply(this, args);
-    openSites.set(fd, captureCreationStack(openSyncTracked));
     sequence++;
+    openSites.set(fd, { stack: captureCreationStack(openSyncTracked), activity: ++descriptorOpenings });
     return fd;
   };
   (fs as { open: unknown }).open = function openTracked(this: unknown, ...args: unknown[]) {
@@ -182,8 +218,9 @@ function wrapFileOpening(): void {
     const callback = args.at(-1);
     if (typeof callback === 'function') {
       args[args.length - 1] = function opened(this: unknown, error: unknown, fd: unknown) {
-        if (!error && typeof fd === 'number') openSites.set(fd, stack);
         sequence++;
+        descriptorOpenings++;
+        if (!error && typeof fd === 'number') openSites.set(fd, { stack, activity: descriptorOpenings });
         return callback.apply(this, [error, fd]);
       };
     }
@@ -192,8 +229,8 @@ function wrapFileOpening(): void {
   fs.promises.open = async function openPromiseTracked(this: unknown, ...args: Parameters<typeof fs.promises.open>) {
     const stack = captureCreationStack(openPromiseTracked);
     const handle = await openPromise.apply(this, args);
-    openSites.set(handle.fd, stack);
     sequence++;
+    openSites.set(handle.fd, { stack, activity: ++descriptorOpenings });
     return handle;
   };
 }
@@ -233,12 +270,18 @@ function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {
   if (timersModule[kind] === original) (timersModule as Record<string, unknown>)[kind] = wrapped;
 }
 
-function wrapMethod<T extends object>(prototype: T, name: keyof T & string): void {
+/**
+ * Wrap a method of `prototype`: the object it is called on is marked with where it was
+ * created (unless `marks` is false), and handed to `noted`, if given, after the call.
+ */
+function wrapMethod<T extends object>(prototype: T, name: keyof T & string, noted?: (object: T) => void, { marks = true } = {}): void {
   const original = prototype[name] as unknown as (...args: unknown[]) => unknown;
   if (typeof original !== 'function') return;
-  const wrapped = function (this: object, ...args: unknown[]) {
-    mark(this, wrapped);
-    return original.apply(this, args);
+  const wrapped = function (this: T, ...args: unknown[]) {
+    if (marks) mark(this, wrapped);
+    const result = original.apply(this, args);
+    noted?.(this);
+    return result;
   };
   Object.defineProperty(wrapped, 'name', { value: original.name });
   Object.defineProperty(wrapped, 'length', { value: original.length });
