@@ -76,24 +76,32 @@ describe('the packed package, installed into an empty project', function () {
     assert.ok(fs.existsSync(path.join(manifest, 'dist', 'index.d.ts')));
     assert.ok(!fs.existsSync(path.join(manifest, 'src')), 'sources are not shipped');
     assert.ok(!fs.existsSync(path.join(manifest, 'test')), 'tests are not shipped');
-    // The code is one file (see scripts/build.js); the entry points only take their exports from it.
+    // The code is one file (see scripts/build.js); the entry points only take their exports
+    // from it, through the code cache's loader; dynamic import() needs a file of its own.
     const scripts = fs.readdirSync(path.join(manifest, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
-    assert.deepEqual(scripts.map((file) => file.split(path.sep).join('/')).sort(), ['index.js', 'lib/leakguard.js', 'mocha/register.js']);
+    assert.deepEqual(scripts.map((file) => file.split(path.sep).join('/')).sort(), [
+      'index.js',
+      'lib/code-cache.js',
+      'lib/dynamic-import.js',
+      'lib/leakguard.js',
+      'mocha/register.js',
+    ]);
   });
 
-  it('sets nothing up until the plugin is loaded, and shares its modules with the API', () => {
+  it('sets nothing up until the plugin is loaded, and shares one copy of its code with the API', () => {
     const script = [
       "const timer = setTimeout;",
       "const api = require('leakguard');",
       "if (setTimeout !== timer) throw new Error('loading the API wrapped setTimeout');",
       "require('leakguard/register');",
       "if (setTimeout === timer) throw new Error('the plugin did not wrap setTimeout');",
+      // The code is compiled once, by the loader, and not required as a module.
       "const own = Object.keys(require.cache).filter((file) => file.includes('node_modules/leakguard/'));",
       "console.log(typeof api.defineProbe, own.map((file) => file.split('node_modules/leakguard/')[1]).sort().join(' '));",
     ].join('\n');
     fs.writeFileSync(path.join(project, 'entries.cjs'), script);
     const output = execFileSync(process.execPath, ['entries.cjs'], { cwd: project, encoding: 'utf8' }).trim();
-    assert.equal(output, 'function dist/index.js dist/lib/leakguard.js dist/mocha/register.js');
+    assert.equal(output, 'function dist/index.js dist/lib/code-cache.js dist/mocha/register.js');
   });
 
   it('guards a CommonJS suite from the command line', () => {
@@ -129,6 +137,31 @@ describe('the packed package, installed into an empty project', function () {
     fs.rmSync(path.join(project, '.mocharc.json'));
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(run.report?.leaks.map((leak) => `${leak.probe}: ${leak.test}`), ['handles: ts leaves a typed interval']);
+  });
+
+  it('loads an ES module plugin that awaits at its top level, and keeps its compiled code in node_modules/.cache/leakguard', () => {
+    const cache = path.join(project, 'node_modules', '.cache', 'leakguard');
+    fs.rmSync(cache, { recursive: true, force: true });
+    const files = {
+      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' }, plugins: ['./probes/awaited.mjs'] }),
+      'probes/awaited.mjs': [
+        "import { defineProbe } from 'leakguard';",
+        'const unit = await Promise.resolve(\'count\');',
+        "export default defineProbe({ name: 'awaited', unit, defaultThreshold: 0, create: () => ({ sample: () => 0 }) });",
+      ].join('\n'),
+      'test/plain.spec.js': "it('runs', () => {});\n",
+    };
+    for (let run = 0; run < 2; run++) {
+      const result = mocha(['--require', 'leakguard/register', 'test/plain.spec.js'], files);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, /leakguard: no leaks in 1 test \(.*\bawaited\)/);
+      assert.deepEqual(
+        fs.readdirSync(cache).map((name) => name.replace(/-v\d.*$/, '')),
+        ['leakguard-register'],
+      );
+    }
+    fs.rmSync(path.join(project, 'probes'), { recursive: true });
+    fs.rmSync(path.join(project, '.leakguardrc.json'));
   });
 
   it('exports the API and its types to TypeScript and ESM consumers', () => {
