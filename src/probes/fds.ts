@@ -196,9 +196,9 @@ interface FdListing {
  * leakguard's cost on a suite of trivial tests. So a routine sample (a unit's begin or
  * end) skips it while tracking covers every way a descriptor can appear: nothing tracked
  * happened, no native addon or worker thread is loaded (see untracked-openers.ts), no
- * server listens and no socket waits for a lookup (see descriptorsMayAppear), and the
- * kernel was asked less than a millisecond ago. The samples that decide about a unit
- * (the settle wait, a `before all` hook's resources) always ask.
+ * server may be listening (serverMayListen), no fs call, connect or lookup is in flight
+ * (opensDescriptors), and the kernel was asked less than a millisecond ago. The samples
+ * that decide about a unit (the settle wait, a `before all` hook's resources) always ask.
  *
  * Should a descriptor appear that nothing tracked opened, in a listing after samples that
  * did not ask, no one unit can be blamed for it: it is named in a warning, left out of
