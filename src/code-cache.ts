@@ -69,6 +69,8 @@ function load(file: string, name: string, entry: string): Loaded {
   return {
     exports: module.exports,
     keep: () => {
+      // Where it cannot be saved (a read-only install), making the data (~1.5 ms) is waste.
+      if (!mayWrite(path.dirname(target))) return;
       let data: Buffer;
       try {
         // Now, under the V8 flags the file was compiled with: leakguard sets --expose-gc
@@ -90,6 +92,20 @@ function cachePath(file: string, name: string, entry: string): string | undefine
     const modules = path.basename(dir) === 'node_modules' ? dir : path.join(dir, 'node_modules');
     if (fs.existsSync(modules)) return path.join(modules, '.cache', name, `${base}${stats.size}-${stats.mtimeNs}.cache`);
     if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Whether `dir` can be made, or written in if it is there: its nearest existing ancestor is a directory this process may write in. */
+function mayWrite(dir: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    try {
+      if (!fs.statSync(current).isDirectory()) return false;
+      fs.accessSync(current, fs.constants.W_OK);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+    }
+    if (path.dirname(current) === current) return false;
   }
 }
 
