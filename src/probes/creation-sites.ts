@@ -209,8 +209,7 @@ function wrapFileOpening(): void {
   const openPromise = fs.promises.open;
   (fs as { openSync: typeof fs.openSync }).openSync = function openSyncTracked(this: unknown, ...args: Parameters<typeof fs.openSync>) {
     const fd = openSync.apply(this, args);
-    sequence++;
-    openSites.set(fd, { stack: captureCreationStack(openSyncTracked), activity: ++descriptorOpenings });
+    noteFileOpened(fd, captureCreationStack(openSyncTracked));
     return fd;
   };
   (fs as { open: unknown }).open = function openTracked(this: unknown, ...args: unknown[]) {
@@ -218,9 +217,7 @@ function wrapFileOpening(): void {
     const callback = args.at(-1);
     if (typeof callback === 'function') {
       args[args.length - 1] = function opened(this: unknown, error: unknown, fd: unknown) {
-        sequence++;
-        descriptorOpenings++;
-        if (!error && typeof fd === 'number') openSites.set(fd, { stack, activity: descriptorOpenings });
+        noteFileOpened(!error && typeof fd === 'number' ? fd : undefined, stack);
         return callback.apply(this, [error, fd]);
       };
     }
@@ -229,10 +226,16 @@ function wrapFileOpening(): void {
   fs.promises.open = async function openPromiseTracked(this: unknown, ...args: Parameters<typeof fs.promises.open>) {
     const stack = captureCreationStack(openPromiseTracked);
     const handle = await openPromise.apply(this, args);
-    sequence++;
-    openSites.set(handle.fd, { stack, activity: ++descriptorOpenings });
+    noteFileOpened(handle.fd, stack);
     return handle;
   };
+}
+
+/** An open through fs ended (`fd` undefined: it failed): both counters move, and where it was opened is kept. */
+function noteFileOpened(fd: number | undefined, stack: CapturedStack): void {
+  sequence++;
+  descriptorOpenings++;
+  if (fd !== undefined) openSites.set(fd, { stack, activity: descriptorOpenings });
 }
 
 /** leakguard's wrappers of globals, each with the function it wraps. */

@@ -226,21 +226,23 @@ class FdSampler {
     const activity = descriptorActivity();
     const last = this.last;
     const unasked = this.unasked;
-    if (last && listing(last.reading).activity === activity) {
+    const nothingTracked = last !== undefined && listing(last.reading).activity === activity;
+    if (nothingTracked) {
       if (context?.routine && this.trackingCoversAll()) {
         this.unasked++;
         return last.reading;
       }
-      const mark = this.mark();
-      this.asked();
-      if (mark === last.mark) return last.reading;
+      if (this.mark() === last.mark) {
+        this.asked();
+        return last.reading;
+      }
     }
     const { names, lowestFree } = listOpenFds(this.fdDir);
     this.asked();
     const reading: Reading = { value: names.length, state: { names, activity } satisfies FdListing };
     // Keyed by what holds after the listing (which opened and closed a descriptor itself).
     this.last = { mark: this.count ? this.mark() : lowestFree, reading };
-    if (last && listing(last.reading).activity === activity) this.untrackedOpened(last.reading, reading, unasked > 0);
+    if (nothingTracked) this.untrackedOpened(last.reading, reading, unasked > 0);
     for (const name of this.unattributed) if (!names.includes(name)) this.unattributed.delete(name);
     return reading;
   }

@@ -3,7 +3,7 @@
  * functions (creation-sites.ts) do not see it: a native addon, whose C code opens files
  * and sockets itself (a SQLite or LevelDB binding), or a worker thread, whose fs and net
  * are its own, unwrapped. Until then, a descriptor that outlives a test was opened
- * through fs, net, dgram or child_process, and moved the creation sequence: the fds probe
+ * through fs, net, dgram or child_process, and moved the descriptor activity: the fds probe
  * uses that to skip asking the kernel after most tests (see FdSampler).
  *
  * Addons are loaded through process.dlopen (require of a `.node` file calls it); those
