@@ -20,8 +20,7 @@ export type {
   TypeGrowth,
 } from './core/probe';
 export { LeakEngine, type EngineOptions, type Scope } from './core/engine';
-export type { GcPolicyName } from './core/gc-policy';
-export type { Leak, LeakReport, ProbeFault, UnitInfo } from './core/report-model';
+export type { Leak, LeakReport, MemorySite, ProbeFault, UnitInfo } from './core/report-model';
 export { parseThreshold, formatBytes } from './core/thresholds';
 export {
   builtinProbes,

@@ -6,7 +6,6 @@ import {
   type ProbeDefinition,
   type ProbeInstance,
   type Reading,
-  type ScreenedGrowth,
   type SampleContext,
   type SettleRule,
   type StopTracking,
@@ -33,12 +32,10 @@ export function startClock(): SampleClock {
   return { at: nowMs() };
 }
 
-/** The contexts a sample gets, shared (frozen: a probe cannot change them for the others). */
-export const SAMPLE_AFTER_GC: SampleContext = Object.freeze({ collected: true });
-/** A sample at a unit's begin or end (see SampleContext.routine). */
-export const SAMPLE_ROUTINE: SampleContext = Object.freeze({ collected: false, routine: true });
+/** The contexts a sample gets, shared (frozen: a probe cannot change them for the others). A sample at a unit's begin or end (see SampleContext.routine): */
+export const SAMPLE_ROUTINE: SampleContext = Object.freeze({ routine: true });
 /** A sample whose answer decides about a unit: from the source itself. */
-export const SAMPLE_EXACT: SampleContext = Object.freeze({ collected: false });
+export const SAMPLE_EXACT: SampleContext = Object.freeze({});
 
 /** Reports that a probe failed; the probe is then switched off for the rest of the run. */
 export type FaultListener = (probe: string, message: string) => void;
@@ -54,7 +51,7 @@ export class GuardedProbe {
   readonly definition: ProbeDefinition<any>;
   readonly threshold: number;
   readonly settle: SettleRule | null;
-  /** True when it measures memory after GC (a field, not a getter: it is read twice per probe per test). */
+  /** True for a memory probe, whose readings go to the memory lane (a field, not a getter: it is read twice per probe per test). */
   readonly measuresAfterGc: boolean;
   private switchedOff = false;
 
@@ -147,18 +144,6 @@ export class GuardedProbe {
     } catch (error) {
       this.fail(`newItems() threw: ${errorMessage(error)}`);
       return undefined;
-    }
-  }
-
-  /** See ProbeInstance.screen: the difference of the values when the probe has no rule of its own (or it throws). */
-  screen(before: Reading, after: Reading): ScreenedGrowth {
-    const plain = { growth: after.value - before.value, bounded: true };
-    if (!this.instance.screen) return plain;
-    try {
-      const screened = this.instance.screen(before, after);
-      return typeof screened?.growth === 'number' && !Number.isNaN(screened.growth) ? screened : plain;
-    } catch {
-      return plain;
     }
   }
 

@@ -1,4 +1,4 @@
-import { MAX_LEAKS, type Leak, type LeakReport, type ProbeFault } from './report-model';
+import { MAX_LEAKS, type Leak, type LeakReport, type MemorySite, type ProbeFault } from './report-model';
 import { wallClock } from './real-timers';
 
 /**
@@ -14,6 +14,8 @@ export class LeakStore {
   private testCount = 0;
   private hookCount = 0;
   private readonly startedAt = wallClock();
+  /** The memory lane's sites (see MemorySite), set once at the end of the run. */
+  memorySites: MemorySite[] = [];
 
   /**
    * Record the findings of one attempt at a unit: its new leaks, growth retained once, and
@@ -37,6 +39,21 @@ export class LeakStore {
     const kept = leaks.slice(0, room);
     this.dropped += leaks.length - kept.length;
     this.byUnit.set(unitKey, kept);
+    this.leakCount += kept.length;
+  }
+
+  /**
+   * Add findings to a unit's, judged after its last attempt (memory, at the end of the
+   * run): nothing it had is replaced.
+   */
+  add(unitKey: string, leaks: Leak[], { retainedOnce = [], known = [] }: { retainedOnce?: Leak[]; known?: Leak[] } = {}): void {
+    append(this.retainedOnceByUnit, unitKey, retainedOnce);
+    append(this.knownByUnit, unitKey, known);
+    const room = Math.max(0, MAX_LEAKS - this.leakCount);
+    const kept = leaks.slice(0, room);
+    this.dropped += leaks.length - kept.length;
+    if (kept.length === 0) return;
+    this.byUnit.set(unitKey, [...(this.byUnit.get(unitKey) ?? []), ...kept]);
     this.leakCount += kept.length;
   }
 
@@ -72,6 +89,7 @@ export class LeakStore {
       startedAt: this.startedAt.toISOString(),
       endedAt: wallClock().toISOString(),
     };
+    if (this.memorySites.length > 0) report.memorySites = this.memorySites;
     if (this.dropped > 0) report.droppedLeaks = this.dropped;
     return report;
   }
@@ -81,4 +99,11 @@ export class LeakStore {
 function replace(byUnit: Map<string, Leak[]>, unitKey: string, leaks: Leak[]): void {
   byUnit.delete(unitKey);
   if (leaks.length > 0 && byUnit.size < MAX_LEAKS) byUnit.set(unitKey, leaks);
+}
+
+function append(byUnit: Map<string, Leak[]>, unitKey: string, leaks: Leak[]): void {
+  if (leaks.length === 0) return;
+  const had = byUnit.get(unitKey);
+  if (had) had.push(...leaks);
+  else if (byUnit.size < MAX_LEAKS) byUnit.set(unitKey, [...leaks]);
 }

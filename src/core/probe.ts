@@ -56,11 +56,9 @@ export interface ProbeContext<Options = Record<string, unknown>> {
 /** A running probe: created once per run by {@link ProbeDefinition.create}. */
 export interface ProbeInstance {
   /**
-   * Take a sample. Should be cheap: it runs before and after every test. `collected`
-   * tells a memory probe that the engine has just run a full GC, so an exact (and maybe
-   * dearer) reading is worth it; uncollected readings only screen. When nothing changed
-   * since its previous sample, a probe may return that same Reading object: the engine
-   * then takes nothing to be new without calling `newItems()`.
+   * Take a sample. Should be cheap: it runs before and after every test. When nothing
+   * changed since its previous sample, a probe may return that same Reading object: the
+   * engine then takes nothing to be new without calling `newItems()`.
    */
   sample(context?: SampleContext): Reading | number | Promise<Reading | number>;
   /**
@@ -75,31 +73,21 @@ export interface ProbeInstance {
    * goes when code closes it; waiting for it only costs time). Default: true.
    */
   mayEndByItself?(items: LeakItem[]): boolean;
-  /**
-   * For probes that measure after GC: the growth between two uncollected readings, and
-   * whether it bounds the unit's real growth from above. Default: the difference of the
-   * values, a bound while no GC ran in between. A probe whose reading can also fall
-   * without a GC (V8 updates its external memory count some time after a collection has
-   * freed ArrayBuffers) says when it did: the engine then confirms with a collection.
-   */
-  screen?(before: Reading, after: Reading): ScreenedGrowth;
   /** Fill in details for the items that leaked (sizes, owners, ...). Runs only for leaks. */
   describe?(items: LeakItem[]): LeakItem[] | Promise<LeakItem[]>;
   /**
    * Start recording what is allocated or created from now on; the returned function
-   * stops and lists what of it is still alive (for memory: the allocation sites of what
-   * is still reachable, and what grew by type and what retains it). The engine uses it
-   * only around a repeat of a suspect unit, so it may be costly.
+   * stops and lists what of it is still alive (for memory: what grew by type and what
+   * retains it). The memory lane uses it only around a run again of a test that alone
+   * kept memory at a site, so it may be costly. Undefined: nothing to record this time.
    */
-  track?(options?: TrackOptions): Promise<StopTracking> | StopTracking;
+  track?(options?: TrackOptions): Promise<StopTracking | undefined> | StopTracking | undefined;
   /** Release what the probe holds (watchers, sessions). */
   dispose?(): void | Promise<void>;
 }
 
 /** What the engine tells a probe when it asks for a sample. */
 export interface SampleContext {
-  /** A full garbage collection ran right before this sample. */
-  collected: boolean;
   /**
    * One of the samples every unit gets where it begins and ends, most of which find
    * nothing new. A probe may answer it from what it tracks itself, sparing a dearer
@@ -181,9 +169,9 @@ export interface ProbeDefinition<Options = Record<string, unknown>> {
   /** Off unless config turns it on (for probes that are noisy or costly). Default true. */
   enabledByDefault?: boolean;
   /**
-   * The value only means something after a full garbage collection (memory probes).
-   * The engine's GC policy, not the probe, decides when to collect: before and after
-   * every unit, or only to confirm a unit whose cheap, uncollected reading grew.
+   * A memory probe: its readings go to the memory lane (core/memory/), which judges memory
+   * by allocation site over the run, not unit by unit. Its readings' `state` must be a
+   * `{ heap, external }` pair of byte counts (see MemoryState).
    */
   measuresAfterGc?: boolean;
   /** Let transient growth go away before the verdict. `true` uses the engine's default rule. */
@@ -233,13 +221,6 @@ export interface ConfiguredProbe {
 /** The item's identity (see {@link LeakItem.id}). */
 export function itemId(item: LeakItem): string {
   return item.id ?? item.label;
-}
-
-/** What {@link ProbeInstance.screen} returns. */
-export interface ScreenedGrowth {
-  growth: number;
-  /** False when something fell during the unit that may hide growth: then not an upper bound. */
-  bounded: boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { MAX_LEAKS, type LeakReport } from './report-model';
+import { MAX_LEAKS, type LeakReport, type MemorySite } from './report-model';
 
 /**
  * One report from several partial ones (parallel workers, one per test file): counts
@@ -21,7 +21,30 @@ export function mergeReports(first: LeakReport, ...rest: LeakReport[]): LeakRepo
     startedAt: all.map((report) => report.startedAt).sort()[0]!,
     endedAt: all.map((report) => report.endedAt).sort().at(-1)!,
   };
+  const sites = mergeSites(all.flatMap((report) => report.memorySites ?? []));
+  if (sites.length > 0) merged.memorySites = sites;
+  else delete merged.memorySites;
   if (dropped > 0) merged.droppedLeaks = dropped;
   else delete merged.droppedLeaks;
   return merged;
+}
+
+/**
+ * One entry per allocation site: the units that fed it in every part, most bytes first.
+ * A site one part calls a leak is one in all (another part's tests fed the same cause).
+ */
+function mergeSites(sites: MemorySite[]): MemorySite[] {
+  const bySite = new Map<string, MemorySite>();
+  for (const site of sites) {
+    const had = bySite.get(site.site);
+    if (!had) {
+      bySite.set(site.site, { ...site, tests: [...site.tests] });
+      continue;
+    }
+    had.tests.push(...site.tests);
+    had.bytes += site.bytes;
+    if (site.verdict === 'leak' || had.verdict === 'leak') had.verdict = 'leak';
+  }
+  for (const site of bySite.values()) site.tests.sort((a, b) => b.bytes - a.bytes);
+  return [...bySite.values()].sort((a, b) => b.bytes - a.bytes);
 }

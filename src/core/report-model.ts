@@ -46,6 +46,8 @@ export interface Leak {
    * kept, in `unit`. A leak grew on every repeat; see `LeakReport.retainedOnce`.
    */
   repeats?: number[];
+  /** For memory one test kept once: why it was not run again to tell (a budget, the heap limit, a failed repeat). */
+  notRepeated?: string;
   /**
    * For a memory leak: the kinds of object its last repeat allocated and kept, most bytes
    * first (at most 10), like objgraph's `show_growth`. From two heap snapshots around
@@ -59,6 +61,25 @@ export interface Leak {
    * Each step is an edge (property, variable, index) and, in parentheses, the type it leads to.
    */
   retainerPath?: string[];
+}
+
+/**
+ * One allocation site that tests' memory is still reachable from at the end of the run
+ * (see core/memory/site-verdict.ts): the cause, with every unit that fed it.
+ */
+export interface MemorySite {
+  /** `file:line:col` of the user's allocating function, or `(ArrayBuffer and Buffer memory)`. */
+  site: string;
+  /** That function's name ('' for an anonymous one). */
+  fn: string;
+  /** The user's frames, innermost first. */
+  stack: string[];
+  /** `leak`: fed by test after test; `one-time`: once; `bounded`: gave memory back and stopped growing. */
+  verdict: 'leak' | 'one-time' | 'bounded';
+  /** Bytes still reachable from the site at the end of the run. */
+  bytes: number;
+  /** The units that fed it, most bytes first. */
+  tests: { test: string; file?: string; kind: UnitInfo['kind']; bytes: number }[];
 }
 
 /** A probe that was switched off during the run, and why. */
@@ -87,6 +108,8 @@ export interface LeakReport {
    * for information, never fail a run. `leaks` holds only the new ones.
    */
   known: Leak[];
+  /** Allocation sites that kept tests' memory, most bytes first (leaks, one-time growth, bounded caches). */
+  memorySites?: MemorySite[];
   /** Probes in use, with their thresholds. */
   probes: { name: string; unit: ProbeUnit; threshold: number }[];
   /** Probes that failed and were switched off during the run. */

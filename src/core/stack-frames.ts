@@ -33,12 +33,17 @@ export function captureCreationStack(above: Function): CapturedStack {
  */
 const LEAKGUARD_DIR = path.resolve(__dirname, '..');
 
+/** leakguard's own code (see LEAKGUARD_DIR). */
+export function isLeakguardFile(file: string): boolean {
+  return file.startsWith(LEAKGUARD_DIR + path.sep);
+}
+
 /** Frames that are never the user's: Node's internals, leakguard itself, Mocha's runner. */
 export function isForeign(file: string): boolean {
   return (
     file.startsWith('node:') ||
     file.startsWith('internal/') ||
-    file.startsWith(LEAKGUARD_DIR + path.sep) ||
+    isLeakguardFile(file) ||
     /[\\/]node_modules[\\/]mocha[\\/]/.test(file)
   );
 }

@@ -9,15 +9,12 @@ import type { ResolvedConfig } from '../config/types';
 import { KnownLeaks } from '../core/baseline';
 import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
-import type { TrackedGrowth } from '../core/probe';
 import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
-import { judgeRepeats, plainlyLeaking, stillSuspect } from '../core/repeat-rule';
 import { isPromise } from '../core/real-timers';
-import { parseThreshold } from '../core/thresholds';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { OnDemandHook } from './on-demand-hook';
 import { hasHeldErrors } from './uncaught';
-import { hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
+import { groupOf, hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
 
 /** Mocha's runner, as far as the test events go. */
 export interface TestEvents {
@@ -44,13 +41,6 @@ interface OpenWindow {
   test?: MochaTest;
 }
 
-/**
- * What Mocha keeps of every test it ran, whatever the reporter: ~0.8 KB (15 MB over
- * 20,000 trivial tests in one file, measured with Mocha 12 and the dot, spec and json
- * reporters), allowed with headroom per unit on top of the file threshold.
- */
-const MOCHA_KEEPS_PER_TEST = 2 * 1024;
-
 export class RunGuard implements HookBoundaries {
   private readonly store = new LeakStore();
   private readonly known: KnownLeaks;
@@ -70,6 +60,8 @@ export class RunGuard implements HookBoundaries {
   private lastTestHook: OnDemandHook | undefined;
   /** `before all` hooks' creations, judged when their suite ends. */
   private readonly held = new Map<MochaSuite, HeldScope[]>();
+  /** Leaks judged only at the end of the run (memory, by site): no test can fail for them in place. */
+  private readonly judgedAtEnd = new Set<Leak>();
   private ended = false;
 
   constructor(
@@ -92,9 +84,6 @@ export class RunGuard implements HookBoundaries {
         probes: this.config.probes,
         rootDir: this.config.rootDir,
         sampleTimeoutMs: this.config.sampleTimeoutMs,
-        gcPolicy: this.heapOptions?.mode === 'exact' ? 'exact' : 'adaptive',
-        fileThreshold: this.heapOptions ? parseThreshold(this.heapOptions.fileThreshold ?? '4MiB', 'bytes') : undefined,
-        keptPerUnit: MOCHA_KEEPS_PER_TEST,
         warn: (message) => this.output.warn(message),
       });
       const from = root._beforeAll.indexOf(ownBeforeAll) + 1;
@@ -106,9 +95,8 @@ export class RunGuard implements HookBoundaries {
 
   /**
    * Root `beforeEach`, which Mocha runs before every other `beforeEach`, but only for a
-   * test that needs it (see OnDemandHook): the file may change, so the engine is told
-   * which test comes, and a window left open by a test whose `afterEach` never ran is
-   * judged. Synchronous when nothing needs waiting for.
+   * test that needs it (see OnDemandHook): a window left open by a test whose `afterEach`
+   * never ran is judged. Synchronous when nothing needs waiting for.
    */
   testBegins(test: MochaTest): void | Promise<void> {
     const pending = this.pendingEnd;
@@ -124,13 +112,9 @@ export class RunGuard implements HookBoundaries {
       if (this.openHook || !window || (window.test && window.test !== test)) {
         return (async () => {
           await this.closeOpenUnits();
-          await engine.enter(testUnit(test));
           await this.openWindow(test);
         })();
       }
-      const entered = engine.enter(testUnit(test));
-      // A file ended: it was checkpointed, so the window opens again from here.
-      if (isPromise(entered)) return entered.then(() => this.openWindow(test));
       window.test = test;
     });
   }
@@ -153,7 +137,9 @@ export class RunGuard implements HookBoundaries {
       // A test that skipped itself is not measured: the next window starts afresh.
       if (!window || test.isPending?.() || test.state === 'pending') return this.openWindow();
       const unit = testUnit(test);
-      const leaks = engine.end(window.scope, unit);
+      // A passed test may be run again, until its suite ends, to tell a memory leak from growth that happens once.
+      const rerun = test.state === 'passed' ? () => (require('./rerun') as typeof import('./rerun')).rerunTest(test, this.isOwnHook) : undefined;
+      const leaks = engine.end(window.scope, unit, { rerun, group: groupOf(test.parent) });
       if (!isPromise(leaks) && leaks.length === 0) {
         this.countTest(test);
         // A clean first attempt has nothing to record or replace.
@@ -164,10 +150,7 @@ export class RunGuard implements HookBoundaries {
         try {
           const found = await leaks;
           this.countTest(test);
-          const retainedOnce = await this.repeatMemoryLeaks(test, found);
-          if (found.length > 0 || (test.currentRetry?.() ?? 0) > 0) {
-            fresh = this.record(unit, found.filter((leak) => !retainedOnce.includes(leak)), retainedOnce);
-          }
+          if (found.length > 0 || (test.currentRetry?.() ?? 0) > 0) fresh = this.record(unit, found);
         } finally {
           // Whatever went wrong with this test's judgement, the next test is measured.
           await this.openWindow();
@@ -175,11 +158,11 @@ export class RunGuard implements HookBoundaries {
       })();
     });
     if (!isPromise(done)) {
-      this.prepareNextTest(test);
+      this.prepareNextTest();
       return fresh;
     }
     return done.then(() => {
-      this.prepareNextTest(test);
+      this.prepareNextTest();
       return fresh;
     });
   }
@@ -190,7 +173,7 @@ export class RunGuard implements HookBoundaries {
    * `afterEach` (`ownAfterEach`) is put back only for the last test of a suite, which must
    * be measured before the suite ends (Mocha then drops the suite's test functions, and
    * what only they kept). The root `beforeEach` is where a test judged at the next one's
-   * start is waited for (a memory confirmation, a settle). At a hook sentinel and at the
+   * start is waited for (a settle, a memory read). At a hook sentinel and at the
    * run's end, the test that began last is judged there. Nothing changes when
    * `ownAfterEach` is not in the root suite's list.
    *
@@ -249,13 +232,9 @@ export class RunGuard implements HookBoundaries {
     });
   }
 
-  /**
-   * Have the root `beforeEach` run before the next test when it has work: errors held
-   * while leakguard waited, or a file that may begin (the test ended its suite's tests,
-   * or, at the root, where tests of every file meet, the next one is another file's).
-   */
-  private prepareNextTest(test: MochaTest): void {
-    if (hasHeldErrors() || mayEndFile(test)) this.nextTestHook?.arm();
+  /** Have the root `beforeEach` run before the next test when it has work: errors held while leakguard waited. */
+  private prepareNextTest(): void {
+    if (hasHeldErrors()) this.nextTestHook?.arm();
   }
 
   private countTest(test: MochaTest): void {
@@ -280,6 +259,8 @@ export class RunGuard implements HookBoundaries {
       await this.endUnendedTest();
       await this.closeOpenUnits();
       await this.judgeHeld(suite);
+      // While the suite's test functions are still there: a test may be run again.
+      await this.engine?.suiteEnded(groupOf(suite) === suite ? suite : undefined);
       await this.openWindow();
     });
     if (hasHeldErrors()) this.nextTestHook?.arm();
@@ -298,10 +279,7 @@ export class RunGuard implements HookBoundaries {
         await this.closeOpenUnits();
         if (root) await this.judgeHeld(root);
         for (const suite of [...this.held.keys()]) await this.judgeHeld(suite);
-        await this.engine?.checkpoint();
-        for (const leak of (await this.engine?.fileLeaks()) ?? []) {
-          this.record({ kind: 'file', title: leak.test, file: leak.file }, [leak]);
-        }
+        await this.recordMemoryFindings();
         await this.engine?.dispose();
       });
     }
@@ -314,65 +292,22 @@ export class RunGuard implements HookBoundaries {
     return { store: this.store, faults: engine?.faults ?? [], measuredBy: engine?.activeProbes.map((probe) => probe.name) };
   }
 
-  /**
-   * Run a passed test that grew in memory again, up to `repeats` times, and keep its memory
-   * leaks only if every repeat grew too; returns the ones that did not (retained once).
-   * A test that plainly leaks stops repeating early (see plainlyLeaking), unless heap
-   * snapshots may be taken: they bracket the last planned repeat.
-   */
-  private async repeatMemoryLeaks(test: MochaTest, leaks: Leak[]): Promise<Leak[]> {
-    const engine = this.engine;
-    const planned = this.repeats;
-    const memoryLeaks = leaks.filter((leak) => engine?.measuresAfterGc(leak.probe));
-    if (!engine || planned === 0 || memoryLeaks.length === 0 || test.state !== 'passed') return [];
-    const mayStopEarly = (this.heapOptions?.snapshots ?? 'never') === 'never';
-    const growth = new Map<string, number[]>();
-    const found = new Map<string, TrackedGrowth>();
-    let ran = 0;
-    try {
-      for (let run = 0; run < planned; run++) {
-        // Every repeat records where the memory it keeps was allocated (the last one run
-        // is reported); the last planned one, if every run so far grew, also what grew and
-        // what retains it (heap snapshots: dear, and only when the probe allows them).
-        const last = run === planned - 1;
-        const likelyLeak = last && memoryLeaks.some((leak) => stillSuspect(growth.get(leak.probe) ?? [], leak.threshold));
-        const { rerunTest } = require('./rerun') as typeof import('./rerun');
-        const measured = await engine.measureMemory(() => rerunTest(test, this.isOwnHook), { likelyLeak, unit: testUnit(test) });
-        ran++;
-        for (const [probe, { growth: bytes, ...tracked }] of measured) {
-          growth.set(probe, [...(growth.get(probe) ?? []), bytes]);
-          found.set(probe, tracked);
-        }
-        const plain = memoryLeaks.every((leak) => plainlyLeaking(leak.delta, growth.get(leak.probe) ?? [], leak.threshold));
-        if (mayStopEarly && plain) break;
-      }
-    } catch {
-      // The test does not run twice (it failed or timed out when repeated): keep the
-      // first run's verdict.
-      return [];
-    }
-    const retainedOnce: Leak[] = [];
-    for (const leak of memoryLeaks) {
-      const runs = growth.get(leak.probe);
-      if (!runs || runs.length < ran) continue;
-      leak.repeats = runs;
-      const tracked = found.get(leak.probe);
-      const allocated = tracked?.items ?? [];
-      if (allocated.length > 0 && leak.items.length === 0) leak.items = allocated;
-      if (tracked?.growthByType?.length) leak.growthByType = tracked.growthByType;
-      if (tracked?.retainerPath?.length) leak.retainerPath = tracked.retainerPath;
-      if (judgeRepeats(runs, leak.threshold) === 'retained-once') retainedOnce.push(leak);
-    }
-    return retainedOnce;
+  /** Whether a leak was judged only at the end of the run (memory), so no test failed for it in place. */
+  judgedAtEndOfRun(leak: Leak): boolean {
+    return this.judgedAtEnd.has(leak);
   }
 
-  private get heapOptions(): Record<string, unknown> | undefined {
-    return this.config.probes.find((probe) => probe.definition.name === 'heap')?.options;
-  }
-
-  private get repeats(): number {
-    const repeats = this.heapOptions?.repeats;
-    return typeof repeats === 'number' && repeats >= 0 ? Math.floor(repeats) : 2;
+  /** The memory lane's verdicts, by site over the run, added to each unit's findings. */
+  private async recordMemoryFindings(): Promise<void> {
+    const findings = await this.engine?.memoryFindings();
+    if (!findings) return;
+    for (const { unit, leak } of findings.leaks) {
+      const { fresh, known } = this.known.split([leak]);
+      for (const late of fresh) this.judgedAtEnd.add(late);
+      this.store.add(unitKey(unit), fresh, { known });
+    }
+    for (const { unit, leak } of findings.retainedOnce) this.store.add(unitKey(unit), [], { retainedOnce: [leak] });
+    this.store.memorySites = findings.sites;
   }
 
   private async closeOpenUnits(): Promise<void> {
@@ -389,10 +324,10 @@ export class RunGuard implements HookBoundaries {
     this.openHook = undefined;
     this.store.countHook();
     if (hook.phase === 'before all') {
-      const held = await this.engine.endHeld(hook.scope);
+      const held = await this.engine.endHeld(hook.scope, groupOf(hook.suite));
       if (held.created.size > 0) this.held.set(hook.suite, [...(this.held.get(hook.suite) ?? []), held]);
     } else {
-      this.record(hook.unit, await this.engine.end(hook.scope));
+      this.record(hook.unit, await this.engine.end(hook.scope, hook.unit, { group: groupOf(hook.suite) }));
     }
   }
 
@@ -404,9 +339,9 @@ export class RunGuard implements HookBoundaries {
   }
 
   /** Keep a unit's findings, the baseline's known leaks apart; returns the new leaks. */
-  private record(unit: UnitInfo, leaks: Leak[], retainedOnce: Leak[] = []): Leak[] {
+  private record(unit: UnitInfo, leaks: Leak[]): Leak[] {
     const { fresh, known } = this.known.split(leaks);
-    this.store.record(unitKey(unit), fresh, { retainedOnce, known });
+    this.store.record(unitKey(unit), fresh, { known });
     return fresh;
   }
 

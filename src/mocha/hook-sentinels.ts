@@ -46,14 +46,17 @@ export function placeSentinels(
   for (const child of root.suites) placeInSuite(child, boundaries);
 }
 
+/**
+ * Every suite gets an end sentinel, hooks or not: its end is where its tests can last be
+ * run again (Mocha then drops their functions), and a top-level suite's end is where what
+ * its tests keep in memory is judged.
+ */
 function placeInSuite(suite: MochaSuite, boundaries: HookBoundaries): void {
   const before = suite._beforeAll.filter((hook) => !isSentinel(hook));
   const after = suite._afterAll.filter((hook) => !isSentinel(hook));
-  if (before.length > 0 || after.length > 0) {
-    suite._beforeAll.splice(0, Infinity, ...interleave(suite, 'before all', before, boundaries));
-    const end = makeSentinel(suite, 'after all', () => boundaries.suiteEnded(suite));
-    suite._afterAll.splice(0, Infinity, ...interleave(suite, 'after all', after, boundaries, false), end);
-  }
+  suite._beforeAll.splice(0, Infinity, ...interleave(suite, 'before all', before, boundaries));
+  const end = makeSentinel(suite, 'after all', () => boundaries.suiteEnded(suite));
+  suite._afterAll.splice(0, Infinity, ...interleave(suite, 'after all', after, boundaries, false), end);
   for (const child of suite.suites) placeInSuite(child, boundaries);
 }
 

@@ -81,3 +81,14 @@ function fileOf(suite: MochaSuite | undefined): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The group a suite belongs to: its top-level suite (a child of the root, mostly a test
+ * file's outer `describe`), or the root itself. What a test keeps in memory is judged once
+ * its group has ended, its `after` hooks included.
+ */
+export function groupOf(suite: MochaSuite | undefined): MochaSuite | undefined {
+  let current = suite;
+  while (current?.parent && !current.parent.root) current = current.parent;
+  return current;
+}

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LeakItem } from '../core/probe';
-import type { Leak, LeakReport } from '../core/report-model';
+import type { Leak, LeakReport, MemorySite } from '../core/report-model';
 import { relativePath, relativePathsIn } from './paths';
 
 /**
@@ -19,6 +19,16 @@ export function toJsonReport(report: LeakReport, cwd: string): LeakReport {
     known: report.known.map((leak) => relativeLeak(leak, cwd)),
     probes: report.probes.map((probe) => ({ ...probe })),
     faults: report.faults.map((fault) => ({ ...fault })),
+    ...(report.memorySites ? { memorySites: report.memorySites.map((site) => relativeSite(site, cwd)) } : {}),
+  };
+}
+
+function relativeSite(site: MemorySite, cwd: string): MemorySite {
+  return {
+    ...site,
+    site: relativePathsIn(site.site, cwd),
+    stack: site.stack.map((frame) => relativePathsIn(frame, cwd)),
+    tests: site.tests.map((test) => (test.file === undefined ? { ...test } : { ...test, file: relativePath(test.file, cwd) })),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { LeakItem } from '../core/probe';
 import { projectFrame } from '../core/stack-frames';
-import { MAX_LEAKS, type Leak, type LeakReport } from '../core/report-model';
+import { MAX_LEAKS, type Leak, type LeakReport, type MemorySite } from '../core/report-model';
 import { formatBytes, formatValue } from '../core/thresholds';
 import { relativePath, relativePathsIn } from './paths';
 
@@ -51,7 +51,7 @@ export function formatSummary(report: LeakReport, options: SummaryOptions): stri
   const style = options.color ? ANSI : PLAIN;
   const units = groupByUnit(report.leaks);
   const lines =
-    units.length === 0 ? [noLeaksLine(report)] : leakLines(units, options.cwd, style, maxItemsShown(options));
+    units.length === 0 ? [noLeaksLine(report)] : leakLines(report, units, options.cwd, style, maxItemsShown(options));
   for (const fault of report.faults) {
     const message = oneLine(relativePathsIn(fault.message, options.cwd));
     lines.push(`leakguard: probe "${fault.probe}" was switched off: ${message}`);
@@ -75,7 +75,10 @@ function retainedOnceLines(report: LeakReport, cwd: string): string[] {
   const lines = [`leakguard: retained once, not counted as leaks (no growth when the test ran again):`];
   for (const leak of retained) {
     const file = leak.file ? ` (${relativePath(leak.file, cwd)})` : '';
-    lines.push(`  ${leak.test}${file}: ${leak.probe} ${formatValue(leak.delta, leak.unit)} on first run, then ${(leak.repeats ?? []).map((bytes) => formatValue(bytes, leak.unit)).join(', ')}`);
+    const then = leak.repeats?.length
+      ? `then ${leak.repeats.map((bytes) => formatValue(bytes, leak.unit)).join(', ')}`
+      : `not run again: ${oneLine(leak.notRepeated ?? 'it did not pass')}`;
+    lines.push(`  ${leak.test}${file}: ${leak.probe} ${formatValue(leak.delta, leak.unit)} on first run, ${then}`);
   }
   return lines;
 }
@@ -103,12 +106,44 @@ function noLeaksLine(report: LeakReport): string {
   return `leakguard: no ${fresh}leaks in ${count(report.tests, 'test')}${hooks}${probes ? ` (${probes})` : ''}`;
 }
 
-function leakLines(units: readonly UnitLeaks[], cwd: string, style: Style, maxItems: number): string[] {
+function leakLines(report: LeakReport, units: readonly UnitLeaks[], cwd: string, style: Style, maxItems: number): string[] {
   const lines = [`leakguard: ${leakingUnits(units)} left resources behind`];
+  const sites = (report.memorySites ?? []).filter((site) => site.verdict === 'leak');
+  const bySite = new Set(sites.map((site) => site.site));
+  for (const site of sites) lines.push('', ...siteLines(site, report, cwd, style, maxItems));
   for (const unit of units) {
-    lines.push('', style.red(unitHeader(unit.kind, unit.title, unit.file, cwd)), ...unitLeakLines(unit.leaks, cwd, style, maxItems));
+    // A memory leak whose every site has a block of its own is said there, once per cause.
+    const rest = unit.leaks.filter((leak) => !(leak.items.length > 0 && leak.items.every((item) => bySite.has(String(item.id)))));
+    if (rest.length === 0) continue;
+    lines.push('', style.red(unitHeader(unit.kind, unit.title, unit.file, cwd)), ...unitLeakLines(rest, cwd, style, maxItems));
   }
   lines.push('');
+  return lines;
+}
+
+/**
+ * One allocation site that kept tests' memory: the cause once, then the units that fed it
+ * (`42 tests kept memory allocated in render (lib/render.js:12): +2.0 MiB each, 84 MiB in all`).
+ */
+function siteLines(site: MemorySite, report: LeakReport, cwd: string, style: Style, maxItems: number): string[] {
+  const units = site.tests;
+  const tests = units.filter((unit) => unit.kind === 'test').length;
+  const who = tests === units.length ? count(tests, 'test') : count(units.length, 'test and hook', 'tests and hooks');
+  const where = site.stack.length > 0 ? `allocated in ${site.fn || '(anonymous)'} (${formatFrame(site.site, cwd)})` : oneLine(site.site);
+  const leakOf = (unit: MemorySite['tests'][number]) =>
+    report.leaks.find((leak) => leak.probe === 'heap' && leak.test === unit.test && leak.file === unit.file && leak.items.some((item) => item.id === site.site));
+  const first = leakOf(units[0]!);
+  const again = units.length === 1 && first?.repeats?.length ? `, then +${first.repeats.map((bytes) => formatBytes(bytes)).join(', +')} when run again` : '';
+  const amount = units.length === 1 ? `+${formatBytes(site.bytes)}${again}` : `+${formatBytes(site.bytes / units.length)} each, ${formatBytes(site.bytes)} in all`;
+  const lines = [style.red(`${who} kept memory ${where}: ${amount}`)];
+  const caller = projectFrame(site.stack);
+  if (caller && caller !== site.stack[0]) lines.push(`${ITEM_INDENT}called from ${formatFrame(caller, cwd)}`);
+  const shown = units.slice(0, maxItems);
+  for (const unit of shown) lines.push(`${ITEM_INDENT}${truncateMiddle(unitHeader(unit.kind, unit.test, unit.file, cwd), MAX_LABEL_LENGTH - 12)}: +${formatBytes(unit.bytes)}`);
+  if (units.length > shown.length) lines.push(`${ITEM_INDENT}… and ${units.length - shown.length} more`);
+  if (first) lines.push(...growthLines(first, cwd));
+  const hint = first?.hint;
+  if (hint) lines.push(...hintLines(relativePathsIn(hint, cwd)).map(style.dim));
   return lines;
 }
 

@@ -26,7 +26,7 @@ function asyncCounter(read: () => number): ConfiguredProbe {
 const handles: ConfiguredProbe = { definition: handlesProbe, threshold: 0, options: {} };
 
 function createEngine(probes: ConfiguredProbe[]): Promise<LeakEngine> {
-  return LeakEngine.create({ probes, rootDir: process.cwd(), sampleTimeoutMs: 5000, gcPolicy: 'adaptive', warn: () => {} });
+  return LeakEngine.create({ probes, rootDir: process.cwd(), sampleTimeoutMs: 5000, warn: () => {} });
 }
 
 const unit = { kind: 'test' as const, title: 'a unit', file: __filename };

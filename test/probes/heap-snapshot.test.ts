@@ -12,7 +12,7 @@ import { fullGc } from '../../src/core/gc';
 import { constructorGrowth, newObjects } from '../../src/probes/constructor-growth';
 import { forgetHeapObjectIds, heapGraph, heapObjectIdWatermark } from '../../src/probes/heap-snapshot';
 import { HeapSnapshotParser, MAX_STRING_LENGTH } from '../../src/probes/heap-snapshot-parser';
-import { withEvent, post } from '../../src/probes/inspector-session';
+import { withEvent, post } from '../../src/core/memory/inspector-session';
 import { ObjectGrowthTracker } from '../../src/probes/object-growth';
 import { retainerPath } from '../../src/probes/retainer-path';
 

@@ -3,7 +3,7 @@
  * sampling heap profiler, heap snapshots). Connected on first use: most runs never need it.
  */
 import type { Session } from 'node:inspector';
-import { RealPromise } from '../core/real-timers';
+import { RealPromise } from '../real-timers';
 
 let session: Session | undefined;
 

@@ -1,0 +1,240 @@
+/**
+ * V8's sampling heap profiler, on for the whole run, over the inspector session of this
+ * very process. V8 samples one allocation every `interval` bytes and keeps a sample while
+ * its object lives, with the allocating stack and an `ordinal` in allocation order; after
+ * a full GC, the samples left are what is still reachable.
+ *
+ * To tell which unit (test, hook) allocated a sample, leakguard places a boundary marker
+ * where a unit begins and ends: an allocation V8 is sure to sample. With V8's randomness
+ * off (`--sampling-heap-profiler-suppress-randomness`), a sample falls exactly every
+ * `interval` bytes, so two allocations of just over half the interval each hold one
+ * sample between them. The marker's sampled size encodes its boundary's number (mod 256):
+ * sorted by ordinal, the marker samples give each boundary's place in allocation order,
+ * and every other sample falls between two of them. The marker arrays are trimmed to one
+ * element at once (V8 trims them in place: the sample stays, the memory goes) and kept only
+ * until the next read.
+ */
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { isForeign, isLeakguardFile } from '../stack-frames';
+import { post } from './inspector-session';
+
+/** Bytes between samples. 128 KiB: ~2% of a run's time (V8's own cost), 8 samples per MiB. */
+export const SAMPLING_INTERVAL = 128 * 1024;
+
+/**
+ * Each marker is two arrays of this many elements, plus 16 per unit of its code: just
+ * over half an interval each. The stride of 16 elements (128 bytes) leaves room for what
+ * V8 allocates with an array (its header, sometimes an allocation memento).
+ */
+const MARKER_BASE_LENGTH = SAMPLING_INTERVAL / 2 / 8 + 8;
+const MARKER_STRIDE = 16;
+const MARKER_CODES = 32;
+
+/** Frames kept per site, innermost first. */
+const MAX_FRAMES = 5;
+
+/** Where a sample was allocated: the user's frames, innermost first (`file:line:col` of each function). */
+export interface AllocationSite {
+  /** `file:line:col` of the innermost user function: the site's identity. */
+  id: string;
+  /** The innermost named user function at or around it ('' when none has a name). */
+  fn: string;
+  stack: string[];
+}
+
+/** One live sample: an object still reachable at the read. */
+export interface LiveSample {
+  ordinal: number;
+  /** The bytes it stands for (V8 scales each sample to the allocations it represents). */
+  bytes: number;
+  site: AllocationSite;
+}
+
+/** What a read found: the user's live samples, and the ordinal of every boundary placed since the last read. */
+export interface SamplerRead {
+  samples: LiveSample[];
+  /** Boundary number -> the ordinal where it stands (a boundary V8 did not sample gets the next one's). */
+  boundaries: Map<number, number>;
+  /** The highest ordinal of the read: every later sample is newer. */
+  lastOrdinal: number;
+}
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children: ProfileNode[];
+}
+
+interface SamplingProfile {
+  head: ProfileNode;
+  samples: { size: number; nodeId: number; ordinal: number }[];
+}
+
+/**
+ * The marker allocation, compiled in a context of its own: V8 never inlines a function
+ * across contexts, so every marker sample's frame is this one, whatever called it.
+ */
+const MARKER_URL = 'leakguard:boundary-marker';
+let markerArray: ((length: number) => unknown[]) | undefined;
+
+function allocateMarker(length: number): unknown[] {
+  markerArray ??= new vm.Script('(function boundaryMarker(length) { const a = new Array(length); a.length = 1; return a; })', {
+    filename: MARKER_URL,
+  }).runInNewContext({}) as (length: number) => unknown[];
+  return markerArray(length);
+}
+
+export class AllocationSampler {
+  /** Boundaries placed since the last read: their marker arrays, kept so that their samples live. */
+  private markers: unknown[][] = [];
+  private firstUnread = 0;
+  private nextBoundary = 0;
+
+  private constructor() {}
+
+  /** Start sampling; undefined where the profiler cannot run (no inspector in this build of Node). */
+  static async start(): Promise<AllocationSampler | undefined> {
+    try {
+      v8.setFlagsFromString('--sampling-heap-profiler-suppress-randomness');
+      await post('HeapProfiler.startSampling', { samplingInterval: SAMPLING_INTERVAL });
+      return new AllocationSampler();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Place a boundary marker; returns its number. */
+  mark(): number {
+    const boundary = this.nextBoundary++;
+    const length = MARKER_BASE_LENGTH + MARKER_STRIDE * (boundary % MARKER_CODES);
+    this.markers.push(allocateMarker(length), allocateMarker(length));
+    return boundary;
+  }
+
+  /** The boundaries placed so far. */
+  get boundaryCount(): number {
+    return this.nextBoundary;
+  }
+
+  /**
+   * The live samples, with the place of each boundary placed since the last read. Call it
+   * right after a full GC: samples of collected objects are gone only then.
+   */
+  async read(): Promise<SamplerRead> {
+    const { profile } = await post<{ profile: SamplingProfile }>('HeapProfiler.getSamplingProfile');
+    const placed = { from: this.firstUnread, to: this.nextBoundary };
+    this.firstUnread = this.nextBoundary;
+    // Their places are known now: the next GC may take them and their samples.
+    this.markers = [];
+    return parseProfile(profile, placed);
+  }
+
+  async stop(): Promise<void> {
+    this.markers = [];
+    await post('HeapProfiler.stopSampling').catch(() => undefined);
+  }
+}
+
+/**
+ * The boundary codes a marker sample's size may encode. V8 reports a sample's size times
+ * the number of allocations it stands for (a small whole number for objects near the
+ * interval's size).
+ */
+function markerCodes(bytes: number): number[] {
+  const codes: number[] = [];
+  for (let count = 1; count <= 4; count++) {
+    if (bytes % count !== 0) continue;
+    const extra = (bytes / count - 16) / 8 - MARKER_BASE_LENGTH;
+    const code = Math.round(extra / MARKER_STRIDE);
+    if (Math.abs(extra - code * MARKER_STRIDE) <= 6 && code >= 0 && code < MARKER_CODES) codes.push(code);
+  }
+  return codes;
+}
+
+export function parseProfile(profile: SamplingProfile, placed: { from: number; to: number }): SamplerRead {
+  const nodes = new Map<number, { site: AllocationSite | undefined; own: boolean; marker: boolean }>();
+  const walk = (node: ProfileNode, outer: string[], outerFn: string | undefined): void => {
+    const frame = userFrame(node.callFrame);
+    const stack = frame ? [frame.location, ...outer].slice(0, MAX_FRAMES) : outer;
+    // Named by the innermost named function: an arrow inside `validate` is validate's allocation.
+    const fn = frame?.fn || outerFn;
+    nodes.set(node.id, {
+      site: stack.length > 0 ? { id: stack[0]!, fn: fn ?? '', stack } : undefined,
+      own: isOwnFrame(node.callFrame),
+      marker: node.callFrame.url === MARKER_URL,
+    });
+    for (const child of node.children) walk(child, stack, fn);
+  };
+  walk(profile.head, [], undefined);
+
+  const samples: LiveSample[] = [];
+  const markerSamples: { ordinal: number; codes: number[] }[] = [];
+  let lastOrdinal = 0;
+  // In allocation order: the units that fed a site are then listed in the order they ran.
+  for (const sample of [...profile.samples].sort((a, b) => a.ordinal - b.ordinal)) {
+    if (sample.ordinal > lastOrdinal) lastOrdinal = sample.ordinal;
+    const node = nodes.get(sample.nodeId);
+    if (!node) continue;
+    if (node.marker) {
+      markerSamples.push({ ordinal: sample.ordinal, codes: markerCodes(sample.size) });
+      continue;
+    }
+    if (node.site && !node.own) samples.push({ ordinal: sample.ordinal, bytes: sample.size, site: node.site });
+  }
+  return { samples, boundaries: placeBoundaries(markerSamples, placed, lastOrdinal), lastOrdinal };
+}
+
+/**
+ * Match marker samples to boundaries in order: each sample goes to the first boundary at
+ * or after the last matched one whose code it carries. A boundary no sample matched takes
+ * the place of the next one that did (what fell between is counted with the later unit).
+ */
+function placeBoundaries(
+  markerSamples: { ordinal: number; codes: number[] }[],
+  placed: { from: number; to: number },
+  lastOrdinal: number,
+): Map<number, number> {
+  const found = new Map<number, number>();
+  let next = placed.from;
+  for (const { ordinal, codes } of markerSamples) {
+    for (let boundary = next; boundary < placed.to && boundary < next + MARKER_CODES; boundary++) {
+      if (!codes.includes(boundary % MARKER_CODES)) continue;
+      if (!found.has(boundary)) found.set(boundary, ordinal);
+      next = boundary;
+      break;
+    }
+  }
+  const places = new Map<number, number>();
+  let later = lastOrdinal + 1;
+  for (let boundary = placed.to - 1; boundary >= placed.from; boundary--) {
+    later = found.get(boundary) ?? later;
+    places.set(boundary, later);
+  }
+  return places;
+}
+
+/** leakguard's own frames: its markers and bookkeeping are never a user's allocation. */
+function isOwnFrame(callFrame: CallFrame): boolean {
+  const file = fileOf(callFrame.url);
+  return file !== undefined && isLeakguardFile(file);
+}
+
+function fileOf(url: string): string | undefined {
+  if (!url) return undefined;
+  return url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+}
+
+function userFrame(callFrame: CallFrame): { location: string; fn: string } | undefined {
+  const file = fileOf(callFrame.url);
+  if (!file || !path.isAbsolute(file) || isForeign(file)) return undefined;
+  return { location: `${file}:${callFrame.lineNumber + 1}:${callFrame.columnNumber + 1}`, fn: callFrame.functionName };
+}

@@ -1,0 +1,552 @@
+/**
+ * The memory lane: which tests keep memory, by allocation site, at a cost linear in the
+ * number of tests. No test waits for a memory verdict.
+ *
+ * - The sampling heap profiler runs for the whole run (allocation-sampler.ts). Every unit
+ *   (test, hook) is a window between two boundary markers; a unit that allocated less
+ *   than half a sampling interval holds no sample and gets no marker of its own.
+ * - Now and then leakguard reads: a full GC, then the live samples. Each new one goes to
+ *   the unit whose window allocated it, under its site (the user's allocating function).
+ *   A unit keeps what is still reachable at a read after its group (its top-level suite:
+ *   its test file, mostly) has ended, `after` hooks included: what those free is clean.
+ *   Reads happen when a group ends, when the heap grew enough since the last one, when a
+ *   suite ends with a test to judge, and at the run's end; all but the last only while
+ *   leakguard's GC time stays within its budget.
+ * - At the end, each site is judged by who fed it (site-verdict.ts). A test that alone
+ *   kept memory at a site is run again when its suite ends (its test function is still
+ *   there), within a budget: a few tests per run, never near the heap limit.
+ *
+ * ArrayBuffer and Buffer memory lives outside the V8 heap, where the profiler does not
+ * see it. A unit whose external memory grew past the threshold is read right away: what
+ * a full GC leaves of that growth is its, under one pseudo-site.
+ */
+import { PerformanceObserver } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
+import { fullGc, minorGc } from '../gc';
+import type { StopTracking, TypeGrowth } from '../probe';
+import { nowMs, sleep } from '../real-timers';
+import type { Leak, MemorySite, UnitInfo } from '../report-model';
+import { AllocationSampler, SAMPLING_INTERVAL, type AllocationSite } from './allocation-sampler';
+import type { MemoryOptions } from './options';
+import { judgeSite, type SiteVerdict } from './site-verdict';
+
+/** The cheap, uncollected reading a memory probe takes at every unit's begin and end. */
+export interface MemoryState {
+  /** V8 heap in use. */
+  heap: number;
+  /** ArrayBuffer and Buffer memory, outside the V8 heap. */
+  external: number;
+}
+
+export interface MemoryLaneOptions extends MemoryOptions {
+  /** Bytes: a site or a test above this is worth a verdict. */
+  threshold: number;
+  /** Shown under each memory leak. */
+  hint: string;
+  /** Look at what a run again keeps more closely (heap snapshots), where the memory probe can. */
+  track?: (likelyLeak: boolean) => Promise<StopTracking | undefined>;
+}
+
+/** What the lane tells of a unit as it ends. */
+export interface UnitEnd {
+  unit: UnitInfo;
+  /** Its group (opaque): what it keeps is judged after {@link MemoryLane.groupEnded} names it. */
+  group: unknown;
+  /** Its window: the boundaries it began and ended at. */
+  from: number;
+  to: number;
+  /** What the cheap readings show it grew. */
+  growth: MemoryState | undefined;
+  /** Run it again (with its hooks), until its suite ends; only for a test that passed. */
+  rerun?: () => Promise<void>;
+  /** The readings at its end. */
+  endState: MemoryState | undefined;
+}
+
+/** What the lane found, per unit: its memory leaks, and growth that happened once. */
+export interface MemoryFindings {
+  leaks: { unit: UnitInfo; leak: Leak }[];
+  retainedOnce: { unit: UnitInfo; leak: Leak }[];
+  sites: MemorySite[];
+}
+
+/**
+ * Share of the run's time leakguard may spend in reads before the last one; the first
+ * few are free (the budget of a suite that has run for a second is a few ms).
+ */
+const READ_BUDGET = 0.05;
+const FREE_READS = 4;
+/**
+ * Reads past the budget that the lane may still take when it must (a group that grew,
+ * a unit that kept ArrayBuffer memory, a test to judge before its suite ends).
+ */
+const FORCED_READS = 8;
+/** Tests run again per run, at most. */
+const MAX_REPEATED_TESTS = 5;
+/** A test is not run again when that could take the heap past this share of its limit. */
+const HEAP_LIMIT_SHARE = 0.5;
+/** Pauses (ms) before a read: what a unit just let go may stay reachable for a few turns (queued callbacks). */
+const QUEUED_WORK_PAUSES = [0, 1, 2, 4];
+
+const EXTERNAL_SITE: AllocationSite = { id: '(ArrayBuffer and Buffer memory)', fn: '', stack: [] };
+
+interface Window {
+  unit: UnitInfo;
+  group: unknown;
+  from: number;
+  to: number;
+  fromOrdinal?: number;
+  toOrdinal?: number;
+  /** Its group has ended: what of it is alive at a read from now on, it keeps. */
+  settled: boolean;
+  rerun?: () => Promise<void>;
+  /** ArrayBuffer memory a full GC right after it left of its growth. */
+  externalKept?: number;
+  /** Its runs again, each a window of its own. */
+  repeats?: Window[];
+  /** Why it was not run again, when it could have been. */
+  notRepeated?: string;
+  repeatOf?: Window;
+  /** What its last run again kept, by type, and what retains it (heap snapshots, when on). */
+  growthByType?: TypeGrowth[];
+  retainerPath?: string[];
+  /** For a run again: what it kept per site, at the read right after it. */
+  keptAtSite?: Map<string, number>;
+}
+
+/** A live sample, attributed. */
+interface Entry {
+  window: Window;
+  site: AllocationSite;
+  bytes: number;
+  /** Counted as kept by its window (see Window.settled). */
+  kept: boolean;
+}
+
+interface SiteStats {
+  site: AllocationSite;
+  /** Bytes kept, per window that fed it. */
+  keptBy: Map<Window, number>;
+  /** It gave memory back at a read at which it was also fed. */
+  turnedOver: boolean;
+  /** Live bytes at the last read at which it was fed, and the most at any read before that. */
+  liveWhenLastFed: number;
+  peakBeforeLastFed: number;
+}
+
+export class MemoryLane {
+  private readonly observer = new PerformanceObserver(() => {});
+  private readonly startedAt = nowMs();
+  /** The places of the boundaries the last read found. */
+  private previousOrdinals = new Map<number, number>();
+  /** Windows not read since they ended. */
+  private unread: Window[] = [];
+  /** Windows read whose group has not ended. */
+  private unsettled: Window[] = [];
+  /** Windows whose findings are still to be reported (external memory kept, runs again). */
+  private noted: Window[] = [];
+  /** Live samples attributed to a window, by ordinal. */
+  private readonly ledger = new Map<number, Entry>();
+  private readonly sites = new Map<string, SiteStats>();
+  /** Tests that may need running again before their suite ends. */
+  private suspects: Window[] = [];
+  private lastOrdinal = 0;
+  private lastBoundary = -1;
+  private heapAtLastBoundary = 0;
+  private valueAtLastRead: number;
+  private externalAtLastRead: number;
+  /** ArrayBuffer memory the last read found more than the one before. */
+  private externalGrowthAtRead = 0;
+  private reads = 0;
+  private forcedReads = 0;
+  private readMs = 0;
+  private lastReadMs: number;
+  private repeatedTests = 0;
+
+  private constructor(
+    private readonly sampler: AllocationSampler,
+    private readonly options: MemoryLaneOptions,
+  ) {
+    this.observer.observe({ entryTypes: ['gc'] });
+    this.valueAtLastRead = uncollectedValue();
+    this.externalAtLastRead = process.memoryUsage().arrayBuffers;
+    // What a first read would cost, estimated from the heap's size (~1.2 ms per MB).
+    this.lastReadMs = (v8.getHeapStatistics().used_heap_size / 1024 / 1024) * 1.2;
+  }
+
+  /** Start the lane; undefined where the sampling profiler cannot run. */
+  static async start(options: MemoryLaneOptions): Promise<MemoryLane | undefined> {
+    const sampler = await AllocationSampler.start();
+    return sampler && new MemoryLane(sampler, options);
+  }
+
+  /**
+   * A unit begins or ends here; returns the boundary to give its window. A marker is
+   * placed only when samples may have fallen since the last one: a GC ran (the heap's
+   * reading no longer says what was allocated) or the heap grew by half an interval.
+   */
+  boundary(state: MemoryState | undefined): number {
+    const gcRan = this.observer.takeRecords().length > 0;
+    const grew = state ? state.heap - this.heapAtLastBoundary : -1;
+    if (this.lastBoundary >= 0 && !gcRan && grew >= 0 && grew < SAMPLING_INTERVAL / 2) return this.lastBoundary;
+    return this.placeBoundary();
+  }
+
+  private placeBoundary(): number {
+    this.lastBoundary = this.sampler.mark();
+    this.heapAtLastBoundary = v8.getHeapStatistics().used_heap_size;
+    this.observer.takeRecords();
+    return this.lastBoundary;
+  }
+
+  /**
+   * A unit ended. Returns a promise when the lane reads now: the unit's external memory
+   * grew past the threshold (only a GC right after it tells what it kept), or the heap
+   * grew enough since the last read.
+   */
+  unitEnded({ unit, group, from, to, growth, rerun, endState }: UnitEnd): void | Promise<void> {
+    const external = growth?.external ?? 0;
+    const externalSuspect = external > this.options.threshold;
+    if (from !== to || externalSuspect) {
+      const window: Window = { unit, group, from, to, settled: false };
+      this.unread.push(window);
+      const suspect = growth !== undefined && growth.heap + Math.max(0, external) > this.options.threshold;
+      if (suspect && rerun && unit.kind === 'test') {
+        window.rerun = rerun;
+        this.suspects.push(window);
+      }
+      if (externalSuspect && this.mayRead(true)) {
+        return this.read().then(() => {
+          window.externalKept = Math.max(0, Math.min(external, this.externalGrowthAtRead));
+          if (window.externalKept > 0) this.noted.push(window);
+        });
+      }
+    }
+    if (!endState) return;
+    const grown = endState.heap + Math.max(0, endState.external) - this.valueAtLastRead;
+    if (grown >= this.options.readAfterGrowth && this.mayRead()) return this.read();
+  }
+
+  /**
+   * A suite ended, while its tests can still be run again; `group` when it ends a group.
+   * Reads when there is something to judge, then runs again each test that alone kept
+   * memory at a site.
+   */
+  async suiteEnded(group?: unknown): Promise<void> {
+    const waiting = this.suspects;
+    this.suspects = [];
+    try {
+      const settling = group !== undefined && this.settle(group);
+      if (waiting.length === 0 && !settling) return;
+      if (!this.mayRead(waiting.length > 0 || (settling && this.grewSinceRead()))) {
+        for (const window of waiting) this.note(window, 'leakguard\u2019s time budget for garbage collections was spent');
+        return;
+      }
+      await this.read();
+      for (const window of waiting) {
+        if (!this.needsRepeat(window)) continue;
+        const reason = this.whyNotRepeat(window);
+        if (reason) this.note(window, reason);
+        else await this.repeat(window);
+      }
+    } finally {
+      // Their test functions go with the suite.
+      for (const window of waiting) delete window.rerun;
+    }
+  }
+
+  /** The run ended: a last read, and the verdicts. */
+  async finish(): Promise<MemoryFindings> {
+    try {
+      for (const window of [...this.unread, ...this.unsettled]) window.settled = true;
+      await this.read();
+    } finally {
+      await this.dispose();
+    }
+    return this.verdicts();
+  }
+
+  /** Stop sampling. */
+  async dispose(): Promise<void> {
+    this.observer.disconnect();
+    await this.sampler.stop();
+  }
+
+  // ---------------------------------------------------------------------------------
+
+  /** Settle the windows of `group`; true when any may hold samples. */
+  private settle(group: unknown): boolean {
+    let any = false;
+    for (const window of [...this.unread, ...this.unsettled]) {
+      if (window.group !== group) continue;
+      window.settled = true;
+      any = true;
+    }
+    return any;
+  }
+
+  private note(window: Window, notRepeated: string): void {
+    window.notRepeated = notRepeated;
+    this.noted.push(window);
+  }
+
+  /** Whether a read fits the budget; `must`: it may also be one of the few forced past it. */
+  private mayRead(must = false): boolean {
+    if (this.reads < FREE_READS) return true;
+    if (this.readMs + this.lastReadMs <= READ_BUDGET * (nowMs() - this.startedAt)) return true;
+    if (!must || this.forcedReads >= FORCED_READS) return false;
+    this.forcedReads++;
+    return true;
+  }
+
+  /**
+   * The heap grew past `readAfterGrowth` since the last read, young garbage aside (a
+   * scavenge, ~1 ms): a group that ended so is worth a read even past the budget.
+   */
+  private grewSinceRead(): boolean {
+    minorGc();
+    return uncollectedValue() - this.valueAtLastRead >= this.options.readAfterGrowth;
+  }
+
+  /** A full GC, then the live samples: attribute the new ones, count what settled units keep, note what went. */
+  private async read(): Promise<void> {
+    for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
+    const started = nowMs();
+    fullGc();
+    // V8 drops a collected object's sample in a weak callback that may run a turn later.
+    await sleep(0);
+    fullGc();
+    const result = await this.sampler.read();
+    const arrayBuffers = process.memoryUsage().arrayBuffers;
+    this.externalGrowthAtRead = arrayBuffers - this.externalAtLastRead;
+    this.externalAtLastRead = arrayBuffers;
+    this.valueAtLastRead = uncollectedValue();
+    this.lastReadMs = nowMs() - started;
+    this.readMs += this.lastReadMs;
+    this.reads++;
+    // Samples may fall from here on: the next unit starts at a marker of its own.
+    this.lastBoundary = -1;
+
+    // Boundaries of this read and the one before: a window may begin before a read and end after it.
+    const ordinals = new Map([...this.previousOrdinals, ...result.boundaries]);
+    this.previousOrdinals = result.boundaries;
+    const windows: Window[] = [];
+    for (const window of this.unread) {
+      window.fromOrdinal = ordinals.get(window.from);
+      window.toOrdinal = ordinals.get(window.to);
+      if (window.fromOrdinal !== undefined && window.toOrdinal !== undefined && window.toOrdinal > window.fromOrdinal) windows.push(window);
+    }
+    this.unsettled.push(...this.unread.filter((window) => !window.settled));
+    this.unread = [];
+
+    const alive = new Set<number>();
+    const fed = new Map<SiteStats, number>();
+    for (const sample of result.samples) {
+      alive.add(sample.ordinal);
+      if (sample.ordinal <= this.lastOrdinal) continue;
+      const window = windowOf(windows, sample.ordinal);
+      if (!window) continue;
+      this.ledger.set(sample.ordinal, { window, site: sample.site, bytes: sample.bytes, kept: false });
+      const stats = this.statsOf(sample.site);
+      fed.set(stats, (fed.get(stats) ?? 0) + sample.bytes);
+    }
+    this.lastOrdinal = Math.max(this.lastOrdinal, result.lastOrdinal);
+
+    const live = new Map<SiteStats, number>();
+    const released = new Set<SiteStats>();
+    for (const [ordinal, entry] of this.ledger) {
+      const stats = this.statsOf(entry.site);
+      if (!alive.has(ordinal)) {
+        released.add(stats);
+        this.ledger.delete(ordinal);
+        continue;
+      }
+      live.set(stats, (live.get(stats) ?? 0) + entry.bytes);
+      const owner = entry.window.repeatOf ?? entry.window;
+      if (!entry.kept && entry.window.settled && !entry.window.repeatOf) {
+        entry.kept = true;
+        stats.keptBy.set(owner, (stats.keptBy.get(owner) ?? 0) + entry.bytes);
+      }
+    }
+    for (const stats of fed.keys()) {
+      if (released.has(stats)) stats.turnedOver = true;
+      stats.peakBeforeLastFed = Math.max(stats.peakBeforeLastFed, stats.liveWhenLastFed);
+      stats.liveWhenLastFed = live.get(stats) ?? 0;
+    }
+    this.unsettled = this.unsettled.filter((window) => !window.settled);
+  }
+
+  private statsOf(site: AllocationSite): SiteStats {
+    let stats = this.sites.get(site.id);
+    if (!stats) {
+      stats = { site, keptBy: new Map(), turnedOver: false, liveWhenLastFed: 0, peakBeforeLastFed: 0 };
+      this.sites.set(site.id, stats);
+    }
+    return stats;
+  }
+
+  /** A test that alone has live memory at a site, half the threshold or more, or kept ArrayBuffer memory. */
+  private needsRepeat(window: Window): boolean {
+    if ((window.externalKept ?? 0) > this.options.threshold) return true;
+    const own = new Map<string, number>();
+    const others = new Map<string, number>();
+    for (const entry of this.ledger.values()) {
+      const owner = entry.window.repeatOf ?? entry.window;
+      const into = owner === window ? own : owner.unit.kind === 'test' ? others : undefined;
+      into?.set(entry.site.id, (into.get(entry.site.id) ?? 0) + entry.bytes);
+    }
+    let total = 0;
+    for (const bytes of own.values()) total += bytes;
+    if (total <= this.options.threshold) return false;
+    return [...own].some(([site, bytes]) => bytes >= this.options.threshold / 2 && (others.get(site) ?? 0) < this.options.threshold / 2);
+  }
+
+  private whyNotRepeat(window: Window): string | undefined {
+    if (this.options.repeats <= 0) return 'runs again are off (probes.heap.repeats: 0)';
+    if (this.repeatedTests >= MAX_REPEATED_TESTS) return `leakguard runs at most ${MAX_REPEATED_TESTS} tests again per run`;
+    let kept = window.externalKept ?? 0;
+    for (const entry of this.ledger.values()) if (entry.window === window) kept += entry.bytes;
+    const stats = v8.getHeapStatistics();
+    if (stats.used_heap_size + 2 * kept > HEAP_LIMIT_SHARE * stats.heap_size_limit) return 'running it again could take the heap near its limit';
+    return undefined;
+  }
+
+  /** Run the test again, each run a window of its own, read after each. */
+  private async repeat(window: Window): Promise<void> {
+    const rerun = window.rerun;
+    if (!rerun) return;
+    this.repeatedTests++;
+    this.noted.push(window);
+    window.repeats = [];
+    for (let run = 0; run < this.options.repeats; run++) {
+      const last = run === this.options.repeats - 1;
+      const stopTracking = last ? await this.options.track?.(true) : undefined;
+      const from = this.placeBoundary();
+      try {
+        await rerun();
+      } catch (error) {
+        await stopTracking?.({ discard: true }).catch(() => undefined);
+        window.notRepeated = `running it again failed (${error instanceof Error ? error.message : String(error)}), so that says nothing`;
+        window.repeats = undefined;
+        // What the failed run allocated falls in no window: it is nobody's.
+        this.lastBoundary = -1;
+        return;
+      }
+      const to = this.placeBoundary();
+      const tracked = await stopTracking?.().catch(() => undefined);
+      if (tracked && !Array.isArray(tracked)) {
+        if (tracked.growthByType?.length) window.growthByType = tracked.growthByType;
+        if (tracked.retainerPath?.length) window.retainerPath = tracked.retainerPath;
+      }
+      const again: Window = { unit: window.unit, group: window.group, from, to, settled: false, repeatOf: window };
+      this.unread.push(again);
+      await this.read();
+      again.externalKept = Math.max(0, this.externalGrowthAtRead);
+      again.keptAtSite = new Map();
+      for (const entry of this.ledger.values()) {
+        if (entry.window === again) again.keptAtSite.set(entry.site.id, (again.keptAtSite.get(entry.site.id) ?? 0) + entry.bytes);
+      }
+      window.repeats.push(again);
+    }
+  }
+
+  /** What a window's last run again kept at a site. */
+  private keptAgain(window: Window, site: AllocationSite): number | undefined {
+    const last = window.repeats?.at(-1);
+    if (!last) return undefined;
+    return site === EXTERNAL_SITE ? (last.externalKept ?? 0) : (last.keptAtSite?.get(site.id) ?? 0);
+  }
+
+  private verdicts(): MemoryFindings {
+    const external: SiteStats = { site: EXTERNAL_SITE, keptBy: new Map(), turnedOver: false, liveWhenLastFed: 0, peakBeforeLastFed: 0 };
+    for (const window of this.noted) if (window.externalKept) external.keptBy.set(window, window.externalKept);
+    const findings: MemoryFindings = { leaks: [], retainedOnce: [], sites: [] };
+    const perUnit = new Map<Window, { leak?: Leak; once?: Leak }>();
+    for (const stats of [...this.sites.values(), external]) {
+      const feeders = [...stats.keptBy].sort((a, b) => b[1] - a[1]);
+      const tests = feeders.filter(([window]) => window.unit.kind === 'test');
+      const single = tests.length === 1 ? tests[0]![0] : undefined;
+      const verdict: SiteVerdict = judgeSite(
+        {
+          testBytes: tests.map(([, bytes]) => bytes),
+          hookBytes: feeders.filter(([window]) => window.unit.kind !== 'test').reduce((sum, [, bytes]) => sum + bytes, 0),
+          stoppedGrowing: stats.turnedOver && stats.liveWhenLastFed <= stats.peakBeforeLastFed + this.options.threshold / 2,
+          keptAgainBytes: single && this.keptAgain(single, stats.site),
+        },
+        this.options.threshold,
+      );
+      if (verdict === 'small') continue;
+      findings.sites.push({
+        site: stats.site.id,
+        fn: stats.site.fn,
+        stack: stats.site.stack,
+        verdict,
+        bytes: feeders.reduce((sum, [, bytes]) => sum + bytes, 0),
+        tests: feeders.map(([window, bytes]) => ({ test: window.unit.title, file: window.unit.file, kind: window.unit.kind, bytes })),
+      });
+      if (verdict === 'bounded') continue;
+      for (const [window, bytes] of feeders) {
+        const slot = perUnit.get(window) ?? {};
+        perUnit.set(window, slot);
+        const leak = verdict === 'leak' ? (slot.leak ??= this.newLeak(window)) : (slot.once ??= this.newLeak(window));
+        leak.delta += bytes;
+        leak.items.push(siteItem(stats.site, bytes));
+        const again = this.keptAgain(window, stats.site);
+        if (again !== undefined) leak.repeats = [...(leak.repeats ?? []), again];
+      }
+    }
+    for (const [window, { leak, once }] of perUnit) {
+      for (const found of [leak, once]) {
+        if (!found) continue;
+        if (window.growthByType) found.growthByType = window.growthByType;
+        if (window.retainerPath) found.retainerPath = window.retainerPath;
+      }
+      if (leak) findings.leaks.push({ unit: window.unit, leak });
+      if (once) {
+        if (window.notRepeated) once.notRepeated = window.notRepeated;
+        findings.retainedOnce.push({ unit: window.unit, leak: once });
+      }
+    }
+    findings.sites.sort((a, b) => b.bytes - a.bytes);
+    return findings;
+  }
+
+  private newLeak(window: Window): Leak {
+    return {
+      test: window.unit.title,
+      file: window.unit.file,
+      kind: window.unit.kind,
+      probe: 'heap',
+      delta: 0,
+      unit: 'bytes',
+      threshold: this.options.threshold,
+      items: [],
+      hint: this.options.hint,
+    };
+  }
+}
+
+/** The heap and external memory as the memory probe reads them (see MemoryState), to compare with its readings. */
+function uncollectedValue(): number {
+  const stats = v8.getHeapStatistics();
+  return stats.used_heap_size + stats.external_memory;
+}
+
+/** The window that allocated the sample at `ordinal`: windows are in allocation order. */
+function windowOf(windows: Window[], ordinal: number): Window | undefined {
+  let low = 0;
+  let high = windows.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const window = windows[middle]!;
+    if (ordinal <= window.fromOrdinal!) high = middle - 1;
+    else if (ordinal >= window.toOrdinal!) low = middle + 1;
+    else return window;
+  }
+  return undefined;
+}
+
+function siteItem(site: AllocationSite, bytes: number) {
+  if (site === EXTERNAL_SITE) return { id: site.id, type: 'external memory', label: 'ArrayBuffer and Buffer memory, outside the V8 heap', size: bytes };
+  return { id: site.id, type: 'allocation site', label: `allocated in ${site.fn || '(anonymous)'}`, size: bytes, stack: site.stack };
+}
