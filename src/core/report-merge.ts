@@ -30,7 +30,7 @@ export function mergeReports(first: LeakReport, ...rest: LeakReport[]): LeakRepo
 }
 
 /**
- * One entry per allocation site: the units that fed it in every part, most bytes first.
+ * One entry per allocation site: the units that fed it in every part, part by part.
  * A site one part calls a leak is one in all (another part's tests fed the same cause).
  */
 function mergeSites(sites: MemorySite[]): MemorySite[] {
@@ -45,6 +45,5 @@ function mergeSites(sites: MemorySite[]): MemorySite[] {
     had.bytes += site.bytes;
     if (site.verdict === 'leak' || had.verdict === 'leak') had.verdict = 'leak';
   }
-  for (const site of bySite.values()) site.tests.sort((a, b) => b.bytes - a.bytes);
   return [...bySite.values()].sort((a, b) => b.bytes - a.bytes);
 }

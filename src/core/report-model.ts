@@ -78,7 +78,7 @@ export interface MemorySite {
   verdict: 'leak' | 'one-time' | 'bounded';
   /** Bytes still reachable from the site at the end of the run. */
   bytes: number;
-  /** The units that fed it, most bytes first. */
+  /** The units that fed it, in the order they ran. */
   tests: { test: string; file?: string; kind: UnitInfo['kind']; bytes: number }[];
 }
 

@@ -163,12 +163,14 @@ function rootHooks(resolved: ResolvedConfig) {
       // A worker's run is one test file; its findings go to the main process now.
       if (inParallelWorker()) finishRun(guard, resolved);
       const failing = failingAt(resolved);
-      // With failAt "test", the leaking tests have failed already; what is left is hooks and files.
-      const unfailed = failing === 'test' ? leaks.filter((leak) => leak.kind !== 'test') : failing === 'end' ? leaks : [];
+      // With failAt "test", the leaking tests have failed already; what is left is hooks,
+      // and memory, which is judged by allocation site at the end of the run.
+      const failedInPlace = (leak: Leak) => leak.kind === 'test' && !guard.judgedAtEndOfRun(leak);
+      const unfailed = failing === 'test' ? leaks.filter((leak) => !failedInPlace(leak)) : failing === 'end' ? leaks : [];
       if (unfailed.length > 0) {
         // Failing this hook is how a root-hook plugin fails the run in every Mocha from
         // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
-        const leaksFound = `${unfailed.length} leak${unfailed.length === 1 ? '' : 's'}${failing === 'test' ? ' outside tests' : ''}`;
+        const leaksFound = `${unfailed.length} leak${unfailed.length === 1 ? '' : 's'}${failing === 'test' ? ` that failed no test` : ''}`;
         throw new Error(`leakguard found ${leaksFound} (mode "fail"); see the leak summary below the test results.`);
       }
     },

@@ -58,14 +58,11 @@ export const heapProbe = defineProbe<{
         const endLook = await objects.begin(trackOptions?.likelyLeak ?? false);
         if (!endLook) return undefined;
         return async ({ discard = false } = {}) => {
-          try {
-            const growth = discard ? undefined : await endLook();
-            return growth ? { items: [], ...growth } : [];
-          } finally {
-            await objects.end();
-          }
+          const growth = discard ? undefined : await endLook();
+          return growth ? { items: [], ...growth } : [];
         };
       },
+      dispose: () => objects.dispose(),
     };
   },
 });

@@ -76,13 +76,12 @@ export class ObjectGrowthTracker {
     if (!this.affordable(likelyLeak)) return undefined;
     this.looks++;
     const started = nowMs();
-    const { heapObjectIdWatermark, forgetHeapObjectIds } = tools();
+    const { heapObjectIdWatermark } = tools();
     let watermark: number;
     try {
       watermark = await heapObjectIdWatermark();
     } catch (error) {
       this.failed(error);
-      await forgetHeapObjectIds().catch(() => undefined);
       return undefined;
     } finally {
       this.lastLookMs = nowMs() - started;
@@ -103,8 +102,12 @@ export class ObjectGrowthTracker {
     };
   }
 
-  /** Drop V8's object ids after a look (see forgetHeapObjectIds): after the sampling profile is read. */
-  async end(): Promise<void> {
+  /**
+   * Drop V8's object ids once no look is needed any more (see forgetHeapObjectIds): at the
+   * end of the run, since it also stops the sampling heap profiler the memory lane runs.
+   */
+  async dispose(): Promise<void> {
+    if (this.looks === 0) return;
     await tools()
       .forgetHeapObjectIds()
       .catch(() => undefined);

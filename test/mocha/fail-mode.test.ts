@@ -143,7 +143,7 @@ describe('mode "fail"', function () {
       assert.match(result.stdout, /1 passing/);
       const failures = failureSection(result.stdout);
       assert.match(failures, /1\) "after all" hook: leakguard/, describeRun(result));
-      assert.match(failures, /leakguard found 1 leak outside tests \(mode "fail"\)/);
+      assert.match(failures, /leakguard found 1 leak that failed no test \(mode "fail"\)/);
       assert.match(result.stderr, /hook: "before all" hook in hooked/);
     });
   });

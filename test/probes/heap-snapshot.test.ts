@@ -260,7 +260,7 @@ describe('heap snapshots', function () {
       for (let i = 0; i < 3000; i++) growingCache.set(`k${i}`, { value: i });
       fullGc();
       const found = await end();
-      await tracker.end();
+      await tracker.dispose();
       assert.ok(found?.growthByType.some((entry) => entry.type === 'Object' && entry.count >= 3000));
       assert.equal(found?.retainerPath?.[1], 'growingCache (Map)');
     });

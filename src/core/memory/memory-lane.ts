@@ -22,7 +22,7 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
-import { fullGc, minorGc } from '../gc';
+import { fullGc } from '../gc';
 import type { StopTracking, TypeGrowth } from '../probe';
 import { nowMs, sleep } from '../real-timers';
 import type { Leak, MemorySite, UnitInfo } from '../report-model';
@@ -71,16 +71,24 @@ export interface MemoryFindings {
 }
 
 /**
- * Share of the run's time leakguard may spend in reads before the last one; the first
- * few are free (the budget of a suite that has run for a second is a few ms).
+ * leakguard's GC time for reads before the last one: 5% of the run's time so far, and
+ * 100 ms whatever the run's length (a suite that has run for a second has 50 ms).
  */
-const READ_BUDGET = 0.05;
-const FREE_READS = 4;
+const READ_BUDGET_SHARE = 0.05;
+const READ_BUDGET_MS = 100;
 /**
- * Reads past the budget that the lane may still take when it must (a group that grew,
- * a unit that kept ArrayBuffer memory, a test to judge before its suite ends).
+ * Reads past the budget that the lane still takes when only a read now can tell: right
+ * after a unit that kept ArrayBuffer memory, and where a suite ends with a test that may
+ * have to run again before Mocha drops it. Rare: each is a test that grew past the threshold.
  */
 const FORCED_READS = 8;
+
+/**
+ * Why the lane would read: to judge a unit now (`must`), to judge what a group kept
+ * (`settle`), or only because the heap grew (`growth`: evidence that a cache gives memory
+ * back, worth half the budget at most).
+ */
+type ReadReason = 'must' | 'settle' | 'growth';
 /** Tests run again per run, at most. */
 const MAX_REPEATED_TESTS = 5;
 /** A test is not run again when that could take the heap past this share of its limit. */
@@ -110,7 +118,7 @@ interface Window {
   /** What its last run again kept, by type, and what retains it (heap snapshots, when on). */
   growthByType?: TypeGrowth[];
   retainerPath?: string[];
-  /** For a run again: what it kept per site, at the read right after it. */
+  /** For a run again: how much each site grew over it, at the read right after it. */
   keptAtSite?: Map<string, number>;
 }
 
@@ -157,7 +165,6 @@ export class MemoryLane {
   private externalAtLastRead: number;
   /** ArrayBuffer memory the last read found more than the one before. */
   private externalGrowthAtRead = 0;
-  private reads = 0;
   private forcedReads = 0;
   private readMs = 0;
   private lastReadMs: number;
@@ -215,7 +222,7 @@ export class MemoryLane {
         window.rerun = rerun;
         this.suspects.push(window);
       }
-      if (externalSuspect && this.mayRead(true)) {
+      if (externalSuspect && this.mayRead('must')) {
         return this.read().then(() => {
           window.externalKept = Math.max(0, Math.min(external, this.externalGrowthAtRead));
           if (window.externalKept > 0) this.noted.push(window);
@@ -224,7 +231,7 @@ export class MemoryLane {
     }
     if (!endState) return;
     const grown = endState.heap + Math.max(0, endState.external) - this.valueAtLastRead;
-    if (grown >= this.options.readAfterGrowth && this.mayRead()) return this.read();
+    if (grown >= this.options.readAfterGrowth && this.mayRead('growth')) return this.read();
   }
 
   /**
@@ -238,7 +245,7 @@ export class MemoryLane {
     try {
       const settling = group !== undefined && this.settle(group);
       if (waiting.length === 0 && !settling) return;
-      if (!this.mayRead(waiting.length > 0 || (settling && this.grewSinceRead()))) {
+      if (!this.mayRead(waiting.length > 0 ? 'must' : 'settle')) {
         for (const window of waiting) this.note(window, 'leakguard\u2019s time budget for garbage collections was spent');
         return;
       }
@@ -290,22 +297,13 @@ export class MemoryLane {
     this.noted.push(window);
   }
 
-  /** Whether a read fits the budget; `must`: it may also be one of the few forced past it. */
-  private mayRead(must = false): boolean {
-    if (this.reads < FREE_READS) return true;
-    if (this.readMs + this.lastReadMs <= READ_BUDGET * (nowMs() - this.startedAt)) return true;
-    if (!must || this.forcedReads >= FORCED_READS) return false;
+  /** Whether a read fits the budget (judged by what the last one cost), or may be forced past it. */
+  private mayRead(reason: ReadReason): boolean {
+    const budget = Math.max(READ_BUDGET_MS, READ_BUDGET_SHARE * (nowMs() - this.startedAt));
+    if (this.readMs + this.lastReadMs <= (reason === 'growth' ? budget / 2 : budget)) return true;
+    if (reason !== 'must' || this.forcedReads >= FORCED_READS) return false;
     this.forcedReads++;
     return true;
-  }
-
-  /**
-   * The heap grew past `readAfterGrowth` since the last read, young garbage aside (a
-   * scavenge, ~1 ms): a group that ended so is worth a read even past the budget.
-   */
-  private grewSinceRead(): boolean {
-    minorGc();
-    return uncollectedValue() - this.valueAtLastRead >= this.options.readAfterGrowth;
   }
 
   /** A full GC, then the live samples: attribute the new ones, count what settled units keep, note what went. */
@@ -323,7 +321,6 @@ export class MemoryLane {
     this.valueAtLastRead = uncollectedValue();
     this.lastReadMs = nowMs() - started;
     this.readMs += this.lastReadMs;
-    this.reads++;
     // Samples may fall from here on: the next unit starts at a marker of its own.
     this.lastBoundary = -1;
 
@@ -385,18 +382,21 @@ export class MemoryLane {
     return stats;
   }
 
-  /** A test that alone has live memory at a site, half the threshold or more, or kept ArrayBuffer memory. */
+  /**
+   * A test that alone has live memory at a site, half the threshold or more (see
+   * site-verdict.ts), or that kept ArrayBuffer memory.
+   */
   private needsRepeat(window: Window): boolean {
     if ((window.externalKept ?? 0) > this.options.threshold) return true;
     const own = new Map<string, number>();
     const others = new Map<string, number>();
+    let total = 0;
     for (const entry of this.ledger.values()) {
       const owner = entry.window.repeatOf ?? entry.window;
+      if (owner === window) total += entry.bytes;
       const into = owner === window ? own : owner.unit.kind === 'test' ? others : undefined;
       into?.set(entry.site.id, (into.get(entry.site.id) ?? 0) + entry.bytes);
     }
-    let total = 0;
-    for (const bytes of own.values()) total += bytes;
     if (total <= this.options.threshold) return false;
     return [...own].some(([site, bytes]) => bytes >= this.options.threshold / 2 && (others.get(site) ?? 0) < this.options.threshold / 2);
   }
@@ -419,6 +419,7 @@ export class MemoryLane {
     this.noted.push(window);
     window.repeats = [];
     for (let run = 0; run < this.options.repeats; run++) {
+      const before = this.liveBySite();
       const last = run === this.options.repeats - 1;
       const stopTracking = last ? await this.options.track?.(true) : undefined;
       const from = this.placeBoundary();
@@ -442,12 +443,19 @@ export class MemoryLane {
       this.unread.push(again);
       await this.read();
       again.externalKept = Math.max(0, this.externalGrowthAtRead);
+      // What each site grew by over the run again: a cache that evicts as much as the run
+      // adds keeps the run's entries and did not grow.
       again.keptAtSite = new Map();
-      for (const entry of this.ledger.values()) {
-        if (entry.window === again) again.keptAtSite.set(entry.site.id, (again.keptAtSite.get(entry.site.id) ?? 0) + entry.bytes);
-      }
+      const after = this.liveBySite();
+      for (const [site, bytes] of after) again.keptAtSite.set(site, bytes - (before.get(site) ?? 0));
       window.repeats.push(again);
     }
+  }
+
+  private liveBySite(): Map<string, number> {
+    const live = new Map<string, number>();
+    for (const entry of this.ledger.values()) live.set(entry.site.id, (live.get(entry.site.id) ?? 0) + entry.bytes);
+    return live;
   }
 
   /** What a window's last run again kept at a site. */
@@ -463,7 +471,8 @@ export class MemoryLane {
     const findings: MemoryFindings = { leaks: [], retainedOnce: [], sites: [] };
     const perUnit = new Map<Window, { leak?: Leak; once?: Leak }>();
     for (const stats of [...this.sites.values(), external]) {
-      const feeders = [...stats.keptBy].sort((a, b) => b[1] - a[1]);
+      // In the order the units ran (samples are attributed in allocation order).
+      const feeders = [...stats.keptBy];
       const tests = feeders.filter(([window]) => window.unit.kind === 'test');
       const single = tests.length === 1 ? tests[0]![0] : undefined;
       const verdict: SiteVerdict = judgeSite(
@@ -471,6 +480,7 @@ export class MemoryLane {
           testBytes: tests.map(([, bytes]) => bytes),
           hookBytes: feeders.filter(([window]) => window.unit.kind !== 'test').reduce((sum, [, bytes]) => sum + bytes, 0),
           stoppedGrowing: stats.turnedOver && stats.liveWhenLastFed <= stats.peakBeforeLastFed + this.options.threshold / 2,
+          ownCode: stats.site.stack.length === 1,
           keptAgainBytes: single && this.keptAgain(single, stats.site),
         },
         this.options.threshold,

@@ -8,8 +8,12 @@
  *   test keeps much. Unless the site gave memory back while tests fed it and stopped
  *   growing (an LRU at its bound): then it is bounded.
  * - One test: a lazily built table and a registry that grows on every call look the same
- *   after one call. Only running that test again tells them apart: memory kept again at
- *   the site is a leak; none is one-time growth. Not run again, it is one-time growth.
+ *   after one call. Running that test again tells them apart: the site growing again is
+ *   a leak; not growing (a table built once, a bounded cache that evicts as much as the
+ *   run adds) is one-time growth. Not run again (a budget, the heap limit), the stack
+ *   decides: memory the test's own code allocated (no function of the project's below
+ *   the test body) was stored by the test where it outlives it, a leak; memory allocated
+ *   in code it calls may be that code's lazy state, one-time growth.
  * - Below the threshold in all: nothing to say.
  */
 
@@ -22,12 +26,14 @@ export interface SiteEvidence {
   hookBytes: number;
   /** The site gave memory back while tests fed it, and did not grow past where it was. */
   stoppedGrowing: boolean;
-  /** For a site one test fed: what running that test again kept at the site, if it was run again. */
+  /** The allocating stack holds no user function but the unit's own body (or a callback defined there). */
+  ownCode: boolean;
+  /** For a site one test fed: how much the site grew while that test ran again, if it was run again. */
   keptAgainBytes?: number;
 }
 
 export function judgeSite(evidence: SiteEvidence, threshold: number): SiteVerdict {
-  const { testBytes, hookBytes, stoppedGrowing, keptAgainBytes } = evidence;
+  const { testBytes, hookBytes, stoppedGrowing, ownCode, keptAgainBytes } = evidence;
   const testTotal = testBytes.reduce((sum, bytes) => sum + bytes, 0);
   if (testTotal + hookBytes <= threshold) return 'small';
   if (testBytes.length === 0) return 'one-time';
@@ -35,6 +41,7 @@ export function judgeSite(evidence: SiteEvidence, threshold: number): SiteVerdic
   // does not make a lazily built table a cache that grows with every input.
   const fedByOthers = testTotal - Math.max(...testBytes);
   if (fedByOthers >= threshold / 2) return stoppedGrowing ? 'bounded' : 'leak';
-  if (keptAgainBytes !== undefined && keptAgainBytes >= threshold / 2) return 'leak';
-  return 'one-time';
+  if (testTotal <= threshold) return 'one-time';
+  if (keptAgainBytes !== undefined) return keptAgainBytes >= threshold / 2 ? 'leak' : 'one-time';
+  return ownCode ? 'leak' : 'one-time';
 }
