@@ -55,6 +55,12 @@ export interface LiveSample {
 /** What a read found: the user's live samples, and the ordinal of every boundary placed since the last read. */
 export interface SamplerRead {
   samples: LiveSample[];
+  /**
+   * The ordinal of every sample alive, the user's or not: a sample attributed at an earlier
+   * read may have lost its site since (V8 drops the script of a test file whose functions
+   * Mocha dropped), and is alive all the same.
+   */
+  alive: Set<number>;
   /** Boundary number -> the ordinal where it stands (a boundary V8 did not sample gets the next one's). */
   boundaries: Map<number, number>;
   /** The highest ordinal of the read: every later sample is newer. */
@@ -177,6 +183,7 @@ export function parseProfile(profile: SamplingProfile, placed: { from: number; t
   walk(profile.head, [], undefined);
 
   const samples: LiveSample[] = [];
+  const alive = new Set<number>();
   const markerSamples: { ordinal: number; codes: number[] }[] = [];
   let lastOrdinal = 0;
   // In allocation order: the units that fed a site are then listed in the order they ran.
@@ -184,13 +191,14 @@ export function parseProfile(profile: SamplingProfile, placed: { from: number; t
     if (sample.ordinal > lastOrdinal) lastOrdinal = sample.ordinal;
     const node = nodes.get(sample.nodeId);
     if (!node) continue;
+    alive.add(sample.ordinal);
     if (node.marker) {
       markerSamples.push({ ordinal: sample.ordinal, codes: markerCodes(sample.size) });
       continue;
     }
     if (node.site && !node.own) samples.push({ ordinal: sample.ordinal, bytes: sample.size, site: node.site });
   }
-  return { samples, boundaries: placeBoundaries(markerSamples, placed, lastOrdinal), lastOrdinal };
+  return { samples, alive, boundaries: placeBoundaries(markerSamples, placed, lastOrdinal), lastOrdinal };
 }
 
 /**

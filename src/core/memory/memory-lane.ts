@@ -127,6 +127,8 @@ interface Entry {
   window: Window;
   site: AllocationSite;
   bytes: number;
+  /** Seen alive at a read after a GC. */
+  confirmed: boolean;
   /** Counted as kept by its window (see Window.settled). */
   kept: boolean;
 }
@@ -176,7 +178,7 @@ export class MemoryLane {
   ) {
     this.observer.observe({ entryTypes: ['gc'] });
     this.valueAtLastRead = uncollectedValue();
-    this.externalAtLastRead = process.memoryUsage().arrayBuffers;
+    this.externalAtLastRead = arrayBufferBytes();
     // What a first read would cost, estimated from the heap's size (~1.2 ms per MB).
     this.lastReadMs = (v8.getHeapStatistics().used_heap_size / 1024 / 1024) * 1.2;
   }
@@ -247,6 +249,7 @@ export class MemoryLane {
       if (waiting.length === 0 && !settling) return;
       if (!this.mayRead(waiting.length > 0 ? 'must' : 'settle')) {
         for (const window of waiting) this.note(window, 'leakguard\u2019s time budget for garbage collections was spent');
+        await this.read({ collect: false });
         return;
       }
       await this.read();
@@ -306,21 +309,30 @@ export class MemoryLane {
     return true;
   }
 
-  /** A full GC, then the live samples: attribute the new ones, count what settled units keep, note what went. */
-  private async read(): Promise<void> {
-    for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
-    const started = nowMs();
-    fullGc();
-    // V8 drops a collected object's sample in a weak callback that may run a turn later.
-    await sleep(0);
-    fullGc();
+  /**
+   * Read the samples: attribute the new ones to their windows, under their sites. With
+   * `collect` (a full GC first), also what is still alive: count what settled units keep,
+   * note what went. Without, only the attribution (cheap, no GC): the sites of a file's
+   * samples must be read while its script lives, and V8 drops a script once Mocha has
+   * dropped the file's test functions.
+   */
+  private async read({ collect = true } = {}): Promise<void> {
+    let started = nowMs();
+    if (collect) {
+      for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
+      started = nowMs();
+      // V8 drops the sample of each object it collects during the GC (a first-pass weak callback).
+      fullGc();
+    }
     const result = await this.sampler.read();
-    const arrayBuffers = process.memoryUsage().arrayBuffers;
-    this.externalGrowthAtRead = arrayBuffers - this.externalAtLastRead;
-    this.externalAtLastRead = arrayBuffers;
-    this.valueAtLastRead = uncollectedValue();
-    this.lastReadMs = nowMs() - started;
-    this.readMs += this.lastReadMs;
+    if (collect) {
+      const arrayBuffers = arrayBufferBytes();
+      this.externalGrowthAtRead = arrayBuffers - this.externalAtLastRead;
+      this.externalAtLastRead = arrayBuffers;
+      this.valueAtLastRead = uncollectedValue();
+      this.lastReadMs = nowMs() - started;
+    }
+    this.readMs += nowMs() - started;
     // Samples may fall from here on: the next unit starts at a marker of its own.
     this.lastBoundary = -1;
 
@@ -336,41 +348,44 @@ export class MemoryLane {
     this.unsettled.push(...this.unread.filter((window) => !window.settled));
     this.unread = [];
 
-    const alive = new Set<number>();
-    const fed = new Map<SiteStats, number>();
     for (const sample of result.samples) {
-      alive.add(sample.ordinal);
       if (sample.ordinal <= this.lastOrdinal) continue;
       const window = windowOf(windows, sample.ordinal);
-      if (!window) continue;
-      this.ledger.set(sample.ordinal, { window, site: sample.site, bytes: sample.bytes, kept: false });
-      const stats = this.statsOf(sample.site);
-      fed.set(stats, (fed.get(stats) ?? 0) + sample.bytes);
+      if (window) this.ledger.set(sample.ordinal, { window, site: sample.site, bytes: sample.bytes, confirmed: false, kept: false });
     }
     this.lastOrdinal = Math.max(this.lastOrdinal, result.lastOrdinal);
+    if (collect) this.judgeLiveness(result.alive);
+    this.unsettled = this.unsettled.filter((window) => !window.settled);
+  }
 
+  /** After a GC: what of the ledger is alive, what went, and what settled units keep. */
+  private judgeLiveness(alive: Set<number>): void {
     const live = new Map<SiteStats, number>();
+    const fed = new Set<SiteStats>();
     const released = new Set<SiteStats>();
     for (const [ordinal, entry] of this.ledger) {
       const stats = this.statsOf(entry.site);
       if (!alive.has(ordinal)) {
-        released.add(stats);
+        // Garbage no GC had taken yet is not memory given back.
+        if (entry.confirmed) released.add(stats);
         this.ledger.delete(ordinal);
         continue;
       }
+      if (!entry.confirmed) {
+        entry.confirmed = true;
+        fed.add(stats);
+      }
       live.set(stats, (live.get(stats) ?? 0) + entry.bytes);
-      const owner = entry.window.repeatOf ?? entry.window;
       if (!entry.kept && entry.window.settled && !entry.window.repeatOf) {
         entry.kept = true;
-        stats.keptBy.set(owner, (stats.keptBy.get(owner) ?? 0) + entry.bytes);
+        stats.keptBy.set(entry.window, (stats.keptBy.get(entry.window) ?? 0) + entry.bytes);
       }
     }
-    for (const stats of fed.keys()) {
+    for (const stats of fed) {
       if (released.has(stats)) stats.turnedOver = true;
       stats.peakBeforeLastFed = Math.max(stats.peakBeforeLastFed, stats.liveWhenLastFed);
       stats.liveWhenLastFed = live.get(stats) ?? 0;
     }
-    this.unsettled = this.unsettled.filter((window) => !window.settled);
   }
 
   private statsOf(site: AllocationSite): SiteStats {
@@ -540,6 +555,19 @@ export class MemoryLane {
 function uncollectedValue(): number {
   const stats = v8.getHeapStatistics();
   return stats.used_heap_size + stats.external_memory;
+}
+
+/**
+ * ArrayBuffer and Buffer memory: `process.memoryUsage()` counts a freed store down as soon
+ * as a GC frees it (V8's `external_memory` lags), but it also reads RSS from /proc, which
+ * fails while the process is out of descriptors; V8's count stands in then.
+ */
+function arrayBufferBytes(): number {
+  try {
+    return process.memoryUsage().arrayBuffers;
+  } catch {
+    return v8.getHeapStatistics().external_memory;
+  }
 }
 
 /** The window that allocated the sample at `ordinal`: windows are in allocation order. */
