@@ -32,7 +32,7 @@ export function readBaseline(file: string): BaselineEntry[] {
   return leaks.map((entry: unknown, index) => {
     const { kind, test, probe, file: testFile } = (entry ?? {}) as Record<string, unknown>;
     const bad = (field: string, value: unknown): never => fail(`leaks[${index}].${field}: got ${describeValue(value)}`);
-    if (kind !== 'test' && kind !== 'hook' && kind !== 'file') return bad('kind', kind);
+    if (kind !== 'test' && kind !== 'hook') return bad('kind', kind);
     if (typeof test !== 'string') return bad('test', test);
     if (typeof probe !== 'string') return bad('probe', probe);
     if (testFile !== undefined && typeof testFile !== 'string') return bad('file', testFile);

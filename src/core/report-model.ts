@@ -2,22 +2,13 @@ import type { LeakItem, ProbeUnit, TypeGrowth } from './probe';
 
 /** What a unit of work is: the engine measures around each one. */
 export interface UnitInfo {
-  /**
-   * `test`, `hook`, or `file`: the tests of one file together, for growth that adds up
-   * over many tests without any one of them over the threshold (see memory-trend.ts).
-   */
-  kind: 'test' | 'hook' | 'file';
-  /**
-   * Mocha's `fullTitle()` of the test, the hook's full title (`"before all" hook in Suite`),
-   * or for a file {@link FILE_UNIT_TITLE}.
-   */
+  /** `test` or `hook`. */
+  kind: 'test' | 'hook';
+  /** Mocha's `fullTitle()` of the test, or the hook's full title (`"before all" hook in Suite`). */
   title: string;
   /** The file it was defined in, relative to the project when possible. */
   file?: string;
 }
-
-/** The title of a `file` unit: its identity is its file. */
-export const FILE_UNIT_TITLE = '(tests of this file together)';
 
 /** One leak: a unit left a probe's resource above the threshold. */
 export interface Leak {
@@ -25,7 +16,7 @@ export interface Leak {
   test: string;
   /** The test file. */
   file?: string;
-  /** `test`, `hook`, or `file` (small growths of the file's tests that add up). */
+  /** `test` or `hook`. */
   kind: UnitInfo['kind'];
   /** The probe's name. */
   probe: string;
@@ -37,13 +28,11 @@ export interface Leak {
   items: LeakItem[];
   /** How many items leaked in all, when more than `items` holds. */
   itemsTotal?: number;
-  /** For a `file` leak: how many units (tests and hooks) of the file the growth is spread over. */
-  units?: number;
   /** How to fix it, in plain words. */
   hint?: string;
   /**
-   * When the unit was run again to tell a leak from one-time growth: what each repeat
-   * kept, in `unit`. A leak grew on every repeat; see `LeakReport.retainedOnce`.
+   * For memory one test alone kept at a site: how much the site grew each time the test
+   * was run again, in `unit` (see core/memory/site-verdict.ts and `LeakReport.retainedOnce`).
    */
   repeats?: number[];
   /** For memory one test kept once: why it was not run again to tell (a budget, the heap limit, a failed repeat). */
@@ -99,8 +88,9 @@ export interface LeakReport {
   hooks: number;
   leaks: Leak[];
   /**
-   * Growth that did not come back when the unit was run again (a cache filled on first
-   * use, a lazy singleton): listed for information, not counted as leaks, never fails a run.
+   * Memory one test kept that did not grow again when the test was run again (a cache
+   * filled on first use, a lazy singleton), or that was not run again: listed for
+   * information, not counted as leaks, never fails a run.
    */
   retainedOnce: Leak[];
   /**

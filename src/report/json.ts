@@ -43,6 +43,8 @@ function relativeLeak(leak: Leak, cwd: string): Leak {
 
 function relativeItem(item: LeakItem, cwd: string): LeakItem {
   const copy: LeakItem = { ...item };
+  // An allocation site's identity is its location: relative, like memorySites[].site.
+  if (item.type === 'allocation site' && typeof item.id === 'string') copy.id = relativePathsIn(item.id, cwd);
   if (typeof item.path === 'string') copy.path = relativePath(item.path, cwd);
   if (Array.isArray(item.stack)) copy.stack = item.stack.map((frame) => relativePathsIn(frame, cwd));
   return copy;

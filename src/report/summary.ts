@@ -190,23 +190,20 @@ function groupByUnit(leaks: readonly Leak[]): UnitLeaks[] {
 
 /** `2 tests and 1 hook`. */
 function leakingUnits(units: readonly UnitLeaks[]): string {
-  const { tests, hooks, files } = countByKind(units);
+  const { tests, hooks } = countByKind(units);
   const parts = [];
   if (tests > 0) parts.push(count(tests, 'test'));
   if (hooks > 0) parts.push(count(hooks, 'hook'));
-  if (files > 0) parts.push(`the tests of ${count(files, 'file')} together`);
   return parts.join(' and ');
 }
 
-function countByKind(units: readonly UnitLeaks[]): { tests: number; hooks: number; files: number } {
+function countByKind(units: readonly UnitLeaks[]): { tests: number; hooks: number } {
   const of = (kind: Leak['kind']) => units.filter((unit) => unit.kind === kind).length;
-  return { tests: of('test'), hooks: of('hook'), files: of('file') };
+  return { tests: of('test'), hooks: of('hook') };
 }
 
 function unitHeader(kind: Leak['kind'], unitTitle: string, unitFile: string | undefined, cwd: string): string {
   const file = unitFile ? relativePath(unitFile, cwd) : undefined;
-  // Small growths that add up belong to no one test: the file is the unit.
-  if (kind === 'file') return `file: ${file ?? '(no file)'}, its tests together`;
   // Hook titles already say which hook (`"after each" hook in Suite`); the prefix says
   // that it was not a test, so that nobody looks for a test of that name.
   const title = kind === 'hook' ? `hook: ${unitTitle}` : unitTitle;
@@ -220,9 +217,6 @@ function probeLine(leak: Leak): string {
   const repeats = leak.repeats?.length
     ? `, then +${leak.repeats.map((growth) => formatValue(growth, leak.unit)).join(', +')} when run again`
     : '';
-  if (leak.kind === 'file') {
-    return `  ${leak.probe}  ${sign}${formatValue(leak.delta, leak.unit)} over ${count(leak.units ?? 0, 'test and hook', 'tests and hooks')} (file threshold ${threshold})`;
-  }
   return `  ${leak.probe}  ${sign}${formatValue(leak.delta, leak.unit)}${repeats} (threshold ${threshold})`;
 }
 
@@ -344,11 +338,10 @@ function wrap(text: string, width: number): string[] {
 
 /** `leakguard: 3 leaks in 2 of 120 tests (fds: 1, handles: 2) — mode warn: exit code unchanged`. */
 function totalsLine(report: LeakReport, units: readonly UnitLeaks[], updatingBaseline: boolean): string {
-  const { tests, hooks, files } = countByKind(units);
+  const { tests, hooks } = countByKind(units);
   const where = [];
   if (tests > 0) where.push(`${tests} of ${count(report.tests, 'test')}`);
   if (hooks > 0) where.push(`${hooks} of ${count(report.hooks, 'hook')}`);
-  if (files > 0) where.push(count(files, 'file'));
   // In the order of the report's probes, so that a serial and a parallel run say the same.
   const byProbe = new Map<string, number>(report.probes.map((probe) => [probe.name, 0]));
   for (const leak of report.leaks) byProbe.set(leak.probe, (byProbe.get(leak.probe) ?? 0) + 1);

@@ -47,7 +47,7 @@ describe('config: resolveConfig', () => {
     const heap = resolveConfig({}, source, []).probes.find((probe) => probe.definition === heapProbe);
     assert.ok(heap);
     assert.equal(heap.threshold, heapProbe.defaultThreshold);
-    assert.deepEqual(heap.options, { mode: 'adaptive', fileThreshold: '4MiB', repeats: 2, snapshots: 'never' });
+    assert.deepEqual(heap.options, { repeats: 1, readAfter: '4MiB', snapshots: 'never' });
   });
 
   it('reads a full config', () => {
@@ -59,7 +59,7 @@ describe('config: resolveConfig', () => {
         sampleTimeoutMs: 1000,
         plugins: ['./probes/db.js'],
         probes: {
-          heap: { threshold: '2MB', mode: 'exact' },
+          heap: { threshold: '2MB', snapshots: 'auto' },
           rss: { enabled: true, threshold: 64 * 1024 * 1024 },
           'db-pool': { threshold: 2 },
         },
@@ -72,7 +72,7 @@ describe('config: resolveConfig', () => {
     assert.equal(config.sampleTimeoutMs, 1000);
     const byName = new Map(config.probes.map((probe) => [probe.definition.name, probe]));
     assert.equal(byName.get('heap')?.threshold, 2_000_000);
-    assert.deepEqual(byName.get('heap')?.options, { mode: 'exact', fileThreshold: '4MiB', repeats: 2, snapshots: 'never' });
+    assert.deepEqual(byName.get('heap')?.options, { repeats: 1, readAfter: '4MiB', snapshots: 'auto' });
     assert.equal(byName.get('rss')?.threshold, 64 * 1024 * 1024);
     assert.equal(byName.get('db-pool')?.threshold, 2);
   });
@@ -131,8 +131,8 @@ describe('config: resolveConfig', () => {
     });
 
     it('in a probe entry, among enabled, threshold and its options', () => {
-      const error = errorFor({ probes: { heap: { mdoe: 'exact' } } }, 'probes.heap.mdoe');
-      assert.match(error.message, /: probes\.heap: unknown key "mdoe" — did you mean "mode"\?$/);
+      const error = errorFor({ probes: { heap: { snapshot: 'auto' } } }, 'probes.heap.snapshot');
+      assert.match(error.message, /: probes\.heap: unknown key "snapshot" — did you mean "snapshots"\?$/);
       assert.match(errorFor({ probes: { heap: { treshold: 1 } } }, 'probes.heap.treshold').message, /did you mean "threshold"\?$/);
       // rss declares no options, so only enabled and threshold are allowed.
       const rss = errorFor({ probes: { rss: { interval: 5 } } }, 'probes.rss.interval');
@@ -174,10 +174,11 @@ describe('config: resolveConfig', () => {
       [{ probes: [] }, 'probes', /probes: expected an object keyed by probe name, got an array$/],
       [{ probes: { heap: false } }, 'probes.heap', /probes\.heap: expected an object like .*, got boolean false$/],
       [{ probes: { heap: { enabled: 'yes' } } }, 'probes.heap.enabled', /probes\.heap\.enabled: expected true or false, got string "yes"$/],
-      [{ probes: { heap: { mode: 'fast' } } }, 'probes.heap.mode', /probes\.heap\.mode: expected one of "adaptive", "exact", got string "fast"$/],
-      [{ probes: { heap: { mode: 'exct' } } }, 'probes.heap.mode', /got string "exct" — did you mean "exact"\?$/],
-      [{ probes: { heap: { mode: 1 } } }, 'probes.heap.mode', /probes\.heap\.mode: expected a string, got number 1$/],
-      [{ probes: { heap: { fileThreshold: '4XB' } } }, 'probes.heap.fileThreshold', /probes\.heap\.fileThreshold: .*XB/],
+      [{ probes: { heap: { snapshots: 'sometimes' } } }, 'probes.heap.snapshots', /probes\.heap\.snapshots: expected one of "auto", "always", "never", got string "sometimes"$/],
+      [{ probes: { heap: { snapshots: 'alwyas' } } }, 'probes.heap.snapshots', /got string "alwyas" — did you mean "always"\?$/],
+      [{ probes: { heap: { snapshots: 1 } } }, 'probes.heap.snapshots', /probes\.heap\.snapshots: expected a string, got number 1$/],
+      [{ probes: { heap: { readAfter: '4XB' } } }, 'probes.heap.readAfter', /probes\.heap\.readAfter: .*XB/],
+      [{ probes: { heap: { mode: 'exact' } } }, 'probes.heap.mode', /probes\.heap: unknown key "mode"/],
       [42, undefined, /: the config must be an object, got number 42$/],
     ];
     for (const [raw, key, message] of cases) {

@@ -169,10 +169,10 @@ describe('no false alarms, no wrong blame', function () {
     ]);
   });
 
-  it('shows the repeat of a real memory leak, which is run once more only, as it plainly leaks', () => {
+  it('shows the run again of a real memory leak that alone fed its site: once (the default), growing again', () => {
     const leak = result.report!.leaks.find((entry) => entry.probe === 'heap')!;
     const repeats = leak.repeats!;
-    // Its first repeat kept what its first run kept (4 MB each time): a second would only leak more.
+    // Its site grew by about what its first run kept (4 MB each time).
     assert.equal(repeats.length, 1, `repeats ${repeats.join(', ')}, first run ${leak.delta}`);
     for (const growth of repeats) assert.ok(growth > 2 * 1024 * 1024, `repeat grew ${growth}`);
   });
@@ -236,7 +236,7 @@ describe('freed a turn late', () => {
 });
 `;
 
-describe('small leaks that add up', function () {
+describe('small leaks that add up, by site', function () {
   this.timeout(120_000);
   let fixture: Fixture;
   let result: RunResult;
@@ -255,38 +255,51 @@ describe('small leaks that add up', function () {
 
   after(() => fixture.remove());
 
-  it('reports the file whose tests together kept 9 MB, and no single test; not memory freed a turn late', () => {
+  it('names the 30 tests that kept 300 KB each at one allocation site, none over the threshold; not memory freed late, dropped or cleared by after()', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /94 passing/);
     const report = result.report!;
+    const titles = Array.from({ length: 30 }, (_, i) => `small leaks keeps 300 KB in a module-level array, #${i}`);
+    // Every one of them, in the order they ran, and nothing from the other files.
     assert.deepEqual(
-      report.leaks.map((leak) => `${leak.kind} ${leak.probe} ${leak.file}`),
-      ['file heap test/adds-up.spec.js'],
+      report.leaks.map((leak) => `${leak.kind} ${leak.probe} ${leak.file} ${leak.test}`),
+      titles.map((title) => `test heap test/adds-up.spec.js ${title}`),
       result.stderr,
     );
-    const leak = report.leaks[0]!;
-    // 30 x ~300 KB, measured after collections: between 6 and 14 MB.
-    assert.ok(leak.delta > 6 * 1024 * 1024 && leak.delta < 14 * 1024 * 1024, `grew ${leak.delta}`);
-    assert.equal(leak.threshold, 4 * 1024 * 1024);
-    assert.ok(leak.units! >= 30, `over ${leak.units} units`);
-    assert.match(leak.hint!, /lower probes\.heap\.threshold/);
+    const sites = (report.memorySites ?? []).filter((site) => site.verdict === 'leak');
+    assert.equal(sites.length, 1, JSON.stringify(report.memorySites));
+    const [site] = sites;
+    assert.match(site!.site, /^test\/adds-up\.spec\.js:\d+:\d+$/);
+    assert.deepEqual(site!.tests.map((test) => test.test), titles);
+    // 30 x ~250 KB (measured after a GC in a plain script), estimated from 128 KiB samples.
+    assert.ok(site!.bytes > 4 * 1024 * 1024 && site!.bytes < 14 * 1024 * 1024, `kept ${site!.bytes}`);
+    for (const leak of report.leaks) {
+      assert.ok(leak.delta < leak.threshold, `${leak.test}: ${leak.delta}, each under the threshold`);
+      assert.deepEqual(leak.items.map((item) => item.id), [site!.site]);
+    }
   });
 
-  it('says so in the summary, under the file', () => {
-    assert.match(result.stderr, /^file: test\/adds-up\.spec\.js, its tests together$/m);
-    assert.match(result.stderr, /^ {2}heap {2}\+\d+(\.\d+)? MiB over \d+ tests and hooks \(file threshold 4\.0 MiB\)$/m);
-    assert.match(result.stderr, /^leakguard: 1 leak in 1 file \(heap: 1\)/m);
+  it('says so in the summary: one block for the site, the tests under it', () => {
+    assert.match(result.stderr, /^30 tests kept memory allocated in \(anonymous\) \(test\/adds-up\.spec\.js:\d+:\d+\): \+\d+ KiB each, [\d.]+ MiB in all$/m);
+    assert.match(result.stderr, /^ {4}small leaks keeps 300 KB in a module-level array, #0 \(test\/adds-up\.spec\.js\): \+\d+ KiB$/m);
+    assert.match(result.stderr, /^ {4}… and 25 more$/m);
+    assert.equal(result.stderr.match(/kept memory allocated in/g)?.length, 1);
+    assert.match(result.stderr, /^leakguard: 30 leaks in 30 of 94 tests \(heap: 30\)/m);
   });
 
-  it('a lower fileThreshold is validated like a threshold', async () => {
+  it('readAfter is validated like a threshold; the options of the per-file check are gone, named as unknown', async () => {
     const bad = await fixture.run(['test/garbage.spec.js'], {
       env: { LEAKGUARD_CONFIG: 'bad.json' },
     });
     // No such file: the one-line error, before any test.
     assert.equal(bad.code, 1);
-    fixture.write({ 'bad.json': JSON.stringify({ probes: { heap: { fileThreshold: '4XB' } } }) });
+    fixture.write({ 'bad.json': JSON.stringify({ probes: { heap: { readAfter: '4XB' } } }) });
     const invalid = await fixture.run(['test/garbage.spec.js'], { env: { LEAKGUARD_CONFIG: 'bad.json' } });
     assert.equal(invalid.code, 1);
-    assert.match(invalid.stderr, /probes\.heap\.fileThreshold: .*XB/);
+    assert.match(invalid.stderr, /probes\.heap\.readAfter: .*XB/);
+    fixture.write({ 'bad.json': JSON.stringify({ probes: { heap: { fileThreshold: '4MiB' } } }) });
+    const gone = await fixture.run(['test/garbage.spec.js'], { env: { LEAKGUARD_CONFIG: 'bad.json' } });
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /probes\.heap: unknown key "fileThreshold"/);
   });
 });

@@ -20,15 +20,20 @@ import * as vm from 'node:vm';
 import { isForeign, isLeakguardFile } from '../stack-frames';
 import { post } from './inspector-session';
 
-/** Bytes between samples. 128 KiB: ~2% of a run's time (V8's own cost), 8 samples per MiB. */
-export const SAMPLING_INTERVAL = 128 * 1024;
+/**
+ * Bytes between samples: ~128 KiB, ~2% of a run's time (V8's own cost), 8 samples per
+ * MiB. With V8's randomness off, a round interval would fall on the same place of a
+ * repeating allocation pattern every time (always the object a loop keeps, never the
+ * temporary beside it); 8 x 16,411 (a prime) walks through every word of such a pattern.
+ */
+export const SAMPLING_INTERVAL = 8 * 16_411;
 
 /**
  * Each marker is two arrays of this many elements, plus 16 per unit of its code: just
  * over half an interval each. The stride of 16 elements (128 bytes) leaves room for what
  * V8 allocates with an array (its header, sometimes an allocation memento).
  */
-const MARKER_BASE_LENGTH = SAMPLING_INTERVAL / 2 / 8 + 8;
+const MARKER_BASE_LENGTH = Math.ceil(SAMPLING_INTERVAL / 2 / 8) + 8;
 const MARKER_STRIDE = 16;
 const MARKER_CODES = 32;
 
@@ -37,9 +42,12 @@ const MAX_FRAMES = 5;
 
 /** Where a sample was allocated: the user's frames, innermost first (`file:line:col` of each function). */
 export interface AllocationSite {
-  /** `file:line:col` of the innermost user function: the site's identity. */
+  /**
+   * `file:line:col` of the allocating user function: the innermost one, or, when that one
+   * is anonymous, the named function of the same file that it runs in. The site's identity.
+   */
   id: string;
-  /** The innermost named user function at or around it ('' when none has a name). */
+  /** That function's name ('' for an anonymous one). */
   fn: string;
   stack: string[];
 }
@@ -168,17 +176,30 @@ function markerCodes(bytes: number): number[] {
 
 export function parseProfile(profile: SamplingProfile, placed: { from: number; to: number }): SamplerRead {
   const nodes = new Map<number, { site: AllocationSite | undefined; own: boolean; marker: boolean }>();
-  const walk = (node: ProfileNode, outer: string[], outerFn: string | undefined): void => {
+  interface Named {
+    location: string;
+    fn: string;
+    file: string;
+  }
+  const walk = (node: ProfileNode, outer: string[], named: Named | undefined): void => {
     const frame = userFrame(node.callFrame);
     const stack = frame ? [frame.location, ...outer].slice(0, MAX_FRAMES) : outer;
-    // Named by the innermost named function: an arrow inside `validate` is validate's allocation.
-    const fn = frame?.fn || outerFn;
+    // An anonymous function inside a named one of the same file (an arrow passed to
+    // Array.from in `objects`) allocates for that function: one site, under its name.
+    const site = !frame
+      ? named && { id: named.location, fn: named.fn, stack }
+      : frame.fn
+        ? { id: frame.location, fn: frame.fn, stack }
+        : named?.file === frame.file
+          ? { id: named.location, fn: named.fn, stack }
+          : { id: frame.location, fn: '', stack };
     nodes.set(node.id, {
-      site: stack.length > 0 ? { id: stack[0]!, fn: fn ?? '', stack } : undefined,
+      site: stack.length > 0 ? (site ?? { id: stack[0]!, fn: '', stack }) : undefined,
       own: isOwnFrame(node.callFrame),
       marker: node.callFrame.url === MARKER_URL,
     });
-    for (const child of node.children) walk(child, stack, fn);
+    const inner = frame?.fn ? { location: frame.location, fn: frame.fn, file: frame.file } : frame ? undefined : named;
+    for (const child of node.children) walk(child, stack, inner ?? (frame && named?.file === frame.file ? named : undefined));
   };
   walk(profile.head, [], undefined);
 
@@ -241,8 +262,8 @@ function fileOf(url: string): string | undefined {
   return url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
 }
 
-function userFrame(callFrame: CallFrame): { location: string; fn: string } | undefined {
+function userFrame(callFrame: CallFrame): { location: string; fn: string; file: string } | undefined {
   const file = fileOf(callFrame.url);
   if (!file || !path.isAbsolute(file) || isForeign(file)) return undefined;
-  return { location: `${file}:${callFrame.lineNumber + 1}:${callFrame.columnNumber + 1}`, fn: callFrame.functionName };
+  return { location: `${file}:${callFrame.lineNumber + 1}:${callFrame.columnNumber + 1}`, fn: callFrame.functionName, file };
 }
