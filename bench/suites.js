@@ -13,7 +13,7 @@ const path = require('node:path');
  */
 function designConfigs(probes) {
   const only = (on) => ({ probes: Object.fromEntries(probes.map((name) => [name, { enabled: on.includes(name) }])) });
-  const configs = { exact: { probes: { heap: { mode: 'exact' } } }, 'hooks-only': only([]) };
+  const configs = { 'hooks-only': only([]) };
   for (const name of probes) configs[`only-${name}`] = only([name]);
   return configs;
 }
@@ -33,6 +33,10 @@ const SUITES = {
   'large-heap': { files: 6, perFile: 100, retainMb: 250, body: 'trivial' },
   'async-io': { files: 4, perFile: 100, retainMb: 0, body: 'io' },
   leaky: { files: 20, perFile: 100, retainMb: 30, body: 'leaky' },
+  // Every test keeps ~2 MB (a rendered response, say) in a module-level array, from one
+  // helper: the suite the memory lane exists for. Its cost must not grow with the leaks.
+  'keeps-5x20': { files: 5, perFile: 20, retainMb: 0, body: 'keeps' },
+  'keeps-10x40': { files: 10, perFile: 40, retainMb: 0, body: 'keeps' },
   soak: { files: 20, perFile: 1000, retainMb: 0, body: 'soak' },
 };
 
@@ -46,6 +50,8 @@ exports.retained = retained;
 // Leaked by the leaky suite; the intervals are cleared by the root after() so Mocha can exit.
 exports.leaked = [];
 exports.intervals = [];
+// The keeps suites: each test keeps what render() allocates, ~2 MB of objects and strings.
+exports.render = (n) => Array.from({ length: 20000 }, (_, i) => ({ n, i, html: '<li>item ' + i + '</li>' }));
 `;
 }
 
@@ -59,6 +65,7 @@ const BODIES = {
   },
   soak: (n) => (SOAK_POINTS.includes(n) ? `return recordMemory(${n});` : BODIES.trivial()),
   io: () => `await ioRoundTrip();`,
+  keeps: (n) => `fixture.leaked.push(fixture.render(${n}));`,
 };
 
 const IO_HELPERS = `
@@ -148,11 +155,16 @@ function generateSuite(root, name, probes) {
   for (let f = 0; f < spec.files; f++) {
     write(path.join('test', `file-${String(f + 1).padStart(2, '0')}.test.js`), testFileSource(spec, f));
   }
-  return { name, dir, tests: spec.files * spec.perFile, expectedLeaks: expectedLeaks(name, spec) };
+  return { name, dir, tests: spec.files * spec.perFile, expectedLeaks: expectedLeaks(name, spec), oneSite: spec.body === 'keeps' };
 }
 
-/** The exact set of `probe: test` pairs the leaky suite must report (undefined for the other suites). */
+/** The exact set of `probe: test` pairs the leaky and keeps suites must report (undefined for the other suites). */
 function expectedLeaks(name, spec) {
+  if (spec.body === 'keeps') {
+    const pairs = [];
+    for (let n = 1; n <= spec.files * spec.perFile; n++) pairs.push(`heap: file ${Math.ceil(n / spec.perFile)} test ${n}`);
+    return pairs.sort();
+  }
   if (spec.body !== 'leaky') return undefined;
   const pairs = [];
   for (let f = 0; f < spec.files; f++) {

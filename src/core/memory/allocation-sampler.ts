@@ -77,6 +77,7 @@ export interface SamplerRead {
 
 interface CallFrame {
   functionName: string;
+  scriptId: string;
   url: string;
   lineNumber: number;
   columnNumber: number;
@@ -262,7 +263,19 @@ function fileOf(url: string): string | undefined {
   return url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
 }
 
+/**
+ * The site of a frame whose script V8 has dropped (a test file, once Mocha has dropped its
+ * functions and nothing else of it lives): V8 still gives its script id and function name,
+ * not its file or line. The memory lane names it by the file of the unit that allocated it.
+ */
+export const LOST_SCRIPT = 'script#';
+
 function userFrame(callFrame: CallFrame): { location: string; fn: string; file: string } | undefined {
+  // Builtins (Array.from) have no script either, and script id 0.
+  if (!callFrame.url && callFrame.scriptId && callFrame.scriptId !== '0') {
+    const lost = `${LOST_SCRIPT}${callFrame.scriptId}`;
+    return { location: `${lost}:${callFrame.functionName}`, fn: callFrame.functionName, file: lost };
+  }
   const file = fileOf(callFrame.url);
   if (!file || !path.isAbsolute(file) || isForeign(file)) return undefined;
   return { location: `${file}:${callFrame.lineNumber + 1}:${callFrame.columnNumber + 1}`, fn: callFrame.functionName, file };

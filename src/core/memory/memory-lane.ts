@@ -22,11 +22,10 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
-import { fullGc } from '../gc';
 import type { StopTracking, TypeGrowth } from '../probe';
 import { nowMs, sleep } from '../real-timers';
 import type { Leak, MemorySite, UnitInfo } from '../report-model';
-import { AllocationSampler, SAMPLING_INTERVAL, type AllocationSite } from './allocation-sampler';
+import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite } from './allocation-sampler';
 import type { MemoryOptions } from './options';
 import { judgeSite, type SiteVerdict } from './site-verdict';
 
@@ -71,22 +70,23 @@ export interface MemoryFindings {
 }
 
 /**
- * leakguard's GC time for reads before the last one: 5% of the run's time so far, and
- * 100 ms whatever the run's length (a suite that has run for a second has 50 ms).
+ * leakguard's time for reads before the last one: 5% of the run's time so far, or 100 ms
+ * in all, whichever is more (a suite that has run for a second has 50 ms), and the first
+ * two reads whatever they cost.
  */
 const READ_BUDGET_SHARE = 0.05;
 const READ_BUDGET_MS = 100;
+const FREE_READS = 2;
 /**
- * Reads past the budget that the lane still takes when only a read now can tell: right
- * after a unit that kept ArrayBuffer memory, and where a suite ends with a test that may
- * have to run again before Mocha drops it. Rare: each is a test that grew past the threshold.
+ * Reads past the budget that the lane still takes right after a unit that kept ArrayBuffer
+ * memory: only a read now tells what it kept. Rare: a test holding MBs of buffers.
  */
-const FORCED_READS = 8;
+const FORCED_READS = 4;
 
 /**
- * Why the lane would read: to judge a unit now (`must`), to judge what a group kept
- * (`settle`), or only because the heap grew (`growth`: evidence that a cache gives memory
- * back, worth half the budget at most).
+ * Why the lane would read: to judge a unit now (`must`), to judge what a group kept and
+ * run a test again (`settle`), or only because the heap grew (`growth`: evidence that a
+ * cache gives memory back, worth half the budget at most).
  */
 type ReadReason = 'must' | 'settle' | 'growth';
 /** Tests run again per run, at most. */
@@ -127,8 +127,6 @@ interface Entry {
   window: Window;
   site: AllocationSite;
   bytes: number;
-  /** Seen alive at a read after a GC. */
-  confirmed: boolean;
   /** Counted as kept by its window (see Window.settled). */
   kept: boolean;
 }
@@ -158,6 +156,8 @@ export class MemoryLane {
   /** Live samples attributed to a window, by ordinal. */
   private readonly ledger = new Map<number, Entry>();
   private readonly sites = new Map<string, SiteStats>();
+  /** Sites of scripts V8 dropped, by their lost id (see siteFor). */
+  private readonly lostSites = new Map<string, AllocationSite>();
   /** Tests that may need running again before their suite ends. */
   private suspects: Window[] = [];
   private lastOrdinal = 0;
@@ -167,6 +167,7 @@ export class MemoryLane {
   private externalAtLastRead: number;
   /** ArrayBuffer memory the last read found more than the one before. */
   private externalGrowthAtRead = 0;
+  private reads = 0;
   private forcedReads = 0;
   private readMs = 0;
   private lastReadMs: number;
@@ -247,9 +248,8 @@ export class MemoryLane {
     try {
       const settling = group !== undefined && this.settle(group);
       if (waiting.length === 0 && !settling) return;
-      if (!this.mayRead(waiting.length > 0 ? 'must' : 'settle')) {
+      if (!this.mayRead('settle')) {
         for (const window of waiting) this.note(window, 'leakguard\u2019s time budget for garbage collections was spent');
-        await this.read({ collect: false });
         return;
       }
       await this.read();
@@ -302,6 +302,7 @@ export class MemoryLane {
 
   /** Whether a read fits the budget (judged by what the last one cost), or may be forced past it. */
   private mayRead(reason: ReadReason): boolean {
+    if (this.reads < FREE_READS) return true;
     const budget = Math.max(READ_BUDGET_MS, READ_BUDGET_SHARE * (nowMs() - this.startedAt));
     if (this.readMs + this.lastReadMs <= (reason === 'growth' ? budget / 2 : budget)) return true;
     if (reason !== 'must' || this.forcedReads >= FORCED_READS) return false;
@@ -310,29 +311,22 @@ export class MemoryLane {
   }
 
   /**
-   * Read the samples: attribute the new ones to their windows, under their sites. With
-   * `collect` (a full GC first), also what is still alive: count what settled units keep,
-   * note what went. Without, only the attribution (cheap, no GC): the sites of a file's
-   * samples must be read while its script lives, and V8 drops a script once Mocha has
-   * dropped the file's test functions.
+   * A read: the live samples (V8 runs a full GC to give them: the inspector's sampling
+   * profiler always does). Attribute the new ones to their windows, under their sites;
+   * count what settled units keep; note what went.
    */
-  private async read({ collect = true } = {}): Promise<void> {
-    let started = nowMs();
-    if (collect) {
-      for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
-      started = nowMs();
-      // V8 drops the sample of each object it collects during the GC (a first-pass weak callback).
-      fullGc();
-    }
+  private async read(): Promise<void> {
+    // What a unit just let go may stay reachable for a few turns (queued callbacks).
+    for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
+    const started = nowMs();
     const result = await this.sampler.read();
-    if (collect) {
-      const arrayBuffers = arrayBufferBytes();
-      this.externalGrowthAtRead = arrayBuffers - this.externalAtLastRead;
-      this.externalAtLastRead = arrayBuffers;
-      this.valueAtLastRead = uncollectedValue();
-      this.lastReadMs = nowMs() - started;
-    }
-    this.readMs += nowMs() - started;
+    const arrayBuffers = arrayBufferBytes();
+    this.externalGrowthAtRead = arrayBuffers - this.externalAtLastRead;
+    this.externalAtLastRead = arrayBuffers;
+    this.valueAtLastRead = uncollectedValue();
+    this.lastReadMs = nowMs() - started;
+    this.readMs += this.lastReadMs;
+    this.reads++;
     // Samples may fall from here on: the next unit starts at a marker of its own.
     this.lastBoundary = -1;
 
@@ -348,32 +342,30 @@ export class MemoryLane {
     this.unsettled.push(...this.unread.filter((window) => !window.settled));
     this.unread = [];
 
+    const fed = new Set<SiteStats>();
     for (const sample of result.samples) {
       if (sample.ordinal <= this.lastOrdinal) continue;
       const window = windowOf(windows, sample.ordinal);
-      if (window) this.ledger.set(sample.ordinal, { window, site: sample.site, bytes: sample.bytes, confirmed: false, kept: false });
+      if (!window) continue;
+      const site = this.siteFor(sample.site, window);
+      this.ledger.set(sample.ordinal, { window, site, bytes: sample.bytes, kept: false });
+      fed.add(this.statsOf(site));
     }
     this.lastOrdinal = Math.max(this.lastOrdinal, result.lastOrdinal);
-    if (collect) this.judgeLiveness(result.alive);
+    this.judgeLiveness(result.alive, fed);
     this.unsettled = this.unsettled.filter((window) => !window.settled);
   }
 
-  /** After a GC: what of the ledger is alive, what went, and what settled units keep. */
-  private judgeLiveness(alive: Set<number>): void {
+  /** What of the ledger is alive, what went (`fed`: the sites that got new samples), and what settled units keep. */
+  private judgeLiveness(alive: Set<number>, fed: Set<SiteStats>): void {
     const live = new Map<SiteStats, number>();
-    const fed = new Set<SiteStats>();
     const released = new Set<SiteStats>();
     for (const [ordinal, entry] of this.ledger) {
       const stats = this.statsOf(entry.site);
       if (!alive.has(ordinal)) {
-        // Garbage no GC had taken yet is not memory given back.
-        if (entry.confirmed) released.add(stats);
+        released.add(stats);
         this.ledger.delete(ordinal);
         continue;
-      }
-      if (!entry.confirmed) {
-        entry.confirmed = true;
-        fed.add(stats);
       }
       live.set(stats, (live.get(stats) ?? 0) + entry.bytes);
       if (!entry.kept && entry.window.settled && !entry.window.repeatOf) {
@@ -386,6 +378,21 @@ export class MemoryLane {
       stats.peakBeforeLastFed = Math.max(stats.peakBeforeLastFed, stats.liveWhenLastFed);
       stats.liveWhenLastFed = live.get(stats) ?? 0;
     }
+  }
+
+  /**
+   * The sample's site; one in a script V8 has dropped is named by the file of the unit
+   * that allocated it (the line is gone with the script), one per script and function.
+   */
+  private siteFor(site: AllocationSite, window: Window): AllocationSite {
+    if (!site.id.startsWith(LOST_SCRIPT)) return site;
+    const known = this.lostSites.get(site.id);
+    if (known) return known;
+    const file = window.unit.file ?? '(a script no longer loaded)';
+    const id = `${file} (${site.fn || 'an anonymous function'}, line no longer known)`;
+    const named = { id, fn: site.fn, stack: site.stack.map((frame) => (frame.startsWith(LOST_SCRIPT) ? id : frame)) };
+    this.lostSites.set(site.id, named);
+    return named;
   }
 
   private statsOf(site: AllocationSite): SiteStats {
