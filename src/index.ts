@@ -21,7 +21,7 @@ export type {
 } from './core/probe';
 export { LeakEngine, type EngineOptions, type Scope } from './core/engine';
 export type { GcPolicyName } from './core/gc-policy';
-export type { Leak, LeakReport, ProbeFault, UnitInfo } from './core/report-model';
+export type { FileRun, Leak, LeakReport, ProbeFault, UnitInfo } from './core/report-model';
 export { parseThreshold, formatBytes } from './core/thresholds';
 export {
   builtinProbes,

@@ -19,6 +19,7 @@ export function toJsonReport(report: LeakReport, cwd: string): LeakReport {
     known: report.known.map((leak) => relativeLeak(leak, cwd)),
     probes: report.probes.map((probe) => ({ ...probe })),
     faults: report.faults.map((fault) => ({ ...fault })),
+    ...(report.files ? { files: report.files.map((run) => ({ ...run, file: relativePath(run.file, cwd) })) } : {}),
   };
 }
 
