@@ -158,6 +158,53 @@ describe('leakguard shard, merge and baseline: a suite split across three machin
   });
 });
 
+describe("the JSON report's files: what ran, for timings and partial runs", function () {
+  this.timeout(300_000);
+  let fixture: Fixture;
+  let serial: RunResult;
+  let grepped: RunResult;
+  let parallel: RunResult;
+
+  before(async () => {
+    fixture = new Fixture({ '.leakguardrc.json': JSON.stringify({ ...CONFIG, mode: 'warn' }), ...SUITE });
+    serial = await fixture.run(['test']);
+    grepped = await fixture.run(['--grep', 'polls', 'test']);
+    parallel = await fixture.run(['--parallel', '--jobs', '2', 'test']);
+  });
+
+  after(() => fixture.remove());
+
+  it('lists every file a run ran, with its tests and a duration', () => {
+    const files = serial.report?.files;
+    assert.ok(files, serial.stderr);
+    assert.deepEqual(files.map(({ file, tests }) => `${file}: ${tests}`).sort(), [
+      'test/cache.spec.js: 2',
+      'test/orders.spec.js: 2',
+      'test/payments.spec.js: 2',
+      'test/reports.spec.js: 2',
+      'test/search.spec.js: 1',
+      'test/users.spec.js: 2',
+    ]);
+    for (const run of files) {
+      assert.ok(Number.isFinite(run.durationMs) && run.durationMs >= 0, JSON.stringify(run));
+      assert.equal(run.notRun, undefined);
+    }
+  });
+
+  it('under --grep, lists only the files that ran, with the titles of their tests that did not', () => {
+    assert.deepEqual(grepped.report?.files?.map(({ file, tests, notRun }) => ({ file, tests, notRun })), [
+      { file: 'test/orders.spec.js', tests: 1, notRun: ['orders lists orders'] },
+    ]);
+  });
+
+  it('mocha --parallel merges its workers\' files into the same list', () => {
+    const summary = (report: JsonReport | undefined) => report?.files?.map(({ file, tests }) => `${file}: ${tests}`).sort();
+    assert.ok(parallel.report, parallel.stderr);
+    assert.deepEqual(summary(parallel.report), summary(serial.report));
+    assert.deepEqual(leakPairs(parallel.report), leakPairs(serial.report));
+  });
+});
+
 describe('leakguard command line: bad usage is one line, and a non-zero exit', function () {
   this.timeout(120_000);
   let fixture: Fixture;
