@@ -32,7 +32,14 @@ export function finishRun(guard: RunGuard, config: ResolvedConfig): void {
   const { store, faults, measuredBy } = guard.findings;
   const report = buildReport(config, store, faults, measuredBy);
   const root = rootSuites.get(guard);
-  if (root) report.files = fileRunsOf(root);
+  if (root) {
+    try {
+      report.files = fileRunsOf(root);
+    } catch (error) {
+      // Without it the report is still whole; a baseline written from it keeps what it cannot place.
+      writeLine(`leakguard: could not tell which test files ran: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (inParallelWorker()) {
     try {
       writePartialReport(report);
