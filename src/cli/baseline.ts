@@ -29,7 +29,7 @@ export async function baselineCommand(args: readonly string[], cwd: string): Pro
     const update = updateBaselineSync(config.baseline, config.knownLeaks, reports, cwd);
     say(describeBaselineUpdate(update, config.baseline, cwd));
   } catch (error) {
-    throw new CliError(`baseline: could not write ${config.baseline}: ${reasonOf(error)}`, 1);
+    throw new CliError(`baseline: could not write ${config.baseline}: ${reasonOf(error)}`);
   }
   return 0;
 }

@@ -3,13 +3,13 @@
  * as one run's: one report, one summary on stderr, the baseline applied once, and in
  * mode "fail" a non-zero exit when a leak is new.
  */
+import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { KnownLeaks } from '../core/baseline';
 import { mergeReports } from '../core/report-merge';
 import type { LeakReport } from '../core/report-model';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
 import { formatSummary } from '../report/summary';
-import * as path from 'node:path';
 import { parseArgs } from './args';
 import { projectConfig } from './config';
 import { CliError, reasonOf } from './errors';
@@ -24,7 +24,7 @@ Run it from the project's root, where the shards ran (report paths are relative 
 
   --json <merged.json>  write the merged report there`;
 
-/** The exit code: 1 in mode "fail" with a new leak, else 0. */
+/** The exit code: 1 in mode "fail" with a new leak, else 0 (or the help text). */
 export async function mergeCommand(args: readonly string[], cwd: string): Promise<number | string> {
   const parsed = parseArgs('merge', args, { valued: ['json'] });
   if (parsed.flags.has('help')) return MERGE_USAGE;
@@ -37,7 +37,7 @@ export async function mergeCommand(args: readonly string[], cwd: string): Promis
     try {
       writeJsonReportSync(path.resolve(cwd, jsonFile), toJsonReport(merged, cwd));
     } catch (error) {
-      throw new CliError(`merge: ${reasonOf(error).replace(/^leakguard: /, '')}`, 1);
+      throw new CliError(`merge: ${reasonOf(error).replace(/^leakguard: /, '')}`);
     }
   }
   writeCiOutputs(merged, config);

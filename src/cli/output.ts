@@ -1,8 +1,7 @@
 /** Where the commands write: results on stdout, everything said to the user on stderr. */
-import * as fs from 'node:fs';
-
+/** A line on stderr. Through the stream: the command never exits before it is flushed. */
 export function say(text: string): void {
-  fs.writeSync(2, text.endsWith('\n') ? text : `${text}\n`);
+  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** Colors as the plugin decides them: a terminal, unless NO_COLOR; or FORCE_COLOR. */
