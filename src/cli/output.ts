@@ -1,4 +1,5 @@
 /** Where the commands write: results on stdout, everything said to the user on stderr. */
+
 /** A line on stderr. Through the stream: the command never exits before it is flushed. */
 export function say(text: string): void {
   process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);

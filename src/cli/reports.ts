@@ -21,9 +21,9 @@ export interface ReadReport {
  */
 export function reportFiles(command: string, operands: readonly string[], cwd: string): string[] {
   if (operands.length === 0) throw new CliError(`${command}: no reports given (leakguard ${command} reports/*.json)`);
+  const fg = require('fast-glob') as typeof import('fast-glob');
   const files: string[] = [];
   for (const operand of operands) {
-    const fg = require('fast-glob') as typeof import('fast-glob');
     if (fg.isDynamicPattern(operand) && !fs.existsSync(path.resolve(cwd, operand))) {
       const matched = fg.sync(operand, { cwd, onlyFiles: true }).sort();
       if (matched.length === 0) throw new CliError(`${command}: no report files matched ${operand}`);
