@@ -8,7 +8,8 @@
 //    what goes is Node's work per module (resolving, reading, wrapping). Mocha loads
 //    leakguard in every run, so that is time on every run: ~8 ms less in a 2,000-test
 //    run here (51 modules; bench/RESULTS.md, load phase).
-// 3. dist/index.js and dist/mocha/register.js, the package's entry points, take their
+// 3. dist/index.js, dist/mocha/register.js and dist/cli/main.js (the `leakguard` command,
+//    run by bin/leakguard.js), the package's entry points, take their
 //    exports from that one file, so `leakguard` and `leakguard/register` share one
 //    instance of every module. Each export is assigned by name: Node reads the names of a
 //    CommonJS module's exports from its source (cjs-module-lexer), and that is what lets
@@ -34,6 +35,8 @@ const bundle = path.join(dist, 'lib', 'leakguard.js');
 const ENTRIES = [
   { name: 'api', file: 'index.js' },
   { name: 'register', file: path.join('mocha', 'register.js') },
+  // The `leakguard` command; bin/leakguard.js runs it.
+  { name: 'cli', file: path.join('cli', 'main.js') },
 ];
 
 /** Modules of build/ shipped as files of their own beside the joined one, not in it. */

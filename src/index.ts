@@ -20,7 +20,7 @@ export type {
   TypeGrowth,
 } from './core/probe';
 export { LeakEngine, type EngineOptions, type Scope } from './core/engine';
-export type { Leak, LeakReport, MemorySite, ProbeFault, UnitInfo } from './core/report-model';
+export type { FileRun, Leak, LeakReport, MemorySite, ProbeFault, UnitInfo } from './core/report-model';
 export { parseThreshold, formatBytes } from './core/thresholds';
 export {
   builtinProbes,

@@ -52,7 +52,7 @@ export function buildConfigSchema(): Schema {
           { type: 'boolean', enum: [false] },
         ],
         description:
-          "Path of a baseline file of known leaks (written by `npx leakguard baseline`), relative to the config file's directory: the leaks it lists are shown, but never fail the run.",
+          "Path of a baseline file of known leaks (written by a run with LEAKGUARD_UPDATE_BASELINE=1, or by `npx leakguard baseline <report.json>...`), relative to the config file's directory: the leaks it lists are shown, but never fail the run.",
       },
       report: {
         type: 'object',

@@ -25,8 +25,9 @@ export interface LeakguardConfig {
    */
   failAt?: 'test' | 'end';
   /**
-   * Path of a baseline file of known leaks (written by `npx leakguard baseline`), relative
-   * to the config file's directory. Leaks it lists are shown but never fail the run.
+   * Path of a baseline file of known leaks (written by a run with LEAKGUARD_UPDATE_BASELINE=1,
+   * or by `npx leakguard baseline <report.json>...`), relative to the config file's
+   * directory. Leaks it lists are shown but never fail the run.
    */
   baseline?: string | false;
   report?: {

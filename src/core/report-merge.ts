@@ -1,4 +1,4 @@
-import { MAX_LEAKS, type LeakReport, type MemorySite } from './report-model';
+import { MAX_LEAKS, type FileRun, type LeakReport, type MemorySite } from './report-model';
 
 /**
  * One report from several partial ones (parallel workers, one per test file): counts
@@ -26,6 +26,9 @@ export function mergeReports(first: LeakReport, ...rest: LeakReport[]): LeakRepo
   else delete merged.memorySites;
   if (dropped > 0) merged.droppedLeaks = dropped;
   else delete merged.droppedLeaks;
+  // Which files ran is known only when every part says.
+  if (all.every((report) => report.files)) merged.files = mergeFileRuns(all.flatMap((report) => report.files ?? []));
+  else delete merged.files;
   return merged;
 }
 
@@ -46,4 +49,23 @@ function mergeSites(sites: MemorySite[]): MemorySite[] {
     if (site.verdict === 'leak' || had.verdict === 'leak') had.verdict = 'leak';
   }
   return [...bySite.values()].sort((a, b) => b.bytes - a.bytes);
+}
+
+/** A file run in several parts (a file given to two shards) is one: times and tests add up. */
+function mergeFileRuns(runs: readonly FileRun[]): FileRun[] {
+  const byFile = new Map<string, FileRun>();
+  for (const run of runs) {
+    const seen = byFile.get(run.file);
+    if (!seen) {
+      byFile.set(run.file, { ...run, ...(run.notRun ? { notRun: [...run.notRun] } : {}) });
+      continue;
+    }
+    seen.durationMs += run.durationMs;
+    seen.tests += run.tests;
+    // A test that did not run in one part may have run in another: only those no part ran.
+    const notRun = (seen.notRun ?? []).filter((title) => run.notRun?.includes(title));
+    if (notRun.length > 0) seen.notRun = notRun;
+    else delete seen.notRun;
+  }
+  return [...byFile.values()];
 }

@@ -71,6 +71,24 @@ export interface MemorySite {
   tests: { test: string; file?: string; kind: UnitInfo['kind']; bytes: number }[];
 }
 
+/**
+ * A test file the run ran: what `leakguard shard --timings` splits a suite by, and what
+ * tells a partial run (`--grep`, one shard) from a full one when the baseline is written.
+ */
+export interface FileRun {
+  /** The test file (relative to the working directory in the JSON report). */
+  file: string;
+  /** Mocha's durations of its tests and its `before all`/`after all` hooks, summed, in ms. */
+  durationMs: number;
+  /** How many of its tests ran (passed or failed). */
+  tests: number;
+  /**
+   * The full titles of its tests that did not run (left out by `--grep`, skipped, or after
+   * a `--bail`), when some did not; absent when every test of the file ran.
+   */
+  notRun?: string[];
+}
+
 /** A probe that was switched off during the run, and why. */
 export interface ProbeFault {
   probe: string;
@@ -106,6 +124,11 @@ export interface LeakReport {
   faults: ProbeFault[];
   /** Leaks not listed because the run found more than {@link MAX_LEAKS}. */
   droppedLeaks?: number;
+  /**
+   * The test files that ran, when the run could tell (added in leakguard 0.2; absent in
+   * older reports and in a run cut short before its end).
+   */
+  files?: FileRun[];
   /** When the run started and ended (ISO 8601). */
   startedAt: string;
   endedAt: string;

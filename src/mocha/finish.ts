@@ -8,12 +8,19 @@ import type { ResolvedConfig } from '../config/types';
 import { LeakStore } from '../core/leak-store';
 import type { LeakReport, ProbeFault } from '../core/report-model';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
-import { relativePath } from '../report/paths';
 import { formatSummary } from '../report/summary';
+import { fileRunsOf } from './file-runs';
 import type { RunGuard } from './guard';
 import { inParallelWorker, writePartialReport } from './parallel';
+import type { MochaSuite } from './units';
 
 const finished = new WeakSet<RunGuard>();
+/** The root suite each guard measured: which files ran is read from it when the run ends. */
+const rootSuites = new WeakMap<RunGuard, MochaSuite>();
+
+export function rememberRootSuite(guard: RunGuard, root: MochaSuite): void {
+  rootSuites.set(guard, root);
+}
 
 /**
  * Hand a run's findings on, once: a parallel worker writes them for the main process to
@@ -24,6 +31,15 @@ export function finishRun(guard: RunGuard, config: ResolvedConfig): void {
   finished.add(guard);
   const { store, faults, measuredBy } = guard.findings;
   const report = buildReport(config, store, faults, measuredBy);
+  const root = rootSuites.get(guard);
+  if (root) {
+    try {
+      report.files = fileRunsOf(root);
+    } catch (error) {
+      // Without it the report is still whole; a baseline written from it keeps what it cannot place.
+      writeLine(`leakguard: could not tell which test files ran: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (inParallelWorker()) {
     try {
       writePartialReport(report);
@@ -84,9 +100,10 @@ function updateBaseline(report: LeakReport, config: ResolvedConfig): void {
     return;
   }
   try {
-    const { writeBaselineSync } = require('../report/baseline-file') as typeof import('../report/baseline-file');
-    const { leaks } = writeBaselineSync(config.baseline, [...report.known, ...report.leaks]);
-    writeLine(`leakguard: wrote ${leaks.length} known leak${leaks.length === 1 ? '' : 's'} to the baseline ${relativePath(config.baseline, process.cwd())}`);
+    const { describeBaselineUpdate, updateBaselineSync } = require('../report/baseline-file') as typeof import('../report/baseline-file');
+    // Entries of tests this run did not run (`--grep`, one shard) are kept, not dropped.
+    const update = updateBaselineSync(config.baseline, config.knownLeaks, [report], process.cwd());
+    writeLine(describeBaselineUpdate(update, config.baseline, process.cwd()));
   } catch (error) {
     writeLine(`leakguard: could not write the baseline: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -16,7 +16,7 @@ import { trackCreationSites } from '../probes/creation-sites';
 import { RunGuard, type TestEvents } from './guard';
 import type { Leak } from '../core/report-model';
 import { formatTestFailure } from '../report/summary';
-import { buildReport, finishRun, publishReport, updatingBaseline, writeLine } from './finish';
+import { buildReport, finishRun, publishReport, rememberRootSuite, updatingBaseline, writeLine } from './finish';
 import { collectPartialReports, createRunDir, inParallelWorker } from './parallel';
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
 import { giveOwnContext } from './own-context';
@@ -112,6 +112,7 @@ function rootHooks(resolved: ResolvedConfig) {
       const ownBeforeEach = root._beforeEach.find((hook) => hook.fn === hooks.beforeEach);
       const ownAfterEach = root._afterEach.find((hook) => hook.fn === hooks.afterEach);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
+      rememberRootSuite(guard, root);
       current = guard;
       if (!ownAfterAll) return;
       await guard.start(root, self, ownAfterAll, ownBeforeEach);

@@ -20,6 +20,7 @@ export function toJsonReport(report: LeakReport, cwd: string): LeakReport {
     probes: report.probes.map((probe) => ({ ...probe })),
     faults: report.faults.map((fault) => ({ ...fault })),
     ...(report.memorySites ? { memorySites: report.memorySites.map((site) => relativeSite(site, cwd)) } : {}),
+    ...(report.files ? { files: report.files.map((run) => ({ ...run, file: relativePath(run.file, cwd) })) } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * leakguard as users get it: `npm pack` of the repo (which must be built), the tarball
+ * leakguard as users get it: `npm pack` of the repo (its prepack builds it), the tarball
  * installed with npm into a project of its own, `mocha` resolved from that project's
  * node_modules. Installs use the npm cache first (`--prefer-offline`), and pin mocha, tsx
  * and the like to the versions the repo itself has installed, so that they are there.
@@ -35,14 +35,31 @@ export class PackedLeakguard {
     readonly tarball: string,
   ) {}
 
-  /** `npm pack` the repo into a new temp dir. */
+  /** `npm pack` the repo into a new temp dir (its `prepack` builds dist/ first). */
   static pack(): PackedLeakguard {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'leakguard-pack-'));
     try {
-      const output = npm(REPO, ['pack', '--json', '--pack-destination', work]);
-      const [packed] = JSON.parse(output) as { filename: string }[];
-      if (!packed) throw new Error(`npm pack said nothing about a tarball: ${output}`);
-      return new PackedLeakguard(work, path.join(work, packed.filename));
+      return new PackedLeakguard(work, packInto(REPO, work));
+    } catch (error) {
+      fs.rmSync(work, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * The package as a fresh checkout publishes it: `git clone` of the repo's committed HEAD
+   * into a new temp dir (`clone/`), `npm install` there, then `npm pack`, which must build
+   * dist/ itself (nothing built is committed). Uncommitted changes are not in it.
+   */
+  static packFreshClone(): PackedLeakguard {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'leakguard-clone-'));
+    try {
+      const clone = path.join(work, 'clone');
+      const git = spawnSync('git', ['clone', '--quiet', REPO, clone], { encoding: 'utf8' });
+      if (git.error) throw git.error;
+      if (git.status !== 0) throw new Error(`git clone ${REPO} failed (exit ${git.status}): ${git.stderr}`);
+      npm(clone, ['install', '--no-audit', '--no-fund', '--prefer-offline']);
+      return new PackedLeakguard(work, packInto(clone, work));
     } catch (error) {
       fs.rmSync(work, { recursive: true, force: true });
       throw error;
@@ -66,6 +83,15 @@ export class PackedLeakguard {
   remove(): void {
     fs.rmSync(this.work, { recursive: true, force: true });
   }
+}
+
+/** `npm pack` of the package in `dir` into `destination`; the tarball's path. */
+function packInto(dir: string, destination: string): string {
+  // With --json, npm writes the prepack build's output to stderr: stdout is the JSON alone.
+  const output = npm(dir, ['pack', '--json', '--pack-destination', destination]);
+  const [packed] = JSON.parse(output) as { filename: string }[];
+  if (!packed) throw new Error(`npm pack said nothing about a tarball: ${output}`);
+  return path.join(destination, packed.filename);
 }
 
 /** Run npm in `cwd` and return how it ended, whatever that was. */

@@ -1,7 +1,8 @@
 /**
  * The way users get leakguard: `npm pack`, the tarball installed with mocha into an empty
  * project, `mocha --require leakguard/register` resolved from mocha's own install folder.
- * CommonJS, ESM and TypeScript (through tsx) test files, and `.mocharc` files.
+ * CommonJS, ESM and TypeScript (through tsx) test files, and `.mocharc` files. And the
+ * package a fresh `git clone` packs: built by its prepack, with the `leakguard` command.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -76,10 +77,14 @@ describe('the packed package, installed into an empty project', function () {
     assert.ok(fs.existsSync(path.join(manifest, 'dist', 'index.d.ts')));
     assert.ok(!fs.existsSync(path.join(manifest, 'src')), 'sources are not shipped');
     assert.ok(!fs.existsSync(path.join(manifest, 'test')), 'tests are not shipped');
+    // The `leakguard` command, linked where npx finds it.
+    assert.ok(fs.existsSync(path.join(manifest, 'bin', 'leakguard.js')));
+    assert.ok(fs.existsSync(path.join(project, 'node_modules', '.bin', 'leakguard')));
     // The code is one file (see scripts/build.js); the entry points only take their exports
     // from it, through the code cache's loader; dynamic import() needs a file of its own.
     const scripts = fs.readdirSync(path.join(manifest, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
     assert.deepEqual(scripts.map((file) => file.split(path.sep).join('/')).sort(), [
+      'cli/main.js',
       'index.js',
       'lib/code-cache.js',
       'lib/dynamic-import.js',
@@ -172,5 +177,48 @@ describe('the packed package, installed into an empty project', function () {
     assert.equal(execFileSync(process.execPath, ['probe.mjs'], { cwd: project, encoding: 'utf8' }).trim(), 'x');
     fs.writeFileSync(path.join(project, 'probe.cjs'), `const { defineProbe } = require('leakguard');\nconsole.log(typeof defineProbe);\n`);
     assert.equal(execFileSync(process.execPath, ['probe.cjs'], { cwd: project, encoding: 'utf8' }).trim(), 'function');
+  });
+});
+
+describe('a fresh git clone of the repo, packed and installed into an empty project', function () {
+  this.timeout(600_000);
+  let packed: PackedLeakguard | undefined;
+  let project: string;
+
+  before(() => {
+    packed = PackedLeakguard.packFreshClone();
+    project = path.join(packed.work, 'project');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
+    packed.installInto(project, [pinned('mocha')]);
+    fs.mkdirSync(path.join(project, 'test'));
+    fs.writeFileSync(path.join(project, 'test', 'cjs.spec.js'), LEAKY_CJS);
+    fs.writeFileSync(path.join(project, 'test', 'clean.spec.js'), "describe('clean', () => { it('adds', () => {}); });\n");
+    fs.writeFileSync(path.join(project, '.leakguardrc.json'), JSON.stringify({ report: { json: 'reports/all.json' } }));
+  });
+
+  after(() => packed?.remove());
+
+  const run = (command: string, args: string[]) =>
+    spawnSync(process.execPath, [command, ...args], { cwd: project, encoding: 'utf8', env: testEnv(packed!.tempDir('tmp-')) });
+
+  it('guards a leaking suite run through mocha --require leakguard/register, and says so in the summary', () => {
+    const mocha = run(path.join(project, 'node_modules', 'mocha', 'bin', 'mocha.js'), ['--require', 'leakguard/register', 'test']);
+    assert.equal(mocha.status, 0, mocha.stderr);
+    assert.match(mocha.stdout, /3 passing/);
+    assert.match(mocha.stderr, /^cjs leaves a server listening \(test\/cjs\.spec\.js\)$/m);
+    assert.match(mocha.stderr, /^leakguard: 2 leaks in 1 of 3 tests \(fds: 1, handles: 1\) — mode warn: exit code unchanged$/m);
+  });
+
+  it('ships the leakguard command: shard and merge work from node_modules/.bin', () => {
+    const bin = path.join(project, 'node_modules', '.bin', 'leakguard');
+    const first = spawnSync(bin, ['shard', '1/2', 'test/*.spec.js'], { cwd: project, encoding: 'utf8' });
+    const second = spawnSync(bin, ['shard', '2/2', 'test/*.spec.js'], { cwd: project, encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stderr);
+    assert.deepEqual([...first.stdout.trim().split('\n'), ...second.stdout.trim().split('\n')].sort(), ['test/cjs.spec.js', 'test/clean.spec.js']);
+    const merge = spawnSync(bin, ['merge', 'reports/all.json', '--json', 'merged.json'], { cwd: project, encoding: 'utf8', env: testEnv(packed!.tempDir('tmp-')) });
+    assert.equal(merge.status, 0, merge.stderr);
+    assert.match(merge.stderr, /^leakguard: 2 leaks in 1 of 3 tests/m);
+    assert.ok(fs.existsSync(path.join(project, 'merged.json')));
   });
 });
