@@ -32,6 +32,11 @@ export interface LeakguardConfig {
   report?: {
     /** Path of the JSON report, relative to the config file's directory; `false` for none. */
     json?: string | false;
+    /**
+     * Path of a JUnit XML report (each leaking test a failed testcase), relative to the
+     * config file's directory; `false` for none.
+     */
+    junit?: string | false;
   };
   /** Per-probe settings, keyed by probe name. */
   probes?: Record<string, ProbeConfig>;
@@ -55,6 +60,8 @@ export interface ResolvedConfig {
   knownLeaks: readonly BaselineEntry[];
   /** Absolute path of the JSON report, or undefined for none. */
   reportJson: string | undefined;
+  /** Absolute path of the JUnit XML report, or undefined for none. */
+  reportJunit: string | undefined;
   /** The enabled probes, in order, with parsed thresholds and options. */
   probes: ConfiguredProbe[];
   sampleTimeoutMs: number;
