@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { LeakStore } from '../core/leak-store';
 import type { LeakReport, ProbeFault } from '../core/report-model';
+import { writeCiOutputs } from '../report/ci';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
 import { relativePath } from '../report/paths';
 import { formatSummary } from '../report/summary';
@@ -64,7 +65,7 @@ export function updatingBaseline(): boolean {
   return value !== undefined && value !== '' && value !== '0' && value !== 'false';
 }
 
-/** The summary on stderr, the JSON report and the baseline when configured. */
+/** The summary on stderr, the JSON report, the CI outputs and the baseline when configured. */
 export function publishReport(report: LeakReport, config: ResolvedConfig): void {
   const cwd = process.cwd();
   writeLine(formatSummary(report, { cwd, color: useColor(), updatingBaseline: updatingBaseline() }));
@@ -75,6 +76,7 @@ export function publishReport(report: LeakReport, config: ResolvedConfig): void 
       writeLine(`leakguard: could not write the JSON report: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  writeCiOutputs(report, { cwd, junit: config.reportJunit, updatingBaseline: updatingBaseline(), writeLine });
   if (updatingBaseline()) updateBaseline(report, config);
 }
 
