@@ -136,6 +136,15 @@ describe('CI outputs: writeCiOutputs', () => {
     }
   });
 
+  it('annotates as errors in mode fail, and as warnings while the baseline is written (nothing fails)', () => {
+    const report = makeReport({ mode: 'fail', leaks: [makeLeak({ items: [{ label: 'x', stack: [at(3)] }] })], known: [makeLeak({ test: 'known one' })] });
+    const failing = githubAnnotations(report, { cwd });
+    assert.equal(failing.length, 1, 'the known leak is not annotated');
+    assert.match(failing[0]!, /^::error file=test\/a\.spec\.js,line=3,/);
+    assert.match(githubAnnotations(report, { cwd, updatingBaseline: true })[0]!, /^::warning file=/);
+    assert.deepEqual(githubAnnotations(makeReport({ mode: 'fail' }), { cwd }), []);
+  });
+
   it('lists hooks and file-level findings as failed testcases too', () => {
     const xml = formatJunit(
       makeReport({
