@@ -39,8 +39,8 @@ export function githubAnnotations(report: LeakReport, options: AnnotationOptions
   const lines = shown.map((cause) => annotation(command, cause, options));
   const hidden = causes.slice(shown.length);
   if (hidden.length > 0) {
-    const tests = hidden.reduce((sum, cause) => sum + cause.leaks.length, 0);
-    const message = `${hidden.length} more leak causes (${plural(tests, 'leaking test or hook', 'leaking tests and hooks')}) are not annotated: GitHub shows at most ${MAX_ANNOTATIONS} per step. See leakguard's summary in the job summary or the log.`;
+    const leaks = hidden.reduce((sum, cause) => sum + cause.leaks.length, 0);
+    const message = `${hidden.length} more leak causes (${plural(leaks, 'leak', 'leaks')}) are not annotated: GitHub shows at most ${MAX_ANNOTATIONS} per step. See leakguard's summary in the job summary or the log.`;
     lines.push(`::${command} ${properties({ title: `leakguard: ${hidden.length} more leak causes` })}::${escapeData(message)}`);
   }
   return lines;

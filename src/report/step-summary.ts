@@ -43,8 +43,8 @@ export function formatStepSummary(report: LeakReport, options: StepSummaryOption
   }
   const left = causes.slice(listed);
   if (left.length > 0) {
-    const tests = left.reduce((sum, cause) => sum + cause.leaks.length, 0);
-    body.push(`_…and ${plural(left.length, 'more cause')} (${plural(tests, 'leaking test or hook', 'leaking tests and hooks')}) left out to keep this summary small: see the JSON report or the log._`, '');
+    const leaks = left.reduce((sum, cause) => sum + cause.leaks.length, 0);
+    body.push(`_…and ${plural(left.length, 'more cause')} (${plural(leaks, 'leak')}) left out to keep this summary small: see the JSON report or the log._`, '');
   }
   return `${[...head, ...body, ...tail].join('\n')}\n`;
 }

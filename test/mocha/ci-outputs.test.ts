@@ -220,7 +220,7 @@ describe('CI outputs (end to end)', function () {
       ]);
       assert.equal(
         lines[9],
-        '::error title=leakguard%3A 3 more leak causes::3 more leak causes (3 leaking tests and hooks) are not annotated: GitHub shows at most 10 per step. See leakguard\'s summary in the job summary or the log.',
+        '::error title=leakguard%3A 3 more leak causes::3 more leak causes (3 leaks) are not annotated: GitHub shows at most 10 per step. See leakguard\'s summary in the job summary or the log.',
       );
       // The job summary lists all 12.
       const summary = fs.readFileSync(path.join(many.dir, 'step-summary.md'), 'utf8');
