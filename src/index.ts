@@ -34,11 +34,33 @@ export {
   rssProbe,
   tmpdirProbe,
 } from './probes';
-export type { LeakguardConfig, ProbeConfig } from './config/types';
+export type {
+  BuiltinProbeConfig,
+  BuiltinProbeOptions,
+  ByteSize,
+  LeakguardConfig,
+  PluginProbeConfig,
+  PluginProbes,
+  ProbeConfig,
+  ProbesConfig,
+  SizeString,
+} from './config/types';
 
 import type { LeakguardConfig } from './config/types';
 
-/** Typed config for `leakguard.config.{js,mjs}`: returns its argument. */
-export function defineConfig(config: LeakguardConfig): LeakguardConfig {
-  return config;
+/**
+ * Typed config for `leakguard.config.{js,mjs,ts}`: returns its argument. Every built-in
+ * probe's options are checked; a plugin probe is named in {@link PluginProbes} or in the
+ * type argument, with its options' type (`unknown`: unchecked):
+ * `defineConfig<{ 'db-pool': unknown }>({ probes: { 'db-pool': { maxIdle: 3 } } })`.
+ */
+export function defineConfig<Plugins = {}>(config: LeakguardConfig<NotInferred<Plugins>>): LeakguardConfig<Plugins> {
+  return config as LeakguardConfig<Plugins>;
 }
+
+/**
+ * `T`, where TypeScript does not infer it from: `Plugins` comes from the type argument
+ * only, so that a misspelt `probes.hep` is an error, not a plugin probe named "hep".
+ * (The built-in `NoInfer` needs TypeScript 5.4.)
+ */
+type NotInferred<T> = [T][T extends unknown ? 0 : never];

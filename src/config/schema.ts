@@ -66,6 +66,14 @@ export function buildConfigSchema(): Schema {
             ],
             description: "Path of the JSON report, relative to the config file's directory; false for none.",
           },
+          junit: {
+            anyOf: [
+              { type: 'string', pattern: NOT_BLANK },
+              { type: 'boolean', enum: [false] },
+            ],
+            description:
+              "Path of a JUnit XML report, each leaking test (or hook) a failed testcase, for GitLab, CircleCI, Jenkins; relative to the config file's directory; false for none.",
+          },
         },
       },
       probes: {

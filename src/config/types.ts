@@ -1,8 +1,11 @@
 import type { BaselineEntry } from '../core/baseline';
 import type { ConfiguredProbe } from '../core/probe';
 import type { ThresholdInput } from '../core/thresholds';
+import type { BuiltinProbeOptions, ByteSize, CountProbeName, PluginProbes } from './probe-types';
 
-/** What a probe's entry under `probes` may hold. */
+export type { BuiltinProbeOptions, ByteSize, PluginProbes, SizeString } from './probe-types';
+
+/** What a probe's entry under `probes` may hold, whatever the probe: a plugin's that declares no options. */
 export interface ProbeConfig {
   /** Switch the probe on or off. */
   enabled?: boolean;
@@ -12,8 +15,36 @@ export interface ProbeConfig {
   [option: string]: unknown;
 }
 
-/** The config file's shape (`.leakguardrc.json`, `leakguard.config.js`, `package.json#leakguard`). */
-export interface LeakguardConfig {
+/** A built-in probe's entry: its own options, checked, and a threshold in its unit. */
+export type BuiltinProbeConfig<Name extends keyof BuiltinProbeOptions> = {
+  /** Switch the probe on or off. */
+  enabled?: boolean;
+  /** Growth above this is a leak: a count, or for a probe of bytes also a size like `"1MB"`. */
+  threshold?: Name extends CountProbeName ? number : ByteSize;
+} & BuiltinProbeOptions[Name];
+
+/**
+ * A plugin probe's entry: `enabled`, `threshold`, and its options, checked when their
+ * type is declared (see {@link PluginProbes}), or anything when it is `unknown`.
+ */
+export type PluginProbeConfig<Options = unknown> = unknown extends Options
+  ? ProbeConfig
+  : { enabled?: boolean; threshold?: ThresholdInput } & Options;
+
+/**
+ * The `probes` key: each built-in probe's entry with its own options, and the plugin
+ * probes' entries, by the names declared for them: in {@link PluginProbes}, or in
+ * `defineConfig`'s type argument. Any other name is a mistake (`probes.hep`).
+ */
+export type ProbesConfig<Plugins = {}> = { [Name in keyof BuiltinProbeOptions]?: BuiltinProbeConfig<Name> } & {
+  [Name in Exclude<keyof (PluginProbes & Plugins), keyof BuiltinProbeOptions>]?: PluginProbeConfig<(PluginProbes & Plugins)[Name]>;
+};
+
+/**
+ * The config file's shape (`.leakguardrc.json`, `leakguard.config.js`, `package.json#leakguard`).
+ * `Plugins` names the plugin probes and their options' types (see {@link PluginProbes}).
+ */
+export interface LeakguardConfig<Plugins = {}> {
   /** Editors use it to find the JSON schema; ignored otherwise. */
   $schema?: string;
   /** `warn` (default): report only, exit code unchanged. `fail`: a leak fails the run. */
@@ -33,9 +64,14 @@ export interface LeakguardConfig {
   report?: {
     /** Path of the JSON report, relative to the config file's directory; `false` for none. */
     json?: string | false;
+    /**
+     * Path of a JUnit XML report (each leaking test a failed testcase), relative to the
+     * config file's directory; `false` for none.
+     */
+    junit?: string | false;
   };
   /** Per-probe settings, keyed by probe name. */
-  probes?: Record<string, ProbeConfig>;
+  probes?: ProbesConfig<Plugins>;
   /** Module paths of custom probes (relative to the config file's directory, or package names). */
   plugins?: string[];
   /** The longest one probe sample may take before the probe is switched off, in ms. */
@@ -56,6 +92,8 @@ export interface ResolvedConfig {
   knownLeaks: readonly BaselineEntry[];
   /** Absolute path of the JSON report, or undefined for none. */
   reportJson: string | undefined;
+  /** Absolute path of the JUnit XML report, or undefined for none. */
+  reportJunit: string | undefined;
   /** The enabled probes, in order, with parsed thresholds and options. */
   probes: ConfiguredProbe[];
   sampleTimeoutMs: number;

@@ -7,7 +7,7 @@ import type { ConfigSource, ResolvedConfig } from './types';
 
 /** The keys a config may have at the top level (see LeakguardConfig in types.ts). */
 const TOP_LEVEL_KEYS = ['$schema', 'mode', 'failAt', 'baseline', 'report', 'probes', 'plugins', 'sampleTimeoutMs'];
-const REPORT_KEYS = ['json'];
+const REPORT_KEYS = ['json', 'junit'];
 /** Keys every probe entry has, besides the probe's own options. */
 const PROBE_KEYS = ['enabled', 'threshold'];
 const MODES: readonly string[] = ['warn', 'fail'] satisfies ResolvedConfig['mode'][];
@@ -42,6 +42,7 @@ export function resolveConfig(raw: unknown, source: ConfigSource, plugins: reado
     // Read by loadConfig: this function reads no files.
     knownLeaks: [],
     reportJson: readReportJson(config.report, source.rootDir, checker),
+    reportJunit: readReportJunit(config.report, source.rootDir, checker),
     probes: resolveProbes(config.probes, plugins, checker),
     sampleTimeoutMs: readSampleTimeout(config.sampleTimeoutMs, checker),
   };
@@ -119,6 +120,11 @@ function readReportJson(value: unknown, rootDir: string, checker: Checker): stri
   const report = checker.object(value, 'report', 'an object like { "json": "leakguard-report.json" }');
   checker.keys(report, REPORT_KEYS, 'report');
   return readFilePath(report.json, 'report.json', rootDir, checker);
+}
+
+function readReportJunit(value: unknown, rootDir: string, checker: Checker): string | undefined {
+  // readReportJson has checked `report` itself.
+  return isObject(value) ? readFilePath(value.junit, 'report.junit', rootDir, checker) : undefined;
 }
 
 /** A file path option: a string, or false (or absent) for none. */

@@ -7,8 +7,10 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { LeakStore } from '../core/leak-store';
 import type { LeakReport, ProbeFault } from '../core/report-model';
+import { writeCiOutputs } from '../report/ci';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
-import { formatSummary } from '../report/summary';
+import { relativePath } from '../report/paths';
+import { DEFAULT_LINE_WIDTH, formatSummary } from '../report/summary';
 import { fileRunsOf } from './file-runs';
 import type { RunGuard } from './guard';
 import { inParallelWorker, writePartialReport } from './parallel';
@@ -80,10 +82,10 @@ export function updatingBaseline(): boolean {
   return value !== undefined && value !== '' && value !== '0' && value !== 'false';
 }
 
-/** The summary on stderr, the JSON report and the baseline when configured. */
+/** The summary on stderr, the JSON report, the CI outputs and the baseline when configured. */
 export function publishReport(report: LeakReport, config: ResolvedConfig): void {
   const cwd = process.cwd();
-  writeLine(formatSummary(report, { cwd, color: useColor(), updatingBaseline: updatingBaseline() }));
+  writeLine(formatSummary(report, { cwd, color: useColor(), width: terminalWidth(), updatingBaseline: updatingBaseline() }));
   if (config.reportJson) {
     try {
       writeJsonReportSync(config.reportJson, toJsonReport(report, cwd));
@@ -91,6 +93,7 @@ export function publishReport(report: LeakReport, config: ResolvedConfig): void 
       writeLine(`leakguard: could not write the JSON report: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  writeCiOutputs(report, { cwd, junit: config.reportJunit, updatingBaseline: updatingBaseline(), writeLine });
   if (updatingBaseline()) updateBaseline(report, config);
 }
 
@@ -120,7 +123,30 @@ export function writeLine(text: string): void {
 
 function useColor(): boolean {
   if (process.env.NO_COLOR !== undefined || process.env.FORCE_COLOR === '0') return false;
+  if (mochaUseColors() === false) return false;
   return process.stderr.isTTY === true || (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '');
+}
+
+/** The summary's lines fit the terminal it goes to; elsewhere (a CI log, a file), 100 columns. */
+function terminalWidth(): number {
+  const columns = process.stderr.isTTY ? process.stderr.columns : undefined;
+  return typeof columns === 'number' && columns > 0 ? columns : DEFAULT_LINE_WIDTH;
+}
+
+/**
+ * Whether Mocha's reporters use colour: false after `--no-color` (or `color: false` in
+ * .mocharc) and when Mocha saw no colour terminal. Read from Mocha's reporter base, which
+ * Mocha has loaded by the time a run ends (Mocha 12 keeps it in `require.cache` too, as
+ * `{ Base }`; older ones export the class itself); undefined if it cannot be found.
+ */
+function mochaUseColors(): boolean | undefined {
+  for (const [file, module] of Object.entries(require.cache)) {
+    if (!module || !/[\\/]mocha[\\/]lib[\\/]reporters[\\/]base\.c?js$/.test(file)) continue;
+    const exported = module.exports as { Base?: { useColors?: unknown }; useColors?: unknown } | undefined;
+    const useColors = exported?.Base?.useColors ?? exported?.useColors;
+    if (useColors !== undefined) return Boolean(useColors);
+  }
+  return undefined;
 }
 
 let version: string | undefined;

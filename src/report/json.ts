@@ -70,6 +70,11 @@ export function writeJsonReportSync(path: string, report: LeakReport): void {
  * because it must also work from a process 'exit' handler, where nothing asynchronous runs.
  */
 export function writeJsonFileSync(path: string, value: unknown): void {
+  writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Write `text` to `path` atomically, as {@link writeJsonFileSync} does (the JUnit report uses it too). */
+export function writeFileAtomicSync(path: string, text: string): void {
   const directory = dirname(path);
   // Same directory as the target: rename is only atomic within one file system. Unique by
   // process and time (node:crypto for a random name costs ~1.5 ms to load at a run's start).
@@ -80,7 +85,7 @@ export function writeJsonFileSync(path: string, value: unknown): void {
     const fd = fs.openSync(temp, 'wx');
     created = true;
     try {
-      fs.writeFileSync(fd, `${JSON.stringify(value, null, 2)}\n`);
+      fs.writeFileSync(fd, text);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

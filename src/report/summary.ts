@@ -13,14 +13,16 @@ export interface SummaryOptions {
   maxItemsShown?: number;
   /** The run is writing the baseline file: its leaks are being accepted, nothing fails. */
   updatingBaseline?: boolean;
+  /** Hints are wrapped, item lines split and labels cut to fit this many columns. Default 100. */
+  width?: number;
 }
 
 const DEFAULT_MAX_ITEMS_SHOWN = 5;
-/** Hints are wrapped, item lines split and labels cut to stay within this width. */
-const LINE_WIDTH = 100;
+/** The width when not told (not a terminal): hints are wrapped, item lines split and labels cut to fit it. */
+export const DEFAULT_LINE_WIDTH = 100;
+/** Narrower than this, wrapping would leave a word or two per line: lines run over instead. */
+const MIN_LINE_WIDTH = 40;
 const ITEM_INDENT = '    ';
-/** Item labels longer than this are cut in the middle, where a path is least informative. */
-const MAX_LABEL_LENGTH = LINE_WIDTH - ITEM_INDENT.length;
 const HINT_PREFIX = `${ITEM_INDENT}hint: `;
 
 /** Every leak of one test or hook, in report order. */
@@ -51,7 +53,7 @@ export function formatSummary(report: LeakReport, options: SummaryOptions): stri
   const style = options.color ? ANSI : PLAIN;
   const units = groupByUnit(report.leaks);
   const lines =
-    units.length === 0 ? [noLeaksLine(report)] : leakLines(report, units, options.cwd, style, maxItemsShown(options));
+    units.length === 0 ? [noLeaksLine(report)] : leakLines(report, units, options.cwd, style, maxItemsShown(options), lineWidth(options));
   for (const fault of report.faults) {
     const message = oneLine(relativePathsIn(fault.message, options.cwd));
     lines.push(`leakguard: probe "${fault.probe}" was switched off: ${message}`);
@@ -94,6 +96,11 @@ function knownLines(report: LeakReport, cwd: string): string[] {
   return lines;
 }
 
+function lineWidth(options: SummaryOptions): number {
+  const width = options.width ?? DEFAULT_LINE_WIDTH;
+  return Number.isFinite(width) ? Math.max(MIN_LINE_WIDTH, Math.floor(width)) : DEFAULT_LINE_WIDTH;
+}
+
 function maxItemsShown(options: SummaryOptions): number {
   const max = options.maxItemsShown ?? DEFAULT_MAX_ITEMS_SHOWN;
   return Number.isFinite(max) ? Math.max(0, Math.floor(max)) : DEFAULT_MAX_ITEMS_SHOWN;
@@ -106,16 +113,16 @@ function noLeaksLine(report: LeakReport): string {
   return `leakguard: no ${fresh}leaks in ${count(report.tests, 'test')}${hooks}${probes ? ` (${probes})` : ''}`;
 }
 
-function leakLines(report: LeakReport, units: readonly UnitLeaks[], cwd: string, style: Style, maxItems: number): string[] {
+function leakLines(report: LeakReport, units: readonly UnitLeaks[], cwd: string, style: Style, maxItems: number, width: number): string[] {
   const lines = [`leakguard: ${leakingUnits(units)} left resources behind`];
   const sites = (report.memorySites ?? []).filter((site) => site.verdict === 'leak');
   const bySite = new Set(sites.map((site) => site.site));
-  for (const site of sites) lines.push('', ...siteLines(site, report, cwd, style, maxItems));
+  for (const site of sites) lines.push('', ...siteLines(site, report, cwd, style, maxItems, width));
   for (const unit of units) {
     // A memory leak whose every site has a block of its own is said there, once per cause.
     const rest = unit.leaks.filter((leak) => !(leak.items.length > 0 && leak.items.every((item) => bySite.has(String(item.id)))));
     if (rest.length === 0) continue;
-    lines.push('', style.red(unitHeader(unit.kind, unit.title, unit.file, cwd)), ...unitLeakLines(rest, cwd, style, maxItems));
+    lines.push('', style.red(unitHeader(unit.kind, unit.title, unit.file, cwd)), ...unitLeakLines(rest, cwd, style, maxItems, width));
   }
   lines.push('');
   return lines;
@@ -125,7 +132,7 @@ function leakLines(report: LeakReport, units: readonly UnitLeaks[], cwd: string,
  * One allocation site that kept tests' memory: the cause once, then the units that fed it
  * (`42 tests kept memory allocated in render (lib/render.js:12): +2.0 MiB each, 84 MiB in all`).
  */
-function siteLines(site: MemorySite, report: LeakReport, cwd: string, style: Style, maxItems: number): string[] {
+function siteLines(site: MemorySite, report: LeakReport, cwd: string, style: Style, maxItems: number, width: number): string[] {
   const units = site.tests;
   const tests = units.filter((unit) => unit.kind === 'test').length;
   const who = tests === units.length ? count(tests, 'test') : count(units.length, 'test and hook', 'tests and hooks');
@@ -139,11 +146,11 @@ function siteLines(site: MemorySite, report: LeakReport, cwd: string, style: Sty
   const caller = projectFrame(site.stack);
   if (caller && caller !== site.stack[0]) lines.push(`${ITEM_INDENT}called from ${formatFrame(caller, cwd)}`);
   const shown = units.slice(0, maxItems);
-  for (const unit of shown) lines.push(`${ITEM_INDENT}${truncateMiddle(unitHeader(unit.kind, unit.test, unit.file, cwd), MAX_LABEL_LENGTH - 12)}: +${formatBytes(unit.bytes)}`);
+  for (const unit of shown) lines.push(`${ITEM_INDENT}${truncateMiddle(unitHeader(unit.kind, unit.test, unit.file, cwd), width - ITEM_INDENT.length - 12)}: +${formatBytes(unit.bytes)}`);
   if (units.length > shown.length) lines.push(`${ITEM_INDENT}… and ${units.length - shown.length} more`);
-  if (first) lines.push(...growthLines(first, cwd));
+  if (first) lines.push(...growthLines(first, cwd, width));
   const hint = first?.hint;
-  if (hint) lines.push(...hintLines(relativePathsIn(hint, cwd)).map(style.dim));
+  if (hint) lines.push(...hintLines(relativePathsIn(hint, cwd), width).map(style.dim));
   return lines;
 }
 
@@ -153,21 +160,29 @@ function siteLines(site: MemorySite, report: LeakReport, cwd: string, style: Sty
  */
 export function formatTestFailure(leaks: readonly Leak[], options: SummaryOptions): string {
   const what = [...new Set(leaks.map((leak) => leak.probe))].join(', ');
-  const lines = unitLeakLines(leaks, options.cwd, PLAIN, maxItemsShown(options));
+  const lines = unitLeakLines(leaks, options.cwd, PLAIN, maxItemsShown(options), lineWidth(options));
   // Indented to line up under the first line, where Mocha's reporters print it (`     LeakError: ...`).
   return [`leakguard: this test leaked (${what})`, ...lines.map((line) => `   ${line}`)].join('\n');
 }
 
+/**
+ * What leaked, as the summary shows it under a test, without colour: the probe's line,
+ * the items and where they were created, the hint. For the CI outputs (annotations, JUnit).
+ */
+export function formatLeakDetails(leaks: readonly Leak[], options: SummaryOptions): string[] {
+  return unitLeakLines(leaks, options.cwd, PLAIN, maxItemsShown(options), lineWidth(options));
+}
+
 /** One unit's leaks: a line per probe, the items, and each probe's hint once. */
-function unitLeakLines(leaks: readonly Leak[], cwd: string, style: Style, maxItems: number): string[] {
+function unitLeakLines(leaks: readonly Leak[], cwd: string, style: Style, maxItems: number, width: number): string[] {
   const lines: string[] = [];
   const hinted = new Set<string>();
   for (const leak of leaks) {
-    lines.push(probeLine(leak), ...itemLines(leak, cwd, maxItems), ...growthLines(leak, cwd));
+    lines.push(probeLine(leak), ...itemLines(leak, cwd, maxItems, width), ...growthLines(leak, cwd, width));
     // A unit can hold two leaks of one probe (two tests with one title in one file).
     if (leak.hint && !hinted.has(leak.probe)) {
       hinted.add(leak.probe);
-      lines.push(...hintLines(relativePathsIn(leak.hint, cwd)).map(style.dim));
+      lines.push(...hintLines(relativePathsIn(leak.hint, cwd), width).map(style.dim));
     }
   }
   return lines;
@@ -230,7 +245,7 @@ const RETAINER_PREFIX = `${ITEM_INDENT}retained by: `;
  * without the few objects leakguard's own work leaves in a snapshot, and the path that
  * retains it, wrapped at its arrows.
  */
-function growthLines(leak: Leak, cwd: string): string[] {
+function growthLines(leak: Leak, cwd: string, width: number): string[] {
   const lines: string[] = [];
   const growth = leak.growthByType ?? [];
   if (growth.length > 0) {
@@ -246,7 +261,7 @@ function growthLines(leak: Leak, cwd: string): string[] {
     let line = '';
     for (const step of steps) {
       const next = line === '' ? step : `${line} -> ${step}`;
-      if (line !== '' && RETAINER_PREFIX.length + next.length > LINE_WIDTH) {
+      if (line !== '' && RETAINER_PREFIX.length + next.length > width) {
         wrapped.push(`${line} ->`);
         line = step;
       } else {
@@ -259,9 +274,9 @@ function growthLines(leak: Leak, cwd: string): string[] {
   return lines;
 }
 
-function itemLines(leak: Leak, cwd: string, maxItems: number): string[] {
+function itemLines(leak: Leak, cwd: string, maxItems: number, width: number): string[] {
   const shown = mostUsefulFirst(leak.items).slice(0, maxItems);
-  const lines = shown.flatMap((item) => describeItem(item, cwd));
+  const lines = shown.flatMap((item) => describeItem(item, cwd, width));
   const hidden = Math.max(leak.items.length, leak.itemsTotal ?? 0) - shown.length;
   if (hidden > 0) lines.push(`${ITEM_INDENT}… and ${hidden} more`);
   return lines;
@@ -287,12 +302,14 @@ function sizeOf(item: LeakItem): number {
  * `test/out.log (12 KiB), created at test/io.spec.js:42:7 (openLog)`: one line, or two
  * when that would be too long, with where it was created on the second.
  */
-function describeItem(item: LeakItem, cwd: string): string[] {
+function describeItem(item: LeakItem, cwd: string, width: number): string[] {
+  // Longer labels are cut in the middle, where a path is least informative.
+  const maxLabelLength = width - ITEM_INDENT.length;
   // String(): custom probes are often plain JavaScript, and a label is not always a string.
   const label = String(item.label);
-  let text = ITEM_INDENT + truncateMiddle(oneLine(relativePathsIn(label, cwd)), MAX_LABEL_LENGTH);
+  let text = ITEM_INDENT + truncateMiddle(oneLine(relativePathsIn(label, cwd)), maxLabelLength);
   if (typeof item.path === 'string' && !label.includes(item.path)) {
-    text += ` ${truncateMiddle(oneLine(relativePath(item.path, cwd)), MAX_LABEL_LENGTH)}`;
+    text += ` ${truncateMiddle(oneLine(relativePath(item.path, cwd)), maxLabelLength)}`;
   }
   if (sizeOf(item) >= 0) text += ` (${formatBytes(sizeOf(item))})`;
   // The project's own line, not a dependency's: that is the line to change.
@@ -300,7 +317,7 @@ function describeItem(item: LeakItem, cwd: string): string[] {
   if (top === undefined) return [text];
   const created = `created at ${formatFrame(String(top), cwd)}`;
   const oneLiner = `${text}, ${created}`;
-  return oneLiner.length <= LINE_WIDTH ? [oneLiner] : [text, `${ITEM_INDENT}  ${created}`];
+  return oneLiner.length <= width ? [oneLiner] : [text, `${ITEM_INDENT}  ${created}`];
 }
 
 /**
@@ -314,9 +331,9 @@ function formatFrame(frame: string, cwd: string): string {
 }
 
 /** The hint, word-wrapped under its prefix. */
-function hintLines(hint: string): string[] {
+function hintLines(hint: string, width: number): string[] {
   const continuation = ' '.repeat(HINT_PREFIX.length);
-  return wrap(oneLine(hint), LINE_WIDTH - HINT_PREFIX.length).map(
+  return wrap(oneLine(hint), width - HINT_PREFIX.length).map(
     (line, index) => (index === 0 ? HINT_PREFIX : continuation) + line,
   );
 }

@@ -89,6 +89,8 @@ export class Fixture {
     const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: this.tmp, NO_COLOR: '1', ...options.env };
     // A developer's shell may point leakguard at some config file: fixtures bring their own.
     if (options.env?.LEAKGUARD_CONFIG === undefined) delete env.LEAKGUARD_CONFIG;
+    // Run on GitHub Actions, a fixture would annotate the real job and append to its summary.
+    for (const name of ['GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY', 'GITHUB_WORKSPACE']) if (options.env?.[name] === undefined) delete env[name];
     const shell = options.mergeStderr || options.shellPrefix !== undefined;
     const script = `${options.shellPrefix ? `${options.shellPrefix} && ` : ''}exec "$0" "$@"${options.mergeStderr ? ' 2>&1' : ''}`;
     const [command, commandArgs] = shell ? ['sh', ['-c', script, process.execPath, ...mochaArgs]] : [process.execPath, mochaArgs];
