@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/types';
 import { KnownLeaks } from '../core/baseline';
 import { mergeReports } from '../core/report-merge';
 import type { LeakReport } from '../core/report-model';
+import { writeCiOutputs } from '../report/ci';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
 import { formatSummary } from '../report/summary';
 import { parseArgs } from './args';
@@ -40,7 +41,8 @@ export async function mergeCommand(args: readonly string[], cwd: string): Promis
       throw new CliError(`merge: ${reasonOf(error).replace(/^leakguard: /, '')}`);
     }
   }
-  writeCiOutputs(merged, config);
+  // Once, for the merged run (the GitHub Actions annotations and job summary, the JUnit file).
+  writeCiOutputs(merged, { cwd, junit: config.reportJunit, writeLine: say });
   return config.mode === 'fail' && merged.leaks.length > 0 ? 1 : 0;
 }
 
@@ -53,10 +55,3 @@ function withBaseline(report: LeakReport, config: ResolvedConfig): LeakReport {
   const split = known.split([...report.known, ...report.leaks]);
   return { ...report, mode: config.mode, leaks: split.fresh, known: split.known };
 }
-
-/**
- * The one place a merge writes the CI outputs (GitHub Actions annotations and job summary,
- * the JUnit file; see src/report/): once, for the merged run, never once per shard.
- * Nothing yet: those outputs are being built apart.
- */
-function writeCiOutputs(_report: LeakReport, _config: ResolvedConfig): void {}
