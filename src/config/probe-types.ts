@@ -25,13 +25,11 @@ export type ByteSize = number | SizeString;
 /** Each built-in probe's own options (besides `enabled` and `threshold`), by probe name. */
 export interface BuiltinProbeOptions {
   heap: {
-    /** `adaptive` (default): collect only to confirm a test whose cheap reading grew; `exact`: full GC around every test. */
-    mode?: 'adaptive' | 'exact';
-    /** Growth over all the tests of one file above which the file is reported. Default `"4MiB"`. */
-    fileThreshold?: ByteSize;
-    /** How often, at most, a test whose heap grew is run again. Default 2; 0: never. */
+    /** How often a test that alone kept memory at a site is run again. Default 1; 0: never. */
     repeats?: number;
-    /** Heap snapshots around the last repeat of a likely leak. Default `never`. */
+    /** Heap growth since leakguard last looked at the live heap past which it looks again. Default `"4MiB"`. */
+    readAfter?: ByteSize;
+    /** Heap snapshots around the run again of a test that alone kept memory. Default `never`. */
     snapshots?: 'auto' | 'always' | 'never';
   };
   rss: {};

@@ -25,7 +25,7 @@ export const full: LeakguardConfig = defineConfig({
   mode: 'fail',
   report: { json: 'leakguard-report.json', junit: 'reports/leakguard.xml' },
   probes: {
-    heap: { threshold: '2MiB', mode: 'exact', fileThreshold: '4 MB', repeats: 1, snapshots: 'auto' },
+    heap: { threshold: '2MiB', readAfter: '4 MB', repeats: 1, snapshots: 'auto' },
     rss: { enabled: true, threshold: 1.5e9 },
     fds: { threshold: 0, ignore: ['pipe:*'] },
     tmpdir: { otherProcesses: true },
@@ -42,9 +42,11 @@ defineConfig({ probes: { heap: { snapshot: 'auto' } } });
 // @ts-expect-error: XB is not a byte unit
 defineConfig({ probes: { heap: { threshold: '2XB' } } });
 // @ts-expect-error: a size needs a number
-defineConfig({ probes: { heap: { fileThreshold: 'MiB' } } });
-// @ts-expect-error: heap.mode is adaptive or exact
-defineConfig({ probes: { heap: { mode: 'fast' } } });
+defineConfig({ probes: { heap: { readAfter: 'MiB' } } });
+// @ts-expect-error: heap.snapshots is auto, always or never
+defineConfig({ probes: { heap: { snapshots: 'sometimes' } } });
+// @ts-expect-error: heap.mode is gone (memory is judged by site over the run)
+defineConfig({ probes: { heap: { mode: 'exact' } } });
 // @ts-expect-error: fds counts descriptors: no size
 defineConfig({ probes: { fds: { threshold: '1MB' } } });
 // @ts-expect-error: rss has no options
@@ -55,7 +57,7 @@ defineConfig({ probes: { children: { kill: 'yes' } } });
 defineConfig({ report: { junit: true } });
 
 // A plugin probe is named for the config; unknown options: anything goes but enabled and threshold.
-defineConfig<{ 'db-pool': unknown }>({ probes: { 'db-pool': { threshold: 2, maxIdle: 3, anything: ['x'] }, heap: { mode: 'exact' } } });
+defineConfig<{ 'db-pool': unknown }>({ probes: { 'db-pool': { threshold: 2, maxIdle: 3, anything: ['x'] }, heap: { snapshots: 'auto' } } });
 // @ts-expect-error: an undeclared plugin probe is indistinguishable from a misspelt one
 defineConfig({ probes: { 'db-pool': { threshold: 2 } } });
 // @ts-expect-error: enabled is a boolean for every probe

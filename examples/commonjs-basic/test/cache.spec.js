@@ -9,9 +9,9 @@ function rememberQuotes(symbol) {
   }
 }
 
+// No after() clears the cache: what its `after` hooks free is clean, and memory is judged
+// once the file's suites have ended. The quotes stay until the process exits.
 describe('price cache', () => {
-  after(() => cache.clear());
-
   // The clean twin runs first: clear() empties the whole module-level cache.
   it('remembers 50,000 quotes and clears them', () => {
     try {

@@ -7,8 +7,8 @@
  * To tell which unit (test, hook) allocated a sample, leakguard places a boundary marker
  * where a unit begins and ends: an allocation V8 is sure to sample. With V8's randomness
  * off (`--sampling-heap-profiler-suppress-randomness`), a sample falls exactly every
- * `interval` bytes, so two allocations of just over half the interval each hold one
- * sample between them. The marker's sampled size encodes its boundary's number (mod 256):
+ * `interval` bytes, so a few allocations of 0.6 of the interval each hold a sample
+ * between them. The marker's sampled size encodes its boundary's number (mod 256):
  * sorted by ordinal, the marker samples give each boundary's place in allocation order,
  * and every other sample falls between two of them. The marker arrays are trimmed to one
  * element at once (V8 trims them in place: the sample stays, the memory goes) and kept only
@@ -29,11 +29,15 @@ import { post } from './inspector-session';
 export const SAMPLING_INTERVAL = 8 * 16_411;
 
 /**
- * Each marker is two arrays of this many elements, plus 16 per unit of its code: just
- * over half an interval each. The stride of 16 elements (128 bytes) leaves room for what
- * V8 allocates with an array (its header, sometimes an allocation memento).
+ * Each marker is three arrays of this many elements, plus 16 per unit of its code: 0.6 of
+ * an interval each. Two should hold a sample between them, but V8's count of the bytes
+ * between samples slips now and then (measured: 1 boundary in ~10 of two arrays went
+ * unsampled); three always hold one, sometimes two (the first is taken). The stride of 16
+ * elements (128 bytes) leaves room for what V8 allocates with an array (its header,
+ * sometimes an allocation memento).
  */
-const MARKER_BASE_LENGTH = Math.ceil(SAMPLING_INTERVAL / 2 / 8) + 8;
+const MARKER_BASE_LENGTH = Math.ceil((SAMPLING_INTERVAL * 0.6) / 8);
+const MARKER_ARRAYS = 3;
 const MARKER_STRIDE = 16;
 const MARKER_CODES = 32;
 
@@ -113,6 +117,8 @@ export class AllocationSampler {
   private markers: unknown[][] = [];
   private firstUnread = 0;
   private nextBoundary = 0;
+  /** The user's named functions seen so far, by script id and name (see userFrame). */
+  private readonly knownFrames = new Map<string, UserFrame>();
 
   private constructor() {}
 
@@ -131,7 +137,7 @@ export class AllocationSampler {
   mark(): number {
     const boundary = this.nextBoundary++;
     const length = MARKER_BASE_LENGTH + MARKER_STRIDE * (boundary % MARKER_CODES);
-    this.markers.push(allocateMarker(length), allocateMarker(length));
+    for (let i = 0; i < MARKER_ARRAYS; i++) this.markers.push(allocateMarker(length));
     return boundary;
   }
 
@@ -150,7 +156,7 @@ export class AllocationSampler {
     this.firstUnread = this.nextBoundary;
     // Their places are known now: the next GC may take them and their samples.
     this.markers = [];
-    return parseProfile(profile, placed);
+    return parseProfile(profile, placed, this.knownFrames);
   }
 
   async stop(): Promise<void> {
@@ -175,7 +181,7 @@ function markerCodes(bytes: number): number[] {
   return codes;
 }
 
-export function parseProfile(profile: SamplingProfile, placed: { from: number; to: number }): SamplerRead {
+export function parseProfile(profile: SamplingProfile, placed: { from: number; to: number }, known: Map<string, UserFrame>): SamplerRead {
   const nodes = new Map<number, { site: AllocationSite | undefined; own: boolean; marker: boolean }>();
   interface Named {
     location: string;
@@ -183,7 +189,7 @@ export function parseProfile(profile: SamplingProfile, placed: { from: number; t
     file: string;
   }
   const walk = (node: ProfileNode, outer: string[], named: Named | undefined): void => {
-    const frame = userFrame(node.callFrame);
+    const frame = userFrame(node.callFrame, known);
     const stack = frame ? [frame.location, ...outer].slice(0, MAX_FRAMES) : outer;
     // An anonymous function inside a named one of the same file (an arrow passed to
     // Array.from in `objects`) allocates for that function: one site, under its name.
@@ -270,13 +276,29 @@ function fileOf(url: string): string | undefined {
  */
 export const LOST_SCRIPT = 'script#';
 
-function userFrame(callFrame: CallFrame): { location: string; fn: string; file: string } | undefined {
+interface UserFrame {
+  location: string;
+  fn: string;
+  file: string;
+}
+
+/**
+ * The user's frame of a call frame, or undefined for Node's, leakguard's and Mocha's. A
+ * named function seen while its script lived is remembered (`known`, by script id and
+ * name), so that it keeps its file and line once V8 has dropped the script.
+ */
+function userFrame(callFrame: CallFrame, known: Map<string, UserFrame>): UserFrame | undefined {
+  const key = `${callFrame.scriptId}\u0000${callFrame.functionName}`;
   // Builtins (Array.from) have no script either, and script id 0.
   if (!callFrame.url && callFrame.scriptId && callFrame.scriptId !== '0') {
+    const seen = callFrame.functionName ? known.get(key) : undefined;
+    if (seen) return seen;
     const lost = `${LOST_SCRIPT}${callFrame.scriptId}`;
     return { location: `${lost}:${callFrame.functionName}`, fn: callFrame.functionName, file: lost };
   }
   const file = fileOf(callFrame.url);
   if (!file || !path.isAbsolute(file) || isForeign(file)) return undefined;
-  return { location: `${file}:${callFrame.lineNumber + 1}:${callFrame.columnNumber + 1}`, fn: callFrame.functionName, file };
+  const frame = { location: `${file}:${callFrame.lineNumber + 1}:${callFrame.columnNumber + 1}`, fn: callFrame.functionName, file };
+  if (callFrame.functionName && !known.has(key)) known.set(key, frame);
+  return frame;
 }

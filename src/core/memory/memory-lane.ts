@@ -23,6 +23,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import type { StopTracking, TypeGrowth } from '../probe';
+import { fullGc } from '../gc';
 import { nowMs, sleep } from '../real-timers';
 import type { Leak, MemorySite, UnitInfo } from '../report-model';
 import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite } from './allocation-sampler';
@@ -71,12 +72,12 @@ export interface MemoryFindings {
 
 /**
  * leakguard's time for reads before the last one: 5% of the run's time so far, or 100 ms
- * in all, whichever is more (a suite that has run for a second has 50 ms), and the first
- * two reads whatever they cost.
+ * in all, whichever is more (a suite that has run for a second has 50 ms); past it, three
+ * reads where a suite ends with something to judge, whatever they cost.
  */
 const READ_BUDGET_SHARE = 0.05;
 const READ_BUDGET_MS = 100;
-const FREE_READS = 2;
+const FREE_READS = 3;
 /**
  * Reads past the budget that the lane still takes right after a unit that kept ArrayBuffer
  * memory: only a read now tells what it kept. Rare: a test holding MBs of buffers.
@@ -167,7 +168,7 @@ export class MemoryLane {
   private externalAtLastRead: number;
   /** ArrayBuffer memory the last read found more than the one before. */
   private externalGrowthAtRead = 0;
-  private reads = 0;
+  private freeReads = 0;
   private forcedReads = 0;
   private readMs = 0;
   private lastReadMs: number;
@@ -226,7 +227,7 @@ export class MemoryLane {
         this.suspects.push(window);
       }
       if (externalSuspect && this.mayRead('must')) {
-        return this.read().then(() => {
+        return this.read({ external: true }).then(() => {
           window.externalKept = Math.max(0, Math.min(external, this.externalGrowthAtRead));
           if (window.externalKept > 0) this.noted.push(window);
         });
@@ -252,7 +253,7 @@ export class MemoryLane {
         for (const window of waiting) this.note(window, 'leakguard\u2019s time budget for garbage collections was spent');
         return;
       }
-      await this.read();
+      await this.read({ external: waiting.some((window) => window.externalKept !== undefined) });
       for (const window of waiting) {
         if (!this.needsRepeat(window)) continue;
         const reason = this.whyNotRepeat(window);
@@ -302,9 +303,12 @@ export class MemoryLane {
 
   /** Whether a read fits the budget (judged by what the last one cost), or may be forced past it. */
   private mayRead(reason: ReadReason): boolean {
-    if (this.reads < FREE_READS) return true;
     const budget = Math.max(READ_BUDGET_MS, READ_BUDGET_SHARE * (nowMs() - this.startedAt));
     if (this.readMs + this.lastReadMs <= (reason === 'growth' ? budget / 2 : budget)) return true;
+    if (reason === 'settle' && this.freeReads < FREE_READS) {
+      this.freeReads++;
+      return true;
+    }
     if (reason !== 'must' || this.forcedReads >= FORCED_READS) return false;
     this.forcedReads++;
     return true;
@@ -315,18 +319,20 @@ export class MemoryLane {
    * profiler always does). Attribute the new ones to their windows, under their sites;
    * count what settled units keep; note what went.
    */
-  private async read(): Promise<void> {
+  private async read({ external = false } = {}): Promise<void> {
     // What a unit just let go may stay reachable for a few turns (queued callbacks).
     for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
     const started = nowMs();
     const result = await this.sampler.read();
+    // V8 frees ArrayBuffer stores on another thread after a GC; a second GC waits for it,
+    // so that the count says what is still alive. Only where that count judges a unit.
+    if (external) fullGc();
     const arrayBuffers = arrayBufferBytes();
     this.externalGrowthAtRead = arrayBuffers - this.externalAtLastRead;
     this.externalAtLastRead = arrayBuffers;
     this.valueAtLastRead = uncollectedValue();
     this.lastReadMs = nowMs() - started;
     this.readMs += this.lastReadMs;
-    this.reads++;
     // Samples may fall from here on: the next unit starts at a marker of its own.
     this.lastBoundary = -1;
 
@@ -463,7 +469,7 @@ export class MemoryLane {
       }
       const again: Window = { unit: window.unit, group: window.group, from, to, settled: false, repeatOf: window };
       this.unread.push(again);
-      await this.read();
+      await this.read({ external: window.externalKept !== undefined });
       again.externalKept = Math.max(0, this.externalGrowthAtRead);
       // What each site grew by over the run again: a cache that evicts as much as the run
       // adds keeps the run's entries and did not grow.
