@@ -14,6 +14,7 @@ import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
 import { judgeRepeats, plainlyLeaking, stillSuspect } from '../core/repeat-rule';
 import { isPromise } from '../core/real-timers';
 import { parseThreshold } from '../core/thresholds';
+import { builtinProbes } from '../probes';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { OnDemandHook } from './on-demand-hook';
 import { hasHeldErrors } from './uncaught';
@@ -96,6 +97,8 @@ export class RunGuard implements HookBoundaries {
         fileThreshold: this.heapOptions ? parseThreshold(this.heapOptions.fileThreshold ?? '4MiB', 'bytes') : undefined,
         keptPerUnit: MOCHA_KEEPS_PER_TEST,
         warn: (message) => this.output.warn(message),
+        // Custom probes may hang in a loop: name the one that does (see core/watchdog.ts).
+        watchForHangs: this.config.probes.some(({ definition }) => !builtinProbes.includes(definition)),
       });
       const from = root._beforeAll.indexOf(ownBeforeAll) + 1;
       placeSentinels(root, this, from, ownAfterAll);
