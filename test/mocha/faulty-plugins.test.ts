@@ -312,6 +312,39 @@ describe('faulty plugin probes never change the run, turn measurement off or los
   }
 });
 
+describe('mode fail with a faulty plugin probe: the run still fails on the leak the built-in probes find', function () {
+  this.timeout(120_000);
+  let fixture: Fixture;
+  let guarded: RunResult;
+  let plain: RunResult;
+
+  before(async () => {
+    fixture = new Fixture({
+      'test/suite.spec.js': SPEC,
+      'probes/faulty.js': thingsProbe('describe-nothing', { instance: 'describe: () => undefined,' }),
+      '.leakguardrc.json': JSON.stringify({
+        mode: 'fail',
+        failAt: 'end',
+        report: { json: 'leakguard-report.json' },
+        probes: { heap: { enabled: false } },
+        plugins: ['./probes/faulty.js'],
+      }),
+    });
+    plain = await fixture.run(['--reporter', 'tap', 'test'], { register: false, reportPath: 'no-report.json' });
+    guarded = await fixture.run(['--reporter', 'tap', 'test']);
+  });
+
+  after(() => fixture.remove());
+
+  it("fails the run once more than Mocha alone (leakguard's own failure at the end), with the leak in the report", () => {
+    assert.equal(plain.code, 1, describeRun(plain));
+    assert.equal(guarded.code, 2, describeRun(guarded));
+    assert.match(guarded.stdout, /^not ok \d+ "after all" hook: leakguard/m);
+    assert.ok(leakPairs(guarded.report).includes(INTERVAL_LEAK), describeRun(guarded));
+    assert.equal(switchOffLines(guarded.stderr, 'describe-nothing').length, 1, describeRun(guarded));
+  });
+});
+
 describe('a plugin probe stuck in a synchronous loop', function () {
   this.timeout(120_000);
 
