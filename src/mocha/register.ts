@@ -10,7 +10,7 @@
  * prints its own summary when it ends (see ./watch).
  */
 import { loadConfig, ConfigError } from '../config';
-import { thrownText } from '../config/errors';
+import { displayPath, thrownText } from '../config/errors';
 import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
 import { trackCreationSites } from '../probes/creation-sites';
@@ -74,7 +74,7 @@ function checkReportPath(loaded: ResolvedConfig): void {
   const { reportWriteProblem } = require('../report/writable') as typeof import('../report/writable');
   const problem = reportWriteProblem(loaded.reportJson);
   if (problem !== undefined) {
-    throw new ConfigError(`cannot write the JSON report to ${loaded.reportJson}: ${problem}`, { filepath: loaded.filepath, key: 'report.json' });
+    throw new ConfigError(`cannot write the JSON report to ${displayPath(loaded.reportJson)}: ${problem}`, { filepath: loaded.filepath, key: 'report.json' });
   }
 }
 
