@@ -74,3 +74,22 @@ export function describeValue(value: unknown): string {
       return 'an object';
   }
 }
+
+/**
+ * One line for anything code threw: `Error: message` for an Error, the string itself,
+ * `undefined`, and never a throw of its own (`String(Object.create(null))` throws).
+ */
+export function thrownText(error: unknown): string {
+  try {
+    if (error instanceof Error) return oneLine(`${error.name}: ${error.message}`);
+    if (typeof error === 'object' && error !== null) {
+      const message = (error as { message?: unknown }).message;
+      if (typeof message === 'string') return oneLine(message);
+      const json = JSON.stringify(error);
+      if (json !== undefined) return `a thrown object ${oneLine(json).slice(0, 200)}`;
+    }
+    return oneLine(String(error));
+  } catch {
+    return `a thrown ${Object.prototype.toString.call(error)}`;
+  }
+}

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { RealPromise, withTimeLimit } from '../core/real-timers';
 import { dynamicImport } from './dynamic-import';
 
 /**
@@ -14,6 +15,29 @@ export async function loadModule(filepath: string): Promise<unknown> {
     if (!needsImport(error)) throw error;
   }
   return dynamicImport(pathToFileURL(filepath).href);
+}
+
+/** How long loading a JavaScript config or plugin (and awaiting a config's default export) may take. */
+export const MODULE_LOAD_LIMIT_MS = 10_000;
+
+/** A module that did not load (or whose value did not settle) in time. */
+export class LoadTimeout extends Error {
+  override name = 'LoadTimeout';
+}
+
+/**
+ * {@link loadModule}, then `pick` of what it exports, awaited: all within `limitMs`. A
+ * top-level await or a default export that never settles leaves no timer and no I/O, so
+ * Node would end the process in silence, exit code 0, before a single test ran; this
+ * waits on a real timer instead and throws a {@link LoadTimeout}.
+ */
+export async function loadModuleWithin<T>(filepath: string, limitMs: number, pick: (exported: unknown) => T): Promise<Awaited<T>> {
+  const loaded = RealPromise.resolve().then(async () => await pick(await loadModule(filepath)));
+  const outcome = await withTimeLimit(loaded, limitMs);
+  if (outcome.timedOut) {
+    throw new LoadTimeout(`did not finish loading within ${limitMs / 1000} s (a top-level await, or a default export, that never settles)`);
+  }
+  return outcome.value as Awaited<T>;
 }
 
 /** Errors by which `require` says "this is an ES module: import it". */

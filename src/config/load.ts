@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CosmiconfigResult, Loader, PublicExplorer } from 'cosmiconfig';
-import { ConfigError, oneLine } from './errors';
+import { ConfigError, oneLine, thrownText } from './errors';
 import { loadPlugins } from './plugins';
 import { searchQuickly } from './quick-search';
 import type { ConfigSource, ResolvedConfig } from './types';
-import { readPluginPaths, resolveConfig } from './validate';
+import { isObject, readPluginPaths, resolveConfig } from './validate';
 
 export const MODULE_NAME = 'leakguard';
 
@@ -51,6 +51,14 @@ export async function loadConfig(cwd: string = process.cwd()): Promise<ResolvedC
 }
 
 async function findConfig(cwd: string): Promise<CosmiconfigResult> {
+  const found = await searchOrLoad(cwd);
+  // A file that is there but says nothing is a mistake (a failed write, a config not yet
+  // filled in), not a wish for every default: `{}` says that.
+  if (found?.isEmpty) throw new ConfigError('empty config file: write {} for the defaults, or remove the file', { filepath: found.filepath });
+  return found;
+}
+
+async function searchOrLoad(cwd: string): Promise<CosmiconfigResult> {
   const explicit = process.env[CONFIG_ENV_VAR];
   const quick = explicit ? undefined : searchQuickly(cwd, { moduleName: MODULE_NAME, searchPlaces: SEARCH_PLACES, parseJson: loadJson });
   if (quick !== undefined) return quick;
@@ -66,7 +74,7 @@ async function findConfig(cwd: string): Promise<CosmiconfigResult> {
 /** cosmiconfig, set up for leakguard: for every search that searchQuickly leaves to it. */
 export function createExplorer(): PublicExplorer {
   // Loaded here, not at the top: most projects never need it (see quick-search.ts).
-  const { cosmiconfig } = require('cosmiconfig') as typeof import('cosmiconfig');
+  const { cosmiconfig, defaultLoaders } = require('cosmiconfig') as typeof import('cosmiconfig');
   return cosmiconfig(MODULE_NAME, {
     searchPlaces: [...SEARCH_PLACES],
     // Stop at the project root: a config in a parent project (or the home directory) must
@@ -75,11 +83,16 @@ export function createExplorer(): PublicExplorer {
     // A fresh explorer per call and no cache, so an edited JSON or YAML file is read again
     // (JavaScript configs stay in Node's module cache, as any module does).
     cache: false,
+    // An empty file is found, and reported (see findConfig), not skipped.
+    ignoreEmptySearchPlaces: false,
     loaders: {
-      '.json': loadJson,
-      '.js': loadJsConfig,
-      '.cjs': loadJsConfig,
-      '.mjs': loadJsConfig,
+      '.json': withoutImport(loadJson),
+      '.yaml': withoutImport(defaultLoaders['.yaml']),
+      '.yml': withoutImport(defaultLoaders['.yml']),
+      noExt: withoutImport(defaultLoaders.noExt),
+      '.js': withoutImport(loadJsConfig),
+      '.cjs': withoutImport(loadJsConfig),
+      '.mjs': withoutImport(loadJsConfig),
     },
   });
 }
@@ -93,6 +106,26 @@ async function loadExplicit(explorer: PublicExplorer, filepath: string, given: s
   // cosmiconfig's "nothing here" for a package.json without the key: an error when asked for by name.
   if (result === null) throw new ConfigError(`no "${MODULE_NAME}" key ${from}`, { filepath });
   return result;
+}
+
+/**
+ * cosmiconfig merges in the files a config names under `$import`, loading each with its
+ * loader: a JSON or YAML config could so run a JavaScript file, and what it imports is
+ * never checked. A data file must never run code: `$import` is refused, in every format,
+ * before cosmiconfig sees it (also under the `leakguard` key of a package.json).
+ */
+function withoutImport(loader: Loader): Loader {
+  return async (filepath, content) => {
+    const loaded: unknown = await loader(filepath, content);
+    const config = path.basename(filepath, path.extname(filepath)) === 'package' && isObject(loaded) ? loaded[MODULE_NAME] : loaded;
+    if (isObject(config) && Object.hasOwn(config, '$import')) {
+      throw new ConfigError(
+        '"$import" is not supported: a config file never loads other files (copy the settings in, or use a JavaScript config that requires them)',
+        { filepath, key: '$import' },
+      );
+    }
+    return loaded;
+  };
 }
 
 /**
@@ -130,13 +163,24 @@ function lineAndColumn(text: string, offset: number): string {
  */
 const loadJsConfig: Loader = async (filepath) => {
   // Loaded here: most configs are JSON (modules loaded at start cost a Mocha run's start time).
-  const { lacksDefaultExport, loadModule, mainExport } = require('./load-module') as typeof import('./load-module');
-  const exported = await loadModule(filepath);
-  if (lacksDefaultExport(exported)) {
-    // Named exports only: almost certainly a mistake, and ignoring it would silently use defaults.
-    throw new ConfigError('an ES module config needs a default export: export default { ... }', { filepath });
+  const { lacksDefaultExport, loadModuleWithin, LoadTimeout, mainExport, MODULE_LOAD_LIMIT_MS } = require('./load-module') as typeof import('./load-module');
+  let value: unknown;
+  try {
+    // Bounded: a top-level await or a default export that never settles would otherwise
+    // leave nothing to keep the process alive, and Mocha would exit 0 without a test.
+    value = await loadModuleWithin(filepath, MODULE_LOAD_LIMIT_MS, (exported) => {
+      if (lacksDefaultExport(exported)) {
+        // Named exports only: almost certainly a mistake, and ignoring it would silently use defaults.
+        throw new ConfigError('an ES module config needs a default export: export default { ... }', { filepath });
+      }
+      return mainExport(exported);
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if (error instanceof LoadTimeout) throw new ConfigError(error.message, { filepath });
+    throw new ConfigError(`failed to load: ${thrownText(error)}`, { filepath, cause: error });
   }
-  return mainExport(exported);
+  return value;
 };
 
 /** Turn cosmiconfig's errors (which carry `filepath`) into one-line ConfigErrors. */

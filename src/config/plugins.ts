@@ -1,7 +1,8 @@
 import * as path from 'node:path';
+import { isSettleRule, MAX_SETTLE_ATTEMPTS, MAX_SETTLE_WAIT_MS } from '../core/guarded-probe';
 import type { ProbeDefinition } from '../core/probe';
 import { builtinProbes } from '../probes';
-import { ConfigError, describeValue } from './errors';
+import { ConfigError, describeValue, thrownText } from './errors';
 import { isObject } from './validate';
 
 /** How deep `default` exports are unwrapped (`import()` of CJS that set `exports.default`). */
@@ -46,11 +47,13 @@ async function loadPlugin(specifier: string, rootDir: string, fail: Fail): Promi
   }
   if (modulePath === undefined) return fail(`cannot find module (looked from ${rootDir})`);
   // Loaded here, for the few configs with plugins (see config/load.ts).
-  const { loadModule, mainExport } = require('./load-module') as typeof import('./load-module');
+  const { loadModuleWithin, LoadTimeout, mainExport, MODULE_LOAD_LIMIT_MS } = require('./load-module') as typeof import('./load-module');
   let exported: unknown;
   try {
-    exported = await loadModule(modulePath);
+    // Wrapped: a module that exports `then` is not a promise to wait for.
+    ({ exported } = await loadModuleWithin(modulePath, MODULE_LOAD_LIMIT_MS, (value) => ({ exported: value })));
   } catch (error) {
+    if (error instanceof LoadTimeout) return fail(error.message);
     return fail(`threw while loading: ${errorText(error)}`, error);
   }
   const definitions = definitionsIn(mainExport(exported));
@@ -107,7 +110,7 @@ function definitionProblem(value: unknown): string | undefined {
     return 'it exports nothing (expected a probe definition, or an array of them)';
   }
   if (!isObject(value)) return `expected a probe definition (an object), got ${describeValue(value)}`;
-  const { name, unit, defaultThreshold, create, options } = value;
+  const { name, unit, defaultThreshold, create, options, settle, hint } = value;
   if (typeof name !== 'string' || name === '') return `"name" must be a non-empty string, got ${describeValue(name)}`;
   const where = `probe "${name}"`;
   if (unit !== 'bytes' && unit !== 'count') return `${where}: "unit" must be "bytes" or "count", got ${describeValue(unit)}`;
@@ -115,12 +118,20 @@ function definitionProblem(value: unknown): string | undefined {
     return `${where}: "defaultThreshold" must be a number >= 0, got ${describeValue(defaultThreshold)}`;
   }
   if (typeof create !== 'function') return `${where}: "create" must be a function, got ${describeValue(create)}`;
+  // Checked here, not left to the engine: a rule it cannot follow would hold every leaking test.
+  if (settle !== undefined && typeof settle !== 'boolean' && !isSettleRule(settle)) {
+    return `${where}: "settle" must be true, false or { attempts, maxWaitMs } (attempts a whole number up to ${MAX_SETTLE_ATTEMPTS}, maxWaitMs up to ${MAX_SETTLE_WAIT_MS}), got ${describeValue(settle)}`;
+  }
+  if (hint !== undefined && typeof hint !== 'string' && typeof hint !== 'function') {
+    return `${where}: "hint" must be a string or a function of the leaked item, got ${describeValue(hint)}`;
+  }
   if (options !== undefined && !isObject(options)) {
     return `${where}: "options" must be an object of option specs, got ${describeValue(options)}`;
   }
   return undefined;
 }
 
+/** One line for anything a module threw: a string, undefined, an object without a prototype. */
 function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return thrownText(error);
 }

@@ -20,7 +20,8 @@ export interface QuickSearchOptions {
  *
  * It walks what cosmiconfig's "project" search walks: from `cwd` up to the nearest
  * directory with a package.json or package.yaml, each directory's search places in order,
- * skipping empty files and a package.json whose `moduleName` key is missing or null. It
+ * skipping a package.json whose `moduleName` key is missing or null (an empty file is
+ * found: see `ignoreEmptySearchPlaces` in load.ts). It
  * settles the search only where cosmiconfig would find the same thing: nothing at all, or
  * a JSON file read with the same loader. Everything else returns undefined, and
  * cosmiconfig searches as it always did:
@@ -55,8 +56,8 @@ function searchDirectory(dir: string, { moduleName, searchPlaces, parseJson }: Q
     if (stats === undefined || !stats.isFile() || path.extname(place) !== '.json') return undefined;
     const content = readText(filepath);
     if (content === undefined) return undefined;
-    // cosmiconfig skips an empty file and searches on.
-    if (content.trim() === '') continue;
+    // Found, and empty: an error for loadConfig (cosmiconfig is told not to skip it either).
+    if (content.trim() === '') return { filepath, config: undefined, isEmpty: true };
     let loaded: unknown;
     try {
       loaded = parseJson(filepath, content);

@@ -12,7 +12,7 @@
 import type { OptionSpec, ProbeDefinition } from '../core/probe';
 import { BYTE_UNIT_NAMES } from '../core/thresholds';
 import { builtinProbes } from '../probes';
-import { DEFAULT_FAIL_AT, DEFAULT_MODE, DEFAULT_SAMPLE_TIMEOUT_MS } from './validate';
+import { DEFAULT_FAIL_AT, DEFAULT_MODE, DEFAULT_SAMPLE_TIMEOUT_MS, MAX_SAMPLE_TIMEOUT_MS } from './validate';
 
 type Schema = Record<string, unknown>;
 
@@ -92,6 +92,7 @@ export function buildConfigSchema(): Schema {
       sampleTimeoutMs: {
         type: 'number',
         exclusiveMinimum: 0,
+        maximum: MAX_SAMPLE_TIMEOUT_MS,
         default: DEFAULT_SAMPLE_TIMEOUT_MS,
         description:
           'The longest one probe sample may take, in milliseconds; a probe that is slower, hangs or throws is switched off with a warning.',

@@ -16,6 +16,7 @@ const FAIL_AT: readonly string[] = ['test', 'end'] satisfies ResolvedConfig['fai
 export const DEFAULT_MODE: ResolvedConfig['mode'] = 'warn';
 export const DEFAULT_FAIL_AT: ResolvedConfig['failAt'] = 'test';
 export const DEFAULT_SAMPLE_TIMEOUT_MS = 500;
+export const MAX_SAMPLE_TIMEOUT_MS = 60_000;
 
 type ConfigObject = Record<string, unknown>;
 
@@ -140,8 +141,10 @@ function readFilePath(value: unknown, key: string, rootDir: string, checker: Che
 
 function readSampleTimeout(value: unknown, checker: Checker): number {
   if (value === undefined) return DEFAULT_SAMPLE_TIMEOUT_MS;
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-  return checker.fail('sampleTimeoutMs', `expected a positive number of milliseconds, got ${describeValue(value)}`);
+  // Bounded: Node runs a timer of more than 2^31-1 ms after 1 ms, and a minute is already
+  // far longer than any probe should take between two tests.
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_SAMPLE_TIMEOUT_MS) return value;
+  return checker.fail('sampleTimeoutMs', `expected a number of milliseconds above 0 and at most ${MAX_SAMPLE_TIMEOUT_MS}, got ${describeValue(value)}`);
 }
 
 function readPluginList(value: unknown, checker: Checker): string[] {

@@ -8,7 +8,9 @@ import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarde
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
-import { nowMs, RealPromise, sleep } from './real-timers';
+import { nowMs, RealPromise, sleep, withTimeLimit } from './real-timers';
+import { enterOwnCode, leaveOwnCode } from './own-code';
+import type { ProbeWatchdog, WatchSlot } from './watchdog';
 import { MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
 
 export interface EngineOptions {
@@ -19,6 +21,11 @@ export interface EngineOptions {
   sampleTimeoutMs: number;
   /** Where notices and fault warnings go. */
   warn(message: string): void;
+  /**
+   * Watch for a probe call that never returns (a synchronous loop) and name the probe on
+   * stderr (see watchdog.ts): for runs with custom probes.
+   */
+  watchForHangs?: boolean;
 }
 
 /**
@@ -73,13 +80,19 @@ export class LeakEngine {
    * window {@link next} opens right after it. Taken by that call.
    */
   private lastCleanEnd: { readings: Readings; boundary: number } | undefined;
+  private watchdog: ProbeWatchdog | undefined;
 
   private constructor(private readonly options: EngineOptions) {}
 
   /** Create the probes (a probe whose creation fails is reported and left out). */
   static async create(options: EngineOptions): Promise<LeakEngine> {
     const engine = new LeakEngine(options);
-    for (const configured of options.probes) await engine.addProbe(configured);
+    if (options.watchForHangs) {
+      const { ProbeWatchdog } = require('./watchdog') as typeof import('./watchdog');
+      const names = options.probes.map((configured) => configured.definition.name);
+      engine.watchdog = ProbeWatchdog.start(names, hangReportAfter(options.sampleTimeoutMs));
+    }
+    for (const [index, configured] of options.probes.entries()) await engine.addProbe(configured, engine.watchdog?.slot(index));
     engine.samplingOrder = [...engine.probes.filter((probe) => probe.measuresAfterGc), ...engine.probes.filter((probe) => !probe.measuresAfterGc)];
     const memoryProbe = engine.probes.find((probe) => probe.measuresAfterGc);
     const configured = memoryProbe && options.probes.find((probe) => probe.definition === memoryProbe.definition);
@@ -250,20 +263,45 @@ export class LeakEngine {
     await this.memory?.dispose();
     this.memory = undefined;
     await RealPromise.all(this.probes.map((probe) => probe.dispose()));
+    this.watchdog?.stop();
   }
 
   // ---------------------------------------------------------------------------------
 
-  private async addProbe(configured: ConfiguredProbe): Promise<void> {
+  private async addProbe(configured: ConfiguredProbe, watch: WatchSlot | undefined): Promise<void> {
     const { definition } = configured;
     const { warn, rootDir, sampleTimeoutMs } = this.options;
+    const limitMs = createTimeLimit(sampleTimeoutMs);
     try {
-      const instance = await definition.create({
-        options: configured.options,
-        rootDir,
-        warn: (message) => warn(`probe "${definition.name}": ${message}`),
-      });
-      if (instance) this.probes.push(new GuardedProbe(configured, instance, sampleTimeoutMs, this.onFault, this.onNotice));
+      // The probe's own timers and handles are leakguard's (see own-code.ts).
+      enterOwnCode();
+      watch?.enter('create');
+      let creating: ReturnType<typeof definition.create>;
+      try {
+        creating = definition.create({
+          options: configured.options,
+          rootDir,
+          warn: (message) => warn(`probe "${definition.name}": ${message}`),
+        });
+      } finally {
+        leaveOwnCode();
+        watch?.leave();
+      }
+      const created = RealPromise.resolve(creating);
+      const outcome = await withTimeLimit(created, limitMs);
+      if (outcome.timedOut) {
+        this.onFault(definition.name, `create() did not finish within ${limitMs} ms`);
+        // Should it finish after all, what it made is released, not left running.
+        created.then((late) => late?.dispose?.(), () => undefined).catch(() => undefined);
+        return;
+      }
+      const instance = outcome.value;
+      if (instance === null || instance === undefined) return;
+      if (typeof instance !== 'object' || typeof instance.sample !== 'function') {
+        this.onFault(definition.name, 'create() returned no probe instance (an object with a sample() function, or null)');
+        return;
+      }
+      this.probes.push(new GuardedProbe(configured, instance, sampleTimeoutMs, this.onFault, this.onNotice, watch));
     } catch (error) {
       this.onFault(definition.name, `create() threw: ${errorMessage(error)}`);
     }
@@ -418,3 +456,20 @@ export class LeakEngine {
     return readings;
   }
 }
+
+/**
+ * How long a probe's create() may take: longer than a sample (a probe may open a session
+ * or read a directory), but bounded, so that one that never settles cannot hold the run.
+ */
+export function createTimeLimit(sampleTimeoutMs: number): number {
+  return Math.max(sampleTimeoutMs, 5_000);
+}
+
+/**
+ * How long one call into a probe may run before the watchdog names it: twice what a
+ * sample may take (a slower sample is switched off when it returns), at least 2 s.
+ */
+export function hangReportAfter(sampleTimeoutMs: number): number {
+  return Math.max(2 * sampleTimeoutMs, 2_000);
+}
+

@@ -11,7 +11,10 @@ import {
   type StopTracking,
   type TrackOptions,
 } from './probe';
+import { enterOwnCode, leaveOwnCode } from './own-code';
 import { isPromise, nowMs, RealPromise, withTimeLimit } from './real-timers';
+import { describeValue, safeHint, safeItems, safeString } from './safe-item';
+import type { ProbeCall, WatchSlot } from './watchdog';
 
 /**
  * Used when a probe asks for `settle: true`: three turns of the event loop, then
@@ -37,6 +40,9 @@ export const SAMPLE_ROUTINE: SampleContext = Object.freeze({ routine: true });
 /** A sample whose answer decides about a unit: from the source itself. */
 export const SAMPLE_EXACT: SampleContext = Object.freeze({});
 
+/** The longest fault message kept (one that quotes a probe's 60 MB answer must stay a line). */
+const MAX_FAULT_MESSAGE = 500;
+
 /** Reports that a probe failed; the probe is then switched off for the rest of the run. */
 export type FaultListener = (probe: string, message: string) => void;
 
@@ -54,6 +60,9 @@ export class GuardedProbe {
   /** True for a memory probe, whose readings go to the memory lane (a field, not a getter: it is read twice per probe per test). */
   readonly measuresAfterGc: boolean;
   private switchedOff = false;
+  /** The last result of sample() and the reading made of it (see checked). */
+  private lastSampled: unknown;
+  private lastReading: Reading | undefined;
 
   constructor(
     configured: ConfiguredProbe,
@@ -61,12 +70,14 @@ export class GuardedProbe {
     private readonly timeLimitMs: number,
     private readonly onFault: FaultListener,
     private readonly onNotice: FaultListener,
+    /** Where calls into the probe are noted, for a watchdog to name one that never returns (see watchdog.ts). */
+    private readonly watch?: WatchSlot,
   ) {
     this.definition = configured.definition;
     this.name = configured.definition.name;
     this.threshold = configured.threshold;
     const rule = configured.definition.settle;
-    this.settle = rule === true ? DEFAULT_SETTLE : rule ? rule : null;
+    this.settle = rule === true ? DEFAULT_SETTLE : isSettleRule(rule) ? rule : null;
     this.measuresAfterGc = configured.definition.measuresAfterGc === true;
   }
 
@@ -85,10 +96,16 @@ export class GuardedProbe {
     if (this.switchedOff) return undefined;
     const started = clock.at;
     let result: ReturnType<ProbeInstance['sample']>;
+    const watch = this.watch;
     try {
+      enterOwnCode();
+      watch?.enter('sample');
       result = this.instance.sample(context);
     } catch (error) {
       return this.sampleFailed(error);
+    } finally {
+      leaveOwnCode();
+      watch?.leave();
     }
     if (!isPromise(result)) return this.checked(result, started, clock);
     return withTimeLimit(RealPromise.resolve(result), this.timeLimitMs).then(
@@ -109,16 +126,28 @@ export class GuardedProbe {
       this.fail(`sample() took ${Math.round(took)} ms, over the limit of ${this.timeLimitMs} ms`);
       return undefined;
     }
+    // The same reading as last time: the same copy, so that the engine sees nothing changed.
+    if (result === this.lastSampled && this.lastReading) return this.lastReading;
     let reading: Reading;
     try {
-      reading = toReading(result);
+      const sampled = toReading(result);
+      if (typeof sampled !== 'object' || sampled === null) {
+        this.fail(`sample() returned ${describe(sampled)}, not a number or { value: number }`);
+        return undefined;
+      }
+      // Each field read once, into a plain object: a getter that throws, or a Proxy, is
+      // met here, inside the guard, and never again where the engine compares readings.
+      const value = sampled.value;
+      if (typeof value !== 'number' || Number.isNaN(value)) {
+        this.fail(`sample() returned ${describe(sampled)}, not a number or { value: number }`);
+        return undefined;
+      }
+      reading = { value, items: sampled.items, state: sampled.state };
     } catch (error) {
       return this.sampleFailed(error);
     }
-    if (typeof reading?.value !== 'number' || Number.isNaN(reading.value)) {
-      this.fail(`sample() returned ${describe(reading)}, not a number or { value: number }`);
-      return undefined;
-    }
+    this.lastSampled = result;
+    this.lastReading = reading;
     return reading;
   }
 
@@ -133,74 +162,141 @@ export class GuardedProbe {
     return undefined;
   }
 
-  /** What is new in `after` since `before` (by item id unless the probe says otherwise). */
+  /**
+   * What is new in `after` since `before` (by item id unless the probe says otherwise): a
+   * plain array of items whose identity can be read (the engine reads it outside the guard).
+   */
   newItems(before: Reading, after: Reading): LeakItem[] | undefined {
     if (this.switchedOff) return undefined;
+    let items: LeakItem[] | undefined;
     try {
-      if (this.instance.newItems) return this.instance.newItems(before, after);
-      if (!after.items) return undefined;
-      const seen = new Set((before.items ?? []).map(itemId));
-      return after.items.filter((item) => !seen.has(itemId(item)));
+      if (this.instance.newItems) {
+        const found = this.watched('newItems', () => this.instance.newItems!(before, after));
+        if (found === undefined) return undefined;
+        if (!Array.isArray(found)) {
+          this.fail(`newItems() returned ${describe(found)}, not an array of items`);
+          return undefined;
+        }
+        items = Array.prototype.slice.call(found) as LeakItem[];
+      } else {
+        if (!after.items) return undefined;
+        if (!Array.isArray(after.items)) {
+          this.fail(`sample() returned items that are not an array: ${describe(after.items)}`);
+          return undefined;
+        }
+        const seen = new Set((before.items ?? []).map(itemId));
+        items = after.items.filter((item) => !seen.has(itemId(item)));
+      }
     } catch (error) {
       this.fail(`newItems() threw: ${errorMessage(error)}`);
       return undefined;
     }
+    // New items are few (most units create nothing): checked one by one.
+    for (const item of items) {
+      const problem = itemProblem(item);
+      if (problem !== undefined) {
+        this.fail(problem);
+        return undefined;
+      }
+    }
+    return items;
   }
 
   /** See ProbeInstance.mayEndByItself: when unsure (no items, no answer, a throw), true. */
   mayEndByItself(items: LeakItem[] | undefined): boolean {
     if (!items || !this.instance.mayEndByItself || this.switchedOff) return true;
     try {
-      return this.instance.mayEndByItself(items) !== false;
+      return this.watched('mayEndByItself', () => this.instance.mayEndByItself!(items)) !== false;
     } catch {
       return true;
     }
   }
 
-  /** Details for leaked items; on failure the items are returned as they are. */
+  /**
+   * Details for leaked items, as plain data safe to print and write (see safe-item.ts). A
+   * describe() that throws, hangs or returns something else than an array of items
+   * switches the probe off; the items are then reported as the probe listed them.
+   */
   async describe(items: LeakItem[]): Promise<LeakItem[]> {
-    if (!this.instance.describe || items.length === 0 || this.switchedOff) return items;
-    try {
-      const outcome = await withTimeLimit(RealPromise.resolve(this.instance.describe(items)), this.timeLimitMs);
-      return outcome.timedOut ? items : outcome.value;
-    } catch {
-      return items;
+    let described: unknown = items;
+    if (this.instance.describe && items.length > 0 && !this.switchedOff) {
+      try {
+        const outcome = await withTimeLimit(RealPromise.resolve(this.watched('describe', () => this.instance.describe!(items))), this.timeLimitMs);
+        if (outcome.timedOut) this.fail(`describe() did not finish within ${this.timeLimitMs} ms`);
+        else described = outcome.value;
+      } catch (error) {
+        this.fail(`describe() threw: ${errorMessage(error)}`);
+      }
     }
+    const safe = safeItems(described);
+    if (safe && !safe.problem) return safe.items;
+    this.fail(
+      safe?.problem
+        ? `describe() returned ${safe.problem}`
+        : `describe() returned ${describe(described)}, not an array of items`,
+    );
+    // The items as newItems() gave them: checked there, so plain data once copied.
+    return safeItems(items)?.items ?? [];
   }
 
   /** Start tracking (see ProbeInstance.track); undefined when the probe cannot or fails. */
   async track(options: TrackOptions): Promise<StopTracking | undefined> {
     if (!this.instance.track || this.switchedOff) return undefined;
     try {
-      return await this.instance.track(options);
+      return await this.watched('track', () => this.instance.track!(options));
     } catch {
       return undefined;
     }
   }
 
+  /** The hint shown under a leak: a string, capped; a hint function that throws or returns something else switches the probe off. */
   hint(item: LeakItem | undefined): string | undefined {
     const { hint } = this.definition;
-    if (typeof hint === 'string') return hint;
+    if (typeof hint === 'string') return safeHint(hint);
     if (typeof hint !== 'function') return undefined;
+    let given: unknown;
     try {
-      return hint(item);
-    } catch {
+      given = this.watched('hint', () => hint(item));
+    } catch (error) {
+      this.fail(`hint() threw: ${errorMessage(error)}`);
       return undefined;
+    }
+    if (given === undefined || given === '') return undefined;
+    if (typeof given !== 'string') this.fail(`hint() returned ${describe(given)}, not a string`);
+    return safeHint(given);
+  }
+
+  /** Release the probe; bounded by the time limit (a dispose() that never settles must not hold the run's end). */
+  async dispose(): Promise<void> {
+    try {
+      const disposed = this.watched('dispose', () => this.instance.dispose?.());
+      if (!isPromise(disposed)) return;
+      const outcome = await withTimeLimit(RealPromise.resolve(disposed), this.timeLimitMs);
+      if (outcome.timedOut) this.onNotice(this.name, `dispose() did not finish within ${this.timeLimitMs} ms; the run ends without waiting for it`);
+    } catch (error) {
+      this.onNotice(this.name, `dispose() threw: ${errorMessage(error)}`);
     }
   }
 
-  async dispose(): Promise<void> {
+  /** Run the synchronous part of a call into the probe: as leakguard's own code, noted for the watchdog. */
+  private watched<T>(call: ProbeCall, run: () => T): T {
+    const watch = this.watch;
+    // What the probe creates meanwhile is leakguard's (see own-code.ts).
+    enterOwnCode();
+    watch?.enter(call);
     try {
-      await this.instance.dispose?.();
-    } catch {
-      // Nothing more to do: the run is over for this probe.
+      return run();
+    } finally {
+      leaveOwnCode();
+      watch?.leave();
     }
   }
 
   private fail(message: string): void {
     if (this.switchedOff) return;
     this.switchedOff = true;
-    this.onFault(this.name, message);
+    // Capped and redacted: the message may quote what the probe returned.
+    this.onFault(this.name, safeString(message, MAX_FAULT_MESSAGE));
   }
 }
 
@@ -227,3 +323,33 @@ function describe(value: unknown): string {
     return errorMessage(value);
   }
 }
+
+/** Why the engine cannot use `item` (its identity must be readable, its label a string), or undefined. */
+function itemProblem(item: unknown): string | undefined {
+  try {
+    if (typeof item !== 'object' || item === null) return `newItems() returned an item that is not an object (${describeValue(item)})`;
+    const { id, label } = item as { id?: unknown; label?: unknown };
+    if (typeof label !== 'string') return `newItems() returned an item whose label is ${describeValue(label)}, not a string`;
+    if (id !== undefined && typeof id !== 'string') return `newItems() returned an item whose id is ${describeValue(id)}, not a string`;
+    return undefined;
+  } catch (error) {
+    return `newItems() returned an unreadable item: ${errorMessage(error)}`;
+  }
+}
+
+/**
+ * A usable settle rule: whole attempts and a wait within a minute. (Plugins are checked
+ * when they load, see config/plugins.ts; a rule that is not one never makes the engine wait.)
+ */
+export function isSettleRule(rule: unknown): rule is SettleRule {
+  if (typeof rule !== 'object' || rule === null) return false;
+  const { attempts, maxWaitMs } = rule as Partial<SettleRule>;
+  return (
+    Number.isInteger(attempts) && attempts! >= 0 && attempts! <= MAX_SETTLE_ATTEMPTS &&
+    typeof maxWaitMs === 'number' && maxWaitMs >= 0 && maxWaitMs <= MAX_SETTLE_WAIT_MS
+  );
+}
+
+/** Bounds of a settle rule: more would hold every leaking test for longer than any socket takes to close. */
+export const MAX_SETTLE_ATTEMPTS = 1000;
+export const MAX_SETTLE_WAIT_MS = 60_000;

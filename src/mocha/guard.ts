@@ -11,6 +11,7 @@ import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
 import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
 import { isPromise } from '../core/real-timers';
+import { builtinProbes } from '../probes';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { OnDemandHook } from './on-demand-hook';
 import { hasHeldErrors } from './uncaught';
@@ -85,6 +86,8 @@ export class RunGuard implements HookBoundaries {
         rootDir: this.config.rootDir,
         sampleTimeoutMs: this.config.sampleTimeoutMs,
         warn: (message) => this.output.warn(message),
+        // Custom probes may hang in a loop: name the one that does (see core/watchdog.ts).
+        watchForHangs: this.config.probes.some(({ definition }) => !builtinProbes.includes(definition)),
       });
       const from = root._beforeAll.indexOf(ownBeforeAll) + 1;
       placeSentinels(root, this, from, ownAfterAll);

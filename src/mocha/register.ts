@@ -10,6 +10,7 @@
  * prints its own summary when it ends (see ./watch).
  */
 import { loadConfig, ConfigError } from '../config';
+import { displayPath, thrownText } from '../config/errors';
 import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
 import { trackCreationSites } from '../probes/creation-sites';
@@ -57,15 +58,23 @@ async function loadOnce(): Promise<ResolvedConfig> {
   if (config) return config;
   try {
     const loaded = await loadConfig(process.cwd());
+    checkReportPath(loaded);
     config = loaded;
     return loaded;
   } catch (error: unknown) {
-    if (error instanceof ConfigError) {
-      // One clear line and a failing exit, before any test runs.
-      writeLine(error.message);
-      process.exit(1);
-    }
-    throw error;
+    // One clear line and a failing exit, before any test runs: whatever was thrown.
+    writeLine(error instanceof ConfigError ? error.message : `leakguard: could not load the config: ${thrownText(error)}`);
+    process.exit(1);
+  }
+}
+
+/** A report that cannot be written is found now, not after every test has run (a worker writes none). */
+function checkReportPath(loaded: ResolvedConfig): void {
+  if (!loaded.reportJson || inParallelWorker()) return;
+  const { reportWriteProblem } = require('../report/writable') as typeof import('../report/writable');
+  const problem = reportWriteProblem(loaded.reportJson);
+  if (problem !== undefined) {
+    throw new ConfigError(`cannot write the JSON report to ${displayPath(loaded.reportJson)}: ${problem}`, { filepath: loaded.filepath, key: 'report.json' });
   }
 }
 

@@ -20,6 +20,7 @@ import timersModule = require('node:timers');
 import * as net from 'node:net';
 import { syncBuiltinESMExports } from 'node:module';
 import { promisify } from 'node:util';
+import { asOwnCode, inOwnCode } from '../core/own-code';
 import { captureCreationStack, type CapturedStack } from '../core/stack-frames';
 
 export interface CreationSite {
@@ -28,6 +29,8 @@ export interface CreationSite {
   sequence: number;
   /** For timers: what created it and how often it repeats. */
   timer?: { kind: 'setTimeout' | 'setInterval'; delayMs: number };
+  /** Created while leakguard ran a probe's code: leakguard's, never a test's (see core/own-code.ts). */
+  owned?: true;
 }
 
 const SITE = Symbol.for('leakguard.creationSite');
@@ -101,6 +104,7 @@ function isDone(timer: NodeJS.Timeout): boolean {
 function mark(object: unknown, above: Function, timer?: CreationSite['timer']): void {
   if (typeof object !== 'object' || object === null || (object as Tracked)[SITE]) return;
   const site: CreationSite = { stack: captureCreationStack(above), sequence: ++sequence };
+  if (inOwnCode()) site.owned = true;
   if (timer) site.timer = timer;
   else descriptorOpenings++;
   Object.defineProperty(object, SITE, { value: site, enumerable: false, configurable: true });
@@ -253,6 +257,10 @@ export function unwrapGlobal(value: unknown): unknown {
 function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {
   const original = globalThis[kind] as (...args: unknown[]) => NodeJS.Timeout;
   const wrapped = function (this: unknown, callback: unknown, delay?: unknown, ...rest: unknown[]) {
+    if (inOwnCode()) {
+      // A probe's own timer: not tracked, and what its callback creates is the probe's too.
+      return original.call(this, typeof callback === 'function' ? asOwnCode(callback as () => unknown) : callback, delay, ...rest);
+    }
     const timer = original.call(this, callback, delay, ...rest);
     mark(timer, wrapped, { kind, delayMs: typeof delay === 'number' ? delay : 1 });
     if (creationSite(timer)) liveTimers.add(timer);

@@ -77,6 +77,8 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     const type = wrapTypeOf(handle);
     if (!type) continue;
     explain(type);
+    // Made while leakguard ran a probe's code: the probe's, not the test's.
+    if (creationSite(handle)?.owned) continue;
     if (!ignored.has(type)) items.push(reusedLabel({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) }, handle, before.sequence));
   }
   if (!ignored.has('Timeout')) {

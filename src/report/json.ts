@@ -97,6 +97,34 @@ export function writeFileAtomicSync(path: string, text: string): void {
   }
 }
 
+/**
+ * Pretty JSON of `value`. What a probe reported is plain data by the time it is here (see
+ * core/safe-item.ts); should anything still hold a cycle or a bigint, the report is written
+ * all the same, with that value replaced, rather than lost with every finding in it.
+ */
+export function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch {
+    return JSON.stringify(value, defensiveReplacer(), 2);
+  }
+}
+
+function defensiveReplacer(): (this: unknown, key: string, value: unknown) => unknown {
+  // The objects on the path from the root to the value being written: a cycle leads back to one.
+  const path: object[] = [];
+  return function replace(this: unknown, _key: string, value: unknown): unknown {
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value !== 'object' || value === null) return value;
+    // JSON.stringify calls the replacer with the holder as `this`: unwind the path to it.
+    const holder = this as object;
+    while (path.length > 0 && path[path.length - 1] !== holder) path.pop();
+    if (path.includes(value)) return '(cycle)';
+    path.push(value);
+    return value;
+  };
+}
+
 /** Cleanup after a failure: its own error would hide the one that matters. */
 function removeQuietly(file: string): void {
   try {

@@ -41,6 +41,7 @@ const ASSERTIONS = new Set([
   'pattern',
   'minimum',
   'exclusiveMinimum',
+  'maximum',
   'anyOf',
 ]);
 
@@ -106,6 +107,7 @@ function check(schema: Schema, value: unknown, at = ''): SchemaError[] {
     if (schema.exclusiveMinimum !== undefined && value <= (schema.exclusiveMinimum as number)) {
       fail(`must be > ${String(schema.exclusiveMinimum)}`);
     }
+    if (schema.maximum !== undefined && value > (schema.maximum as number)) fail(`must be <= ${String(schema.maximum)}`);
   }
   if (isPlainObject(value)) {
     const properties = (schema.properties ?? {}) as Record<string, Schema>;
@@ -352,6 +354,7 @@ describe('config schema: agrees with the validator', () => {
     [{ sampleTimeoutMs: 0 }, 'sampleTimeoutMs'],
     [{ sampleTimeoutMs: -5 }, 'sampleTimeoutMs'],
     [{ sampleTimeoutMs: '500' }, 'sampleTimeoutMs'],
+    [{ sampleTimeoutMs: 3e9 }, 'sampleTimeoutMs'],
   ];
 
   it('both reject bad configs, at the same key', () => {

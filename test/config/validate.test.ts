@@ -161,7 +161,10 @@ describe('config: resolveConfig', () => {
       [{ failAt: 1 }, 'failAt', /failAt: expected "test" or "end", got number 1$/],
       [{ baseline: true }, 'baseline', /baseline: expected a file path \(string\) or false, got boolean true$/],
       [{ $schema: 1 }, '$schema', /\$schema: expected a string, got number 1$/],
-      [{ sampleTimeoutMs: -1 }, 'sampleTimeoutMs', /sampleTimeoutMs: expected a positive number of milliseconds, got number -1$/],
+      [{ sampleTimeoutMs: -1 }, 'sampleTimeoutMs', /sampleTimeoutMs: expected a number of milliseconds above 0 and at most 60000, got number -1$/],
+      // Node would run a timer this long after 1 ms (above 2^31-1 ms): every probe would time out at once.
+      [{ sampleTimeoutMs: 3e9 }, 'sampleTimeoutMs', /at most 60000, got number 3000000000$/],
+      [{ sampleTimeoutMs: 60_001 }, 'sampleTimeoutMs', /got number 60001$/],
       [{ sampleTimeoutMs: 0 }, 'sampleTimeoutMs', /got number 0$/],
       [{ sampleTimeoutMs: Number.NaN }, 'sampleTimeoutMs', /got number NaN$/],
       [{ sampleTimeoutMs: Number.POSITIVE_INFINITY }, 'sampleTimeoutMs', /got number Infinity$/],
