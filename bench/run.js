@@ -4,11 +4,11 @@
  * on a suite with known leaks, and its memory over a 20,000-test soak. Prints a markdown
  * report and writes it to bench/RESULTS.md. Exits 1 when a budget line fails.
  *
- * BENCH_RUNS (default 9): plain/leakguard pairs per suite, run alternately A B A B. The
+ * BENCH_RUNS (default 9): plain/leakguard pairs per suite (fewer for a suite that says so), run alternately A B A B. The
  *   suites take well under a second each, and one round's ratio moves by ~0.1x with the
  *   machine's load: with 5 rounds, three runs of one build (small-heap) gave 1.24x, 1.36x and
  *   1.47x.
- * BENCH_HEAVY_RUNS (default 1, 0 for none): runs of the slow naive and exact designs.
+ * BENCH_HEAVY_RUNS (default 1, 0 for none): runs of the slow naive design.
  * BENCH_ATTRIBUTE_RUNS (default 3, 0 for none): rounds that also run leakguard with all
  *   probes off and with one probe at a time, to attribute its cost.
  * BENCH_SUITES: comma list of suites (default: all).
@@ -83,7 +83,7 @@ async function main() {
 /** Plain and leakguard alternately; the other designs in the same rounds, each next to its plain run. */
 async function benchSuite(build, suite, labels) {
   const runs = Object.fromEntries(['plain', ...Object.keys(labels)].map((design) => [design, []]));
-  for (let round = 0; round < RUNS; round++) {
+  for (let round = 0; round < Math.min(RUNS, suite.rounds ?? RUNS); round++) {
     const designs = ['plain', 'leakguard'];
     if (round < ATTRIBUTE_RUNS && WALL_SUITES.includes(suite.name)) {
       designs.push('hooks-only', ...build.probes.map((name) => `only-${name}`));
@@ -208,7 +208,7 @@ function render(results, labels, checks, sections, { elapsedS, loadBefore, loadA
     '',
     `- Machine: ${cpuModel()}, ${os.cpus().length} cores, ${mib(os.totalmem(), 0)} RAM; load average ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end`,
     `- Node ${process.version}, Mocha ${require('mocha/package.json').version}, leakguard ${revision}, ${new Date().toISOString()}`,
-    `- ${RUNS} plain/leakguard rounds per suite (A B A B); per-probe attribution in ${ATTRIBUTE_RUNS} of them; naive and exact: ${HEAVY_RUNS} run(s); the whole bench took ${Math.round(elapsedS)} s`,
+    `- ${RUNS} plain/leakguard rounds per suite (A B A B); per-probe attribution in ${ATTRIBUTE_RUNS} of them; naive: ${HEAVY_RUNS} run(s); the whole bench took ${Math.round(elapsedS)} s`,
     '- Ratios: the median of the per-round ratios to the plain run of the same round. CPU: user + system time of the Mocha process, which suffers less than wall time from other load on the machine. Reporter: dot.',
     '',
     '| suite | design | runs | plain median wall | median wall | wall ratio | CPU ratio | plain peak RSS | peak RSS | RSS ratio |',

@@ -36,7 +36,8 @@ const SUITES = {
   // Every test keeps ~2 MB (a rendered response, say) in a module-level array, from one
   // helper: the suite the memory lane exists for. Its cost must not grow with the leaks.
   'keeps-5x20': { files: 5, perFile: 20, retainMb: 0, body: 'keeps' },
-  'keeps-10x40': { files: 10, perFile: 40, retainMb: 0, body: 'keeps' },
+  // A heap that grows to ~800 MB: a plain run takes tens of seconds, so it gets 3 rounds.
+  'keeps-10x40': { files: 10, perFile: 40, retainMb: 0, body: 'keeps', rounds: 3 },
   soak: { files: 20, perFile: 1000, retainMb: 0, body: 'soak' },
 };
 
@@ -155,7 +156,7 @@ function generateSuite(root, name, probes) {
   for (let f = 0; f < spec.files; f++) {
     write(path.join('test', `file-${String(f + 1).padStart(2, '0')}.test.js`), testFileSource(spec, f));
   }
-  return { name, dir, tests: spec.files * spec.perFile, expectedLeaks: expectedLeaks(name, spec), oneSite: spec.body === 'keeps' };
+  return { name, dir, tests: spec.files * spec.perFile, expectedLeaks: expectedLeaks(name, spec), oneSite: spec.body === 'keeps', rounds: spec.rounds };
 }
 
 /** The exact set of `probe: test` pairs the leaky and keeps suites must report (undefined for the other suites). */

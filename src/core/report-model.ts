@@ -31,8 +31,8 @@ export interface Leak {
   /** How to fix it, in plain words. */
   hint?: string;
   /**
-   * For memory one test alone kept at a site: how much the site grew each time the test
-   * was run again, in `unit` (see core/memory/site-verdict.ts and `LeakReport.retainedOnce`).
+   * For memory one test alone kept at a site: how much memory grew each time the test was
+   * run again, in `unit` (see core/memory/site-verdict.ts and `LeakReport.retainedOnce`).
    */
   repeats?: number[];
   /** For memory one test kept once: why it was not run again to tell (a budget, the heap limit, a failed repeat). */

@@ -70,7 +70,7 @@ export function writeJsonReportSync(path: string, report: LeakReport): void {
  * because it must also work from a process 'exit' handler, where nothing asynchronous runs.
  */
 export function writeJsonFileSync(path: string, value: unknown): void {
-  writeFileAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileAtomicSync(path, `${jsonText(value)}\n`);
 }
 
 /** Write `text` to `path` atomically, as {@link writeJsonFileSync} does (the JUnit report uses it too). */

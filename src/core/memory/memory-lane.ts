@@ -111,6 +111,8 @@ interface Window {
   rerun?: () => Promise<void>;
   /** ArrayBuffer memory a full GC right after it left of its growth. */
   externalKept?: number;
+  /** For a run again: what the heap and ArrayBuffer memory grew by over it, GC before and after. */
+  grewBy?: number;
   /** Its runs again, each a window of its own. */
   repeats?: Window[];
   /** Why it was not run again, when it could have been. */
@@ -119,8 +121,6 @@ interface Window {
   /** What its last run again kept, by type, and what retains it (heap snapshots, when on). */
   growthByType?: TypeGrowth[];
   retainerPath?: string[];
-  /** For a run again: how much each site grew over it, at the read right after it. */
-  keptAtSite?: Map<string, number>;
 }
 
 /** A live sample, attributed. */
@@ -439,7 +439,12 @@ export class MemoryLane {
     return undefined;
   }
 
-  /** Run the test again, each run a window of its own, read after each. */
+  /**
+   * Run the test again, each run a window of its own, with a full GC before and after:
+   * what the heap (and ArrayBuffer memory) grew by over the run again is what it kept.
+   * The heap's total, not the site's samples: a site's samples over one run are too few
+   * to say it did not grow (a loop's temporaries can take most of them).
+   */
   private async repeat(window: Window): Promise<void> {
     const rerun = window.rerun;
     if (!rerun) return;
@@ -447,9 +452,10 @@ export class MemoryLane {
     this.noted.push(window);
     window.repeats = [];
     for (let run = 0; run < this.options.repeats; run++) {
-      const before = this.liveBySite();
       const last = run === this.options.repeats - 1;
       const stopTracking = last ? await this.options.track?.(true) : undefined;
+      fullGc();
+      const before = liveMemory();
       const from = this.placeBoundary();
       try {
         await rerun();
@@ -469,28 +475,15 @@ export class MemoryLane {
       }
       const again: Window = { unit: window.unit, group: window.group, from, to, settled: false, repeatOf: window };
       this.unread.push(again);
-      await this.read({ external: window.externalKept !== undefined });
-      again.externalKept = Math.max(0, this.externalGrowthAtRead);
-      // What each site grew by over the run again: a cache that evicts as much as the run
-      // adds keeps the run's entries and did not grow.
-      again.keptAtSite = new Map();
-      const after = this.liveBySite();
-      for (const [site, bytes] of after) again.keptAtSite.set(site, bytes - (before.get(site) ?? 0));
+      await this.read({ external: true });
+      again.grewBy = Math.max(0, liveMemory() - before);
       window.repeats.push(again);
     }
   }
 
-  private liveBySite(): Map<string, number> {
-    const live = new Map<string, number>();
-    for (const entry of this.ledger.values()) live.set(entry.site.id, (live.get(entry.site.id) ?? 0) + entry.bytes);
-    return live;
-  }
-
-  /** What a window's last run again kept at a site. */
-  private keptAgain(window: Window, site: AllocationSite): number | undefined {
-    const last = window.repeats?.at(-1);
-    if (!last) return undefined;
-    return site === EXTERNAL_SITE ? (last.externalKept ?? 0) : (last.keptAtSite?.get(site.id) ?? 0);
+  /** What a window's last run again kept (see repeat). */
+  private keptAgain(window: Window): number | undefined {
+    return window.repeats?.at(-1)?.grewBy;
   }
 
   private verdicts(): MemoryFindings {
@@ -509,7 +502,7 @@ export class MemoryLane {
           hookBytes: feeders.filter(([window]) => window.unit.kind !== 'test').reduce((sum, [, bytes]) => sum + bytes, 0),
           stoppedGrowing: stats.turnedOver && stats.liveWhenLastFed <= stats.peakBeforeLastFed + this.options.threshold / 2,
           ownCode: stats.site.stack.length === 1,
-          keptAgainBytes: single && this.keptAgain(single, stats.site),
+          keptAgainBytes: single && this.keptAgain(single),
         },
         this.options.threshold,
       );
@@ -529,7 +522,7 @@ export class MemoryLane {
         const leak = verdict === 'leak' ? (slot.leak ??= this.newLeak(window)) : (slot.once ??= this.newLeak(window));
         leak.delta += bytes;
         leak.items.push(siteItem(stats.site, bytes));
-        const again = this.keptAgain(window, stats.site);
+        const again = this.keptAgain(window);
         if (again !== undefined) leak.repeats = [...(leak.repeats ?? []), again];
       }
     }
@@ -562,6 +555,11 @@ export class MemoryLane {
       hint: this.options.hint,
     };
   }
+}
+
+/** The V8 heap in use and ArrayBuffer memory: right after a full GC, the live memory. */
+function liveMemory(): number {
+  return v8.getHeapStatistics().used_heap_size + arrayBufferBytes();
 }
 
 /** The heap and external memory as the memory probe reads them (see MemoryState), to compare with its readings. */

@@ -8,9 +8,9 @@
  *   test keeps much. Unless the site gave memory back while tests fed it and stopped
  *   growing (an LRU at its bound): then it is bounded.
  * - One test: a lazily built table and a registry that grows on every call look the same
- *   after one call. Running that test again tells them apart: the site growing again is
- *   a leak; not growing (a table built once, a bounded cache that evicts as much as the
- *   run adds) is one-time growth. Not run again (a budget, the heap limit), the stack
+ *   after one call. Running that test again tells them apart: memory growing again by half
+ *   the threshold is a leak; not growing (a table built once, a bounded cache that evicts
+ *   as much as the run adds) is one-time growth. Not run again (a budget, the heap limit), the stack
  *   decides: memory the test's own code allocated (no function of the project's below
  *   the test body) was stored by the test where it outlives it, a leak; memory allocated
  *   in code it calls may be that code's lazy state, one-time growth.
@@ -28,7 +28,7 @@ export interface SiteEvidence {
   stoppedGrowing: boolean;
   /** The allocating stack holds no user function but the unit's own body (or a callback defined there). */
   ownCode: boolean;
-  /** For a site one test fed: how much the site grew while that test ran again, if it was run again. */
+  /** For a site one test fed: how much memory grew while that test ran again (GC before and after), if it was. */
   keptAgainBytes?: number;
 }
 
