@@ -258,6 +258,11 @@ export class RunGuard implements HookBoundaries {
     if (hasHeldErrors() || mayEndFile(test)) this.nextTestHook?.arm();
   }
 
+  /** Errors are held for the next test (see rethrowWhenRunning): its root `beforeEach` hands them on. */
+  expectHeldErrors(): void {
+    this.nextTestHook?.arm();
+  }
+
   private countTest(test: MochaTest): void {
     if ((test.currentRetry?.() ?? 0) === 0) this.store.countTest();
   }

@@ -127,12 +127,13 @@ function rootHooks(resolved: ResolvedConfig) {
       const guard = current;
       if (!test || !guard) return;
       const begun = guard.testBegins(test);
+      const handOn = () => guard.expectHeldErrors();
       if (!isPromise(begun)) {
-        rethrowWhenRunning(test, takeHeldErrors());
+        rethrowWhenRunning(test, takeHeldErrors(), handOn);
         return;
       }
       // Nothing ran between the synchronous part and here, so no error can have escaped.
-      return holdingUncaught(() => begun).then(() => rethrowWhenRunning(test, takeHeldErrors()));
+      return holdingUncaught(() => begun).then(() => rethrowWhenRunning(test, takeHeldErrors(), handOn));
     },
     afterEach(this: HookContext): void | Promise<void> {
       const test = this.currentTest;
