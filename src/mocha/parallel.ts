@@ -4,7 +4,7 @@
  * Mocha's serializer drops custom fields. So each worker writes its findings for each
  * file into a run directory the main process made, and the main process merges them.
  */
-import * as fs from 'node:fs';
+import { ownFs } from '../core/own-fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LeakReport } from '../core/report-model';
@@ -26,7 +26,7 @@ export function inParallelWorker(): boolean {
 
 /** Main process: a fresh directory for this run's partial reports. */
 export function createRunDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leakguard-run-'));
+  const dir = ownFs.mkdtempSync(path.join(os.tmpdir(), 'leakguard-run-'));
   process.env[RUN_DIR_ENV] = dir;
   process.env[RUN_PID_ENV] = String(process.pid);
   return dir;
@@ -40,19 +40,19 @@ export function writePartialReport(report: LeakReport): void {
   if (!dir) return;
   const name = `${process.pid}-${++written}`;
   const temporary = path.join(dir, `.${name}.tmp`);
-  fs.writeFileSync(temporary, JSON.stringify(report));
-  fs.renameSync(temporary, path.join(dir, `${name}.json`));
+  ownFs.writeFileSync(temporary, JSON.stringify(report));
+  ownFs.renameSync(temporary, path.join(dir, `${name}.json`));
 }
 
 /** Main process: every partial report written so far, then the directory is removed. */
 export function collectPartialReports(dir: string): LeakReport[] {
   try {
-    const names = fs.readdirSync(dir).filter((name) => name.endsWith('.json'));
+    const names = ownFs.readdirSync(dir).filter((name) => name.endsWith('.json'));
     // Worker pid, then sequence: a stable order, close to the order the files ran in.
     names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-    return names.map((name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as LeakReport);
+    return names.map((name) => JSON.parse(ownFs.readFileSync(path.join(dir, name), 'utf8')) as LeakReport);
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    ownFs.rmSync(dir, { recursive: true, force: true });
     delete process.env[RUN_DIR_ENV];
     delete process.env[RUN_PID_ENV];
   }
