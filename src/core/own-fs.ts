@@ -17,6 +17,7 @@ export const ownFs = {
   readFileSync: fs.readFileSync,
   renameSync: fs.renameSync,
   rmSync: fs.rmSync,
+  rmdirSync: fs.rmdirSync,
   statSync: fs.statSync,
   writeFileSync: fs.writeFileSync,
   writeSync: fs.writeSync,

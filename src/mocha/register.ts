@@ -14,10 +14,11 @@ import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
 import { trackCreationSites } from '../probes/creation-sites';
 import { RunGuard, type TestEvents } from './guard';
-import type { Leak } from '../core/report-model';
+import type { Leak, LeakReport } from '../core/report-model';
 import { formatTestFailure } from '../report/summary';
 import { buildReport, finishRun, publishReport, updatingBaseline, writeLine } from './finish';
-import { collectPartialReports, createRunDir, inParallelWorker } from './parallel';
+import { collectPartialReports, createRunDir, inParallelWorker, MAIN_FAILS_ENV } from './parallel';
+import { failParallelRunOnce, leaksFailingTheRun, runFailure } from './run-failure';
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
 import { giveOwnContext } from './own-context';
 import { runUntimed } from './untimed';
@@ -164,14 +165,12 @@ function rootHooks(resolved: ResolvedConfig) {
       // A worker's run is one test file; its findings go to the main process now.
       if (inParallelWorker()) finishRun(guard, resolved);
       const failing = failingAt(resolved);
-      // With failAt "test", the leaking tests have failed already; what is left is hooks and files.
-      const unfailed = failing === 'test' ? leaks.filter((leak) => leak.kind !== 'test') : failing === 'end' ? leaks : [];
-      if (unfailed.length > 0) {
-        // Failing this hook is how a root-hook plugin fails the run in every Mocha from
-        // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
-        const leaksFound = `${unfailed.length} leak${unfailed.length === 1 ? '' : 's'}${failing === 'test' ? ' outside tests' : ''}`;
-        throw new Error(`leakguard found ${leaksFound} (mode "fail"); see the leak summary below the test results.`);
-      }
+      // A parallel run whose main process fails it once for every worker's leaks.
+      if (inParallelWorker() && process.env[MAIN_FAILS_ENV] === '1') return;
+      const unfailed = leaksFailingTheRun(leaks, failing);
+      // Failing this hook is how a root-hook plugin fails the run in every Mocha from
+      // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
+      if (unfailed.length > 0) throw runFailure(unfailed, failing);
     },
   };
   const endRun = hooks.afterAll;
@@ -245,6 +244,9 @@ export function mochaGlobalSetup(this: ({ isParallelMode?: () => boolean } & Par
     onParallelReruns(beginParallelRun, publishParallelRun);
   } else if (typeof this?.isParallelMode === 'function' && this.isParallelMode()) {
     runDir = createRunDir();
+    const failing = config && failingAt(config);
+    // Before the workers are forked: they inherit it.
+    if (failing && failParallelRunOnce(this, () => mergedParallelRun()?.leaks, failing)) process.env[MAIN_FAILS_ENV] = '1';
   } else if (typeof this?.on === 'function' && typeof this.removeListener === 'function') {
     serialRunner = this as TestEvents;
   }
@@ -256,20 +258,29 @@ function beginParallelRun(): void {
   runDir = createRunDir();
 }
 
-/** Main process of a parallel run: the workers' findings, merged, as one summary and report. */
-function publishParallelRun(): void {
-  if (!runDir || !config) return;
+/** Main process of a parallel run: the workers' findings merged into one report, once every worker is done. */
+let merged: LeakReport | undefined;
+function mergedParallelRun(): LeakReport | undefined {
+  if (merged || !runDir || !config) return merged;
   const partials = collectPartialReports(runDir);
   runDir = undefined;
   const [first, ...rest] = partials;
   const { mergeReports } = require('../core/report-merge') as typeof import('../core/report-merge');
-  publishReport(first ? mergeReports(first, ...rest) : buildReport(config), config);
+  merged = first ? mergeReports(first, ...rest) : buildReport(config);
+  return merged;
+}
+
+/** Main process of a parallel run: the workers' findings, merged, as one summary and report. */
+function publishParallelRun(): void {
+  const report = mergedParallelRun();
+  merged = undefined;
+  if (report && config) publishReport(report, config);
 }
 
 /** Main process only, after the reporter's epilogue: the summary goes after Mocha's own output. */
 export async function mochaGlobalTeardown(): Promise<void> {
   if (!config) return;
-  if (runDir) {
+  if (runDir || merged) {
     publishParallelRun();
     return;
   }
