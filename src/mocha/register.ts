@@ -20,6 +20,7 @@ import { buildReport, finishRun, publishReport, updatingBaseline, writeLine } fr
 import { collectPartialReports, createRunDir, inParallelWorker, MAIN_FAILS_ENV } from './parallel';
 import { failParallelRunOnce, leaksFailingTheRun, runFailure } from './run-failure';
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
+import { holdPassesUntilAfterEach, releasePass } from './deferred-pass';
 import { giveOwnContext } from './own-context';
 import { runUntimed } from './untimed';
 import { afterRunEnds, isWatchSetup, onParallelReruns } from './watch';
@@ -112,6 +113,8 @@ function rootHooks(resolved: ResolvedConfig) {
       }
       const ownBeforeEach = root._beforeEach.find((hook) => hook.fn === hooks.beforeEach);
       const ownAfterEach = root._afterEach.find((hook) => hook.fn === hooks.afterEach);
+      // A leaking test is failed by the root afterEach: it must not be reported passed first.
+      if (failingAt(resolved) === 'test') holdPassesUntilAfterEach(root);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       current = guard;
       if (!ownAfterAll) return;
@@ -144,6 +147,8 @@ function rootHooks(resolved: ResolvedConfig) {
       const failIfLeaked = (leaks: Leak[]): void => {
         // Only a passed test is failed: one that failed already has its own error to show.
         if (leaks.length > 0 && failingAt(resolved) === 'test' && test.state === 'passed') failTest(ownHook, leaks);
+        // Its "pass", held until now, goes to the reporter (see ./deferred-pass).
+        else releasePass(test);
       };
       const ended = guard.testEnds(test);
       if (!isPromise(ended)) {
