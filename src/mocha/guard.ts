@@ -17,7 +17,7 @@ import { parseThreshold } from '../core/thresholds';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { OnDemandHook } from './on-demand-hook';
 import { hasHeldErrors } from './uncaught';
-import { hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
+import { hookUnit, testUnit, unitKey, wasSkipped, type MochaHook, type MochaSuite, type MochaTest } from './units';
 
 /** Mocha's runner, as far as the test events go. */
 export interface TestEvents {
@@ -151,7 +151,7 @@ export class RunGuard implements HookBoundaries {
       this.window = undefined;
       if (!engine) return;
       // A test that skipped itself is not measured: the next window starts afresh.
-      if (!window || test.isPending?.() || test.state === 'pending') return this.openWindow();
+      if (!window || wasSkipped(test)) return this.openWindow();
       const unit = testUnit(test);
       const leaks = engine.end(window.scope, unit);
       if (!isPromise(leaks) && leaks.length === 0) {
@@ -385,7 +385,7 @@ export class RunGuard implements HookBoundaries {
     // judge it now. A window no test claimed (what ran between two units) is let go.
     const window = this.window;
     this.window = undefined;
-    if (window?.test && this.engine && !window.test.isPending?.()) {
+    if (window?.test && this.engine && !wasSkipped(window.test)) {
       const unit = testUnit(window.test);
       this.record(unit, await this.engine.end(window.scope, unit));
     }

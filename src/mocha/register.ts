@@ -18,7 +18,7 @@ import type { Leak, LeakReport } from '../core/report-model';
 import { formatTestFailure } from '../report/summary';
 import { buildReport, finishRun, publishReport, updatingBaseline, writeLine } from './finish';
 import { collectPartialReports, createRunDir, inParallelWorker, MAIN_FAILS_ENV } from './parallel';
-import { failParallelRunOnce, leaksFailingTheRun, runFailure } from './run-failure';
+import { couldNotFailTest, failParallelRunOnce, hasUnfailableLeaks, leaksFailingTheRun, runFailure } from './run-failure';
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
 import { holdPassesUntilAfterEach, releasePass } from './deferred-pass';
 import { giveOwnContext } from './own-context';
@@ -146,7 +146,10 @@ function rootHooks(resolved: ResolvedConfig) {
       const ownHook = this.test;
       const failIfLeaked = (leaks: Leak[]): void => {
         // Only a passed test is failed: one that failed already has its own error to show.
-        if (leaks.length > 0 && failingAt(resolved) === 'test' && test.state === 'passed') failTest(ownHook, leaks);
+        const failing = leaks.length > 0 && failingAt(resolved) === 'test' && test.state === 'passed';
+        // Mocha fails no test marked pending (this.skip() in an afterEach): the run fails at its end.
+        if (failing && test.isPending?.()) couldNotFailTest(leaks);
+        if (failing && !test.isPending?.()) failTest(ownHook, leaks);
         // Its "pass", held until now, goes to the reporter (see ./deferred-pass).
         else releasePass(test);
       };
@@ -171,7 +174,7 @@ function rootHooks(resolved: ResolvedConfig) {
       if (inParallelWorker()) finishRun(guard, resolved);
       const failing = failingAt(resolved);
       // A parallel run whose main process fails it once for every worker's leaks.
-      if (inParallelWorker() && process.env[MAIN_FAILS_ENV] === '1') return;
+      if (inParallelWorker() && process.env[MAIN_FAILS_ENV] === '1' && !hasUnfailableLeaks(leaks)) return;
       const unfailed = leaksFailingTheRun(leaks, failing);
       // Failing this hook is how a root-hook plugin fails the run in every Mocha from
       // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
