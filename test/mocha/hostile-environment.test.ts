@@ -569,18 +569,27 @@ describe('leakguard in a hostile environment', function () {
       assertSameMochaResults(guarded, plain);
     });
 
-    it('does not crash: at most the fds probe is switched off, with a warning', () => {
+    it('does not crash, and no probe is switched off', () => {
       assert.ok(guarded.report, describeRun(guarded));
       assert.doesNotMatch(guarded.stderr, /internal error/);
       const off = guarded.report.faults.map((fault) => `${fault.probe}: ${fault.message}`);
-      assert.deepEqual(
-        off.filter((fault) => !fault.startsWith('fds: ')),
-        [],
-        'only the fds probe needs file descriptors to sample; the others must keep working',
-      );
+      assert.deepEqual(off, [], 'a full descriptor table is a finding of the fds probe, not a reason to stop measuring');
       for (const fault of guarded.report.faults) {
         assert.equal(lines(guarded.stderr).filter((line) => line.startsWith(`leakguard: probe "${fault.probe}" switched off: `)).length, 1);
       }
+    });
+
+    it('the test that filled the descriptor table and kept it full is reported as the fd leak it is', () => {
+      const leak = guarded.report?.leaks.find((found) => found.probe === 'fds');
+      assert.ok(leak, describeRun(guarded));
+      assert.equal(leak.test, 'file descriptors runs out of fds and leaves them open');
+      assert.match(leak.items[0]!.label, /^the descriptor table is full \(EMFILE\): \d+ open, \d+ more than before$/);
+      assert.match(leak.hint ?? '', /until none were left \(EMFILE\)/);
+      // Only that test: the tests that ran while the table stayed full added nothing to it.
+      assert.deepEqual(
+        guarded.report!.leaks.filter((found) => found.probe === 'fds').map((found) => found.test),
+        ['file descriptors runs out of fds and leaves them open'],
+      );
     });
 
     it('the other probes still report leaks made while the fds are exhausted', () => {
