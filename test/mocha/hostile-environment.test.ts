@@ -286,7 +286,39 @@ describe('big temp dir', () => {
     fs.rmSync(fs.mkdtempSync(path.join(os.tmpdir(), 'removed-')), { recursive: true });
   });
   for (let i = 0; i < 300; i++) it('is clean after ' + i, () => {});
+  for (let i = 0; i < 200; i++) {
+    it('creates and removes a temp file ' + i, () => {
+      const file = path.join(os.tmpdir(), 'scratch-' + i + '.txt');
+      fs.writeFileSync(file, 'x');
+      fs.rmSync(file);
+    });
+  }
 });
+`;
+
+/**
+ * Loaded with --require: counts how often the temp dir is listed, and writes the count to
+ * $LISTINGS_FILE at exit. A listing of 100,000 entries takes tens of ms: the count, not the
+ * time (which depends on the machine's load), shows whether a run pays it per test.
+ */
+const COUNT_LISTINGS = String.raw`
+const fs = require('node:fs');
+const os = require('node:os');
+const dir = os.tmpdir();
+let listings = 0;
+for (const name of ['readdirSync', 'readdir', 'opendirSync', 'opendir']) {
+  const original = fs[name];
+  fs[name] = function (target, ...rest) {
+    if (String(target) === dir) listings++;
+    return original.call(this, target, ...rest);
+  };
+}
+const readdir = fs.promises.readdir;
+fs.promises.readdir = function (target, ...rest) {
+  if (String(target) === dir) listings++;
+  return readdir.call(this, target, ...rest);
+};
+process.on('exit', () => fs.writeFileSync(process.env.LISTINGS_FILE, String(listings)));
 `;
 
 /** Leaks one of each kind the probes other than fds can see, and one file descriptor. */
@@ -606,6 +638,7 @@ describe('leakguard in a hostile environment', function () {
     let bigTmp: string;
     let guarded: RunResult;
     let plain: RunResult;
+    let listings: number;
 
     before(async function () {
       // tmpfs where there is one: 100,000 files on a slow disk take minutes to create and remove.
@@ -616,12 +649,14 @@ describe('leakguard in a hostile environment', function () {
       console.log(`      (created 100,000 entries in ${bigTmp} in ${Date.now() - started} ms)`);
       fixture = new Fixture({
         'test/big.spec.js': BIG_TMPDIR_SPEC,
+        'count-listings.js': COUNT_LISTINGS,
         '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }),
       });
-      const env = { TMPDIR: bigTmp };
-      guarded = await fixture.run(['--reporter', 'dot', 'test'], { env, timeoutMs: 120_000 });
+      const env = { TMPDIR: bigTmp, LISTINGS_FILE: path.join(fixture.dir, 'listings.txt') };
+      guarded = await fixture.run(['--require', './count-listings.js', '--reporter', 'dot', 'test'], { env, timeoutMs: 120_000 });
+      listings = Number(fs.readFileSync(env.LISTINGS_FILE, 'utf8'));
       plain = await runPlain(fixture, ['--reporter', 'dot', 'test'], { env, timeoutMs: 120_000 });
-      console.log(`      (602 tests: ${guarded.durationMs} ms with leakguard, ${plain.durationMs} ms without)`);
+      console.log(`      (802 tests: ${guarded.durationMs} ms with leakguard, ${plain.durationMs} ms without)`);
     });
 
     after(() => {
@@ -632,8 +667,12 @@ describe('leakguard in a hostile environment', function () {
     it('the run works', () => {
       assert.equal(guarded.code, 0, describeRun(guarded));
       assert.equal(plain.code, 0, describeRun(plain));
-      assert.match(guarded.stdout, /602 passing/);
-      assert.equal(guarded.report?.tests, 602);
+      assert.match(guarded.stdout, /802 passing/);
+      assert.equal(guarded.report?.tests, 802);
+    });
+
+    it('never lists it: 200 tests that each create and remove a temp file cost a stat each, not a listing', () => {
+      assert.equal(listings, 0);
     });
 
     it('still finds the one entry a test left behind, and nothing else', () => {
