@@ -12,7 +12,7 @@
 import { loadConfig, ConfigError } from '../config';
 import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
-import { trackCreationSites } from '../probes/creation-sites';
+import { disownCreationsBy, trackCreationSites } from '../probes/creation-sites';
 import { RunGuard, type TestEvents } from './guard';
 import type { Leak, LeakReport } from '../core/report-model';
 import { formatTestFailure } from '../report/summary';
@@ -248,6 +248,8 @@ export function mochaGlobalSetup(this: ({ isParallelMode?: () => boolean } & Par
   serialRunner = undefined;
   if (isWatchSetup(this)) {
     watching = true;
+    // Mocha's own file watcher: what it makes while a test runs is not the test's.
+    disownCreationsBy(['chokidar', 'readdirp', 'mocha']);
     // A parallel rerun's findings are merged when it ends (each rerun forks new workers).
     onParallelReruns(beginParallelRun, publishParallelRun);
   } else if (typeof this?.isParallelMode === 'function' && this.isParallelMode()) {

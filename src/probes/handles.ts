@@ -1,7 +1,7 @@
 import { defineProbe, sameElements, type LeakItem, type Reading } from '../core/probe';
 import { DEFAULT_SETTLE } from '../core/guarded-probe';
 import { stackLocations } from '../core/stack-frames';
-import { creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, trackCreationSites } from './creation-sites';
+import { createdByRunner, creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, trackCreationSites } from './creation-sites';
 import { activeHandles, describeHandle, wrapTypeOf } from './handle-labels';
 
 /**
@@ -77,12 +77,13 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     const type = wrapTypeOf(handle);
     if (!type) continue;
     explain(type);
+    if (createdByRunner(handle)) continue;
     if (!ignored.has(type)) items.push(reusedLabel({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) }, handle, before.sequence));
   }
   if (!ignored.has('Timeout')) {
     for (const timer of pendingTimersSince(before.sequence)) {
       explain('Timeout');
-      items.push(describeTimer(timer));
+      if (!createdByRunner(timer)) items.push(describeTimer(timer));
     }
   }
   for (const [type, count] of grownTypes) {
