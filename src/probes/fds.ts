@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { idleFetchFds } from './fetch-pool';
 import { Server, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading, type SampleContext } from '../core/probe';
@@ -97,10 +98,17 @@ function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null
   return {
     sample: (sampleContext) => sampler.sample(sampleContext),
     dispose: () => sampler.dispose(),
-    newItems: (before, after) => newFds(fdDir, before, after, ignored, sampler.unattributed),
+    newItems: (before, after) => withoutIdleFetchConnections(newFds(fdDir, before, after, ignored, sampler.unattributed)),
     mayEndByItself: (items) => mayEndByItself(items as FdItem[]),
     describe: (items) => describeFds(items as FdItem[]),
   };
+}
+
+/** Sockets of connections fetch() keeps idle in its pool are no test's (see fetch-pool.ts). */
+function withoutIdleFetchConnections(items: FdItem[]): FdItem[] {
+  if (!items.some((item) => item.type === 'socket')) return items;
+  const pooled = idleFetchFds();
+  return pooled.size === 0 ? items : items.filter((item) => !pooled.has(item.fd));
 }
 
 /**

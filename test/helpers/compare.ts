@@ -23,7 +23,7 @@ export function comparableStdout(stdout: string): string {
     .split('\n')
     .filter((line) => !/^\s+at /.test(line))
     .join('\n')
-    .replace(/ \(\d+ms\)/g, '')
+    .replace(/ \(\d+(?:ms|s|m)\)/g, '')
     .replace(/"(duration|start|end)": [^,\n]+/g, '"$1": _')
     .replace(/(time|timestamp)="[^"]*"/g, '$1="_"');
 }
