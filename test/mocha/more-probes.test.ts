@@ -49,7 +49,7 @@ describe('globals', () => {
 
 describe('children', () => {
   it('leaves a child process running', () => {
-    const child = cp.spawn(process.execPath, ['-e', 'setInterval(() => {}, 60000)'], { stdio: 'ignore' });
+    const child = cp.spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     leftovers.push(() => child.kill());
   });
   it('waits for its child process', async () => {
