@@ -147,11 +147,14 @@ function rootHooks(resolved: ResolvedConfig) {
       const failIfLeaked = (leaks: Leak[]): void => {
         // Only a passed test is failed: one that failed already has its own error to show.
         const failing = leaks.length > 0 && failingAt(resolved) === 'test' && test.state === 'passed';
+        if (failing && !test.isPending?.()) {
+          failTest(ownHook, leaks);
+          return;
+        }
         // Mocha fails no test marked pending (this.skip() in an afterEach): the run fails at its end.
-        if (failing && test.isPending?.()) couldNotFailTest(leaks);
-        if (failing && !test.isPending?.()) failTest(ownHook, leaks);
+        if (failing) couldNotFailTest(leaks);
         // Its "pass", held until now, goes to the reporter (see ./deferred-pass).
-        else releasePass(test);
+        releasePass(test);
       };
       const ended = guard.testEnds(test);
       if (!isPromise(ended)) {
