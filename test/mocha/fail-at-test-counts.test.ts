@@ -76,6 +76,16 @@ describe('failAt "test": every reporter counts a leaking test once', function ()
     assert.deepEqual(leakPairs(guarded.report), ['handles: counts leaks an interval']);
   });
 
+  it('--parallel: the json reporter counts the leaking test once too (the workers hold the pass)', async () => {
+    const serial = await fixture.run(['--reporter', 'json', 'leaky']);
+    const parallel = await fixture.run(['--reporter', 'json', '--parallel', 'leaky']);
+    const stats = (stdout: string) => (JSON.parse(stdout.slice(stdout.search(/^\{/m))) as { stats: Record<string, number> }).stats;
+    const counts = ({ tests, passes, failures, pending }: Record<string, number>) => ({ tests, passes, failures, pending });
+    assert.deepEqual(counts(stats(parallel.stdout)), counts(stats(serial.stdout)), describeRun(parallel));
+    assert.deepEqual(jsonReporterOutcome(parallel.stdout), jsonReporterOutcome(serial.stdout));
+    assert.equal(parallel.code, serial.code);
+  });
+
   it('xunit reporter: each test listed once, skipped="1"', async () => {
     const guarded = await fixture.run(['--reporter', 'xunit', 'leaky']);
     const suite = /<testsuite [^>]*>/.exec(guarded.stdout)?.[0] ?? '';
