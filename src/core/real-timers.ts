@@ -62,6 +62,11 @@ export function withTimeLimit<T>(
   });
 }
 
+/** Monotonic nanoseconds, from process.hrtime.bigint as it was at load. */
+export function nowNs(): bigint {
+  return realHrtimeBigint();
+}
+
 /** Monotonic milliseconds (from process.hrtime as it was at load), immune to a faked `Date`, `performance` or `hrtime`. */
 export function nowMs(): number {
   return Number(realHrtimeBigint()) / 1e6;

@@ -2,10 +2,10 @@
  * The end of a run: the summary on stderr and the JSON report, once. Synchronous, so the
  * same code serves the global teardown and a process 'exit' handler.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { LeakStore } from '../core/leak-store';
+import { ownFs } from '../core/own-fs';
 import type { LeakReport, ProbeFault } from '../core/report-model';
 import { writeCiOutputs } from '../report/ci';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
@@ -115,7 +115,7 @@ function updateBaseline(report: LeakReport, config: ResolvedConfig): void {
 /** Straight to file descriptor 2: works in an 'exit' handler and never mixes into stdout. */
 export function writeLine(text: string): void {
   try {
-    fs.writeSync(2, text.endsWith('\n') ? text : `${text}\n`);
+    ownFs.writeSync(2, text.endsWith('\n') ? text : `${text}\n`);
   } catch {
     // stderr closed: nowhere left to say anything.
   }
@@ -155,7 +155,7 @@ function packageVersion(): string {
   try {
     // src/mocha/finish.ts and dist/lib/leakguard.js, the packaged code, are both two
     // levels below the package root (see scripts/build.js).
-    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    const manifest = JSON.parse(ownFs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
     version = manifest.version ?? '0.0.0';
   } catch {
     version = '0.0.0';

@@ -14,8 +14,9 @@ import { isPromise } from '../core/real-timers';
 import { builtinProbes } from '../probes';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { OnDemandHook } from './on-demand-hook';
+import { couldNotFailTest } from './run-failure';
 import { hasHeldErrors } from './uncaught';
-import { groupOf, hookUnit, testUnit, unitKey, type MochaHook, type MochaSuite, type MochaTest } from './units';
+import { groupOf, hookUnit, testUnit, unitKey, wasSkipped, type MochaHook, type MochaSuite, type MochaTest } from './units';
 
 /** Mocha's runner, as far as the test events go. */
 export interface TestEvents {
@@ -61,8 +62,6 @@ export class RunGuard implements HookBoundaries {
   private lastTestHook: OnDemandHook | undefined;
   /** `before all` hooks' creations, judged when their suite ends. */
   private readonly held = new Map<MochaSuite, HeldScope[]>();
-  /** Leaks judged only at the end of the run (memory, by site): no test can fail for them in place. */
-  private readonly judgedAtEnd = new Set<Leak>();
   private ended = false;
 
   constructor(
@@ -138,7 +137,7 @@ export class RunGuard implements HookBoundaries {
       this.window = undefined;
       if (!engine) return;
       // A test that skipped itself is not measured: the next window starts afresh.
-      if (!window || test.isPending?.() || test.state === 'pending') return this.openWindow();
+      if (!window || wasSkipped(test)) return this.openWindow();
       const unit = testUnit(test);
       // A passed test may be run again, until its suite ends, to tell a memory leak from growth that happens once.
       const rerun = test.state === 'passed' ? () => (require('./rerun') as typeof import('./rerun')).rerunTest(test, this.isOwnHook) : undefined;
@@ -240,6 +239,11 @@ export class RunGuard implements HookBoundaries {
     if (hasHeldErrors()) this.nextTestHook?.arm();
   }
 
+  /** Errors are held for the next test (see rethrowWhenRunning): its root `beforeEach` hands them on. */
+  expectHeldErrors(): void {
+    this.nextTestHook?.arm();
+  }
+
   private countTest(test: MochaTest): void {
     if ((test.currentRetry?.() ?? 0) === 0) this.store.countTest();
   }
@@ -295,18 +299,14 @@ export class RunGuard implements HookBoundaries {
     return { store: this.store, faults: engine?.faults ?? [], measuredBy: engine?.activeProbes.map((probe) => probe.name) };
   }
 
-  /** Whether a leak was judged only at the end of the run (memory), so no test failed for it in place. */
-  judgedAtEndOfRun(leak: Leak): boolean {
-    return this.judgedAtEnd.has(leak);
-  }
-
   /** The memory lane's verdicts, by site over the run, added to each unit's findings. */
   private async recordMemoryFindings(): Promise<void> {
     const findings = await this.engine?.memoryFindings();
     if (!findings) return;
     for (const { unit, leak } of findings.leaks) {
       const { fresh, known } = this.known.split([leak]);
-      for (const late of fresh) this.judgedAtEnd.add(late);
+      // Judged at the end of the run: no test can fail for it in its place.
+      couldNotFailTest(fresh);
       this.store.add(unitKey(unit), fresh, { known });
     }
     for (const { unit, leak } of findings.retainedOnce) this.store.add(unitKey(unit), [], { retainedOnce: [leak] });
@@ -318,7 +318,7 @@ export class RunGuard implements HookBoundaries {
     // judge it now. A window no test claimed (what ran between two units) is let go.
     const window = this.window;
     this.window = undefined;
-    if (window?.test && this.engine && !window.test.isPending?.()) {
+    if (window?.test && this.engine && !wasSkipped(window.test)) {
       const unit = testUnit(window.test);
       this.record(unit, await this.engine.end(window.scope, unit));
     }

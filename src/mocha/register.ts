@@ -13,13 +13,15 @@ import { loadConfig, ConfigError } from '../config';
 import { displayPath, thrownText } from '../config/errors';
 import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
-import { trackCreationSites } from '../probes/creation-sites';
+import { disownCreationsBy, trackCreationSites } from '../probes/creation-sites';
 import { RunGuard, type TestEvents } from './guard';
-import type { Leak } from '../core/report-model';
+import type { Leak, LeakReport } from '../core/report-model';
 import { formatTestFailure } from '../report/summary';
 import { buildReport, finishRun, publishReport, rememberRootSuite, updatingBaseline, writeLine } from './finish';
-import { collectPartialReports, createRunDir, inParallelWorker } from './parallel';
+import { collectPartialReports, createRunDir, inParallelWorker, MAIN_FAILS_ENV } from './parallel';
+import { couldNotFailTest, failParallelRunOnce, hasUnfailableLeaks, leaksFailingTheRun, runFailure } from './run-failure';
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
+import { holdPassesUntilAfterEach, releasePass } from './deferred-pass';
 import { giveOwnContext } from './own-context';
 import { runUntimed } from './untimed';
 import { afterRunEnds, isWatchSetup, onParallelReruns } from './watch';
@@ -120,6 +122,8 @@ function rootHooks(resolved: ResolvedConfig) {
       }
       const ownBeforeEach = root._beforeEach.find((hook) => hook.fn === hooks.beforeEach);
       const ownAfterEach = root._afterEach.find((hook) => hook.fn === hooks.afterEach);
+      // A leaking test is failed by the root afterEach: it must not be reported passed first.
+      if (failingAt(resolved) === 'test') holdPassesUntilAfterEach(root);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       rememberRootSuite(guard, root);
       current = guard;
@@ -137,12 +141,13 @@ function rootHooks(resolved: ResolvedConfig) {
       const guard = current;
       if (!test || !guard) return;
       const begun = guard.testBegins(test);
+      const handOn = () => guard.expectHeldErrors();
       if (!isPromise(begun)) {
-        rethrowWhenRunning(test, takeHeldErrors());
+        rethrowWhenRunning(test, takeHeldErrors(), handOn);
         return;
       }
       // Nothing ran between the synchronous part and here, so no error can have escaped.
-      return holdingUncaught(() => begun).then(() => rethrowWhenRunning(test, takeHeldErrors()));
+      return holdingUncaught(() => begun).then(() => rethrowWhenRunning(test, takeHeldErrors(), handOn));
     },
     afterEach(this: HookContext): void | Promise<void> {
       const test = this.currentTest;
@@ -151,7 +156,15 @@ function rootHooks(resolved: ResolvedConfig) {
       const ownHook = this.test;
       const failIfLeaked = (leaks: Leak[]): void => {
         // Only a passed test is failed: one that failed already has its own error to show.
-        if (leaks.length > 0 && failingAt(resolved) === 'test' && test.state === 'passed') failTest(ownHook, leaks);
+        const failing = leaks.length > 0 && failingAt(resolved) === 'test' && test.state === 'passed';
+        if (failing && !test.isPending?.()) {
+          failTest(ownHook, leaks);
+          return;
+        }
+        // Mocha fails no test marked pending (this.skip() in an afterEach): the run fails at its end.
+        if (failing) couldNotFailTest(leaks);
+        // Its "pass", held until now, goes to the reporter (see ./deferred-pass).
+        releasePass(test);
       };
       const ended = guard.testEnds(test);
       if (!isPromise(ended)) {
@@ -173,16 +186,12 @@ function rootHooks(resolved: ResolvedConfig) {
       // A worker's run is one test file; its findings go to the main process now.
       if (inParallelWorker()) finishRun(guard, resolved);
       const failing = failingAt(resolved);
-      // With failAt "test", the leaking tests have failed already; what is left is hooks,
-      // and memory, which is judged by allocation site at the end of the run.
-      const failedInPlace = (leak: Leak) => leak.kind === 'test' && !guard.judgedAtEndOfRun(leak);
-      const unfailed = failing === 'test' ? leaks.filter((leak) => !failedInPlace(leak)) : failing === 'end' ? leaks : [];
-      if (unfailed.length > 0) {
-        // Failing this hook is how a root-hook plugin fails the run in every Mocha from
-        // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
-        const leaksFound = `${unfailed.length} leak${unfailed.length === 1 ? '' : 's'}${failing === 'test' ? ` that failed no test` : ''}`;
-        throw new Error(`leakguard found ${leaksFound} (mode "fail"); see the leak summary below the test results.`);
-      }
+      // A parallel run whose main process fails it once for every worker's leaks.
+      if (inParallelWorker() && process.env[MAIN_FAILS_ENV] === '1' && !hasUnfailableLeaks(leaks)) return;
+      const unfailed = leaksFailingTheRun(leaks, failing);
+      // Failing this hook is how a root-hook plugin fails the run in every Mocha from
+      // 8.4 to 12: Mocha lists it with the failures and exits non-zero.
+      if (unfailed.length > 0) throw runFailure(unfailed, failing);
     },
   };
   const endRun = hooks.afterAll;
@@ -252,10 +261,15 @@ export function mochaGlobalSetup(this: ({ isParallelMode?: () => boolean } & Par
   serialRunner = undefined;
   if (isWatchSetup(this)) {
     watching = true;
+    // Mocha's own file watcher: what it makes while a test runs is not the test's.
+    disownCreationsBy(['chokidar', 'readdirp', 'mocha']);
     // A parallel rerun's findings are merged when it ends (each rerun forks new workers).
     onParallelReruns(beginParallelRun, publishParallelRun);
   } else if (typeof this?.isParallelMode === 'function' && this.isParallelMode()) {
     runDir = createRunDir();
+    const failing = config && failingAt(config);
+    // Before the workers are forked: they inherit it.
+    if (failing && failParallelRunOnce(this, () => mergedParallelRun()?.leaks, failing)) process.env[MAIN_FAILS_ENV] = '1';
   } else if (typeof this?.on === 'function' && typeof this.removeListener === 'function') {
     serialRunner = this as TestEvents;
   }
@@ -267,20 +281,29 @@ function beginParallelRun(): void {
   runDir = createRunDir();
 }
 
-/** Main process of a parallel run: the workers' findings, merged, as one summary and report. */
-function publishParallelRun(): void {
-  if (!runDir || !config) return;
+/** Main process of a parallel run: the workers' findings merged into one report, once every worker is done. */
+let merged: LeakReport | undefined;
+function mergedParallelRun(): LeakReport | undefined {
+  if (merged || !runDir || !config) return merged;
   const partials = collectPartialReports(runDir);
   runDir = undefined;
   const [first, ...rest] = partials;
   const { mergeReports } = require('../core/report-merge') as typeof import('../core/report-merge');
-  publishReport(first ? mergeReports(first, ...rest) : buildReport(config), config);
+  merged = first ? mergeReports(first, ...rest) : buildReport(config);
+  return merged;
+}
+
+/** Main process of a parallel run: the workers' findings, merged, as one summary and report. */
+function publishParallelRun(): void {
+  const report = mergedParallelRun();
+  merged = undefined;
+  if (report && config) publishReport(report, config);
 }
 
 /** Main process only, after the reporter's epilogue: the summary goes after Mocha's own output. */
 export async function mochaGlobalTeardown(): Promise<void> {
   if (!config) return;
-  if (runDir) {
+  if (runDir || merged) {
     publishParallelRun();
     return;
   }

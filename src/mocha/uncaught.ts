@@ -1,12 +1,15 @@
 /**
  * An error thrown by a test's stray callback while leakguard's own root hook is waiting
  * (settling, collecting) must not be blamed on that hook: Mocha fails whatever runnable
- * is current, and a failing root `afterEach` aborts the whole run.
+ * is current, and a failing root hook aborts the whole run.
  *
- * Without leakguard's wait, such an error would have fired a little later, while the next
- * runnable ran (most often the next test), and failed that. So errors are held while
- * leakguard works and handed on to the next test: thrown again as soon as it starts
- * running. Errors still held when no test follows go to the test they came after.
+ * Without leakguard's wait, such an error would have fired a little later, while some
+ * later runnable was still running, and Mocha would have failed that one. So errors are
+ * held while leakguard works and handed on to the next test that is still running when
+ * they are thrown again: a test that finished synchronously (or before the rethrow) hands
+ * them on to the test after it. Thrown into a test that has passed, an error would make
+ * Mocha stop the run ("cannot recover gracefully"). Errors still held when no test
+ * follows go to the test they came after.
  */
 import { EventEmitter } from 'node:events';
 import * as timers from 'node:timers';
@@ -60,25 +63,56 @@ export async function holdingUncaught(work: () => Promise<void>): Promise<void> 
 }
 
 /**
- * Make `test` throw `errors` (uncaught, as they were) once it starts running: its
- * function is wrapped for this one run, keeping its arity so Mocha still tells
- * callback-style tests from the others.
+ * Make `test` throw `errors` (uncaught, as they were) while it runs: its function is
+ * wrapped for this one run, keeping its arity so Mocha still tells callback-style tests
+ * from the others. A test that is over by then (it ran synchronously, or settled at once)
+ * leaves them held, and `handOn` is called so that the next test gets them.
  */
-export function rethrowWhenRunning(test: MochaTest, errors: unknown[]): void {
+export function rethrowWhenRunning(test: MochaTest, errors: unknown[], handOn: () => void): void {
   const runnable = test as MochaTest & { fn?: TestFunction };
   const original = runnable.fn;
   if (errors.length === 0 || typeof original !== 'function') return;
+  const stillRunning = () => runnable.state === undefined;
+  const keepHeld = () => {
+    pending.unshift(...errors);
+    handOn();
+  };
   const wrapped = function (this: unknown, ...args: unknown[]) {
     runnable.fn = original;
-    for (const error of errors) {
-      realSetImmediate(() => {
-        throw error;
-      });
+    let result: unknown;
+    try {
+      result = original.apply(this, args);
+    } catch (error) {
+      // The test failed as it ran: the errors go on to the next one.
+      keepHeld();
+      throw error;
     }
-    return original.apply(this, args);
+    // No callback and no promise: Mocha passes the test as this returns.
+    if (original.length === 0 && !isThenable(result)) {
+      keepHeld();
+      return result;
+    }
+    realSetImmediate(() => {
+      if (!stillRunning()) {
+        keepHeld();
+        return;
+      }
+      const [first, ...rest] = errors;
+      for (const error of rest) {
+        realSetImmediate(() => {
+          throw error;
+        });
+      }
+      throw first;
+    });
+    return result;
   };
   Object.defineProperty(wrapped, 'length', { value: original.length });
   runnable.fn = wrapped as TestFunction;
+}
+
+function isThenable(value: unknown): boolean {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** Hand errors to Mocha as errors of leakguard's hook: Mocha fails the current test with them. */

@@ -39,6 +39,17 @@ export interface MochaHook extends MochaRunnable {
   fn?: unknown;
 }
 
+/**
+ * Whether `test` was skipped rather than run: `it.skip`, or `this.skip()` in the test or a
+ * `beforeEach`. A test that ran and was then marked pending by `this.skip()` in an
+ * `afterEach` hook (Mocha then marks every later test of the suite pending too, after each
+ * has run) has passed or failed: it ran, and is measured.
+ */
+export function wasSkipped(test: MochaTest): boolean {
+  if (test.state === 'passed' || test.state === 'failed') return false;
+  return test.state === 'pending' || test.isPending?.() === true;
+}
+
 /** The test as a unit. Its title is worked out only when asked (a leak): most tests need none. */
 export function testUnit(test: MochaTest): UnitInfo {
   return new TestUnit(test);

@@ -49,6 +49,34 @@ export function creationSite(object: object): CreationSite | undefined {
   return (object as Tracked)[SITE];
 }
 
+/** Packages whose own handles belong to the test runner (see disownCreationsBy). */
+let runnerPackages: RegExp | undefined;
+
+/**
+ * `mocha --watch`: Mocha's file watcher (chokidar) watches the project, and replaces a
+ * file's fs.watch() handle when an editor saves it (write a temporary file, rename it
+ * over): a handle made while a test runs, which is not the test's. Handles made with no
+ * frame outside `packages` (and Node's internals) are disowned from then on.
+ */
+export function disownCreationsBy(packages: readonly string[]): void {
+  runnerPackages = new RegExp(`[\\\\/]node_modules[\\\\/](?:${packages.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})[\\\\/]`);
+}
+
+/** Whether `object` was made by the test runner's own code (see disownCreationsBy). */
+export function createdByRunner(object: object): boolean {
+  const pattern = runnerPackages;
+  const text = pattern ? creationSite(object)?.stack.stack : undefined;
+  if (!pattern || typeof text !== 'string') return false;
+  let runnerFrames = 0;
+  for (const line of text.split('\n').slice(1)) {
+    const file = /\(?([^()\s]+):\d+:\d+\)?$/.exec(line.trim())?.[1];
+    if (file === undefined || file.startsWith('node:') || file.startsWith('internal/')) continue;
+    if (!pattern.test(file)) return false;
+    runnerFrames++;
+  }
+  return runnerFrames > 0;
+}
+
 /** For a socket a server accepted: where the server was created. */
 export function creationSiteOfServer(handle: object): CreationSite | undefined {
   const server = (handle as { server?: object }).server;

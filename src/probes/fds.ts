@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { idleFetchFds } from './fetch-pool';
 import { Server, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading, type SampleContext } from '../core/probe';
@@ -97,10 +98,17 @@ function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null
   return {
     sample: (sampleContext) => sampler.sample(sampleContext),
     dispose: () => sampler.dispose(),
-    newItems: (before, after) => newFds(fdDir, before, after, ignored, sampler.unattributed),
+    newItems: (before, after) => withoutIdleFetchConnections(newFds(fdDir, before, after, ignored, sampler.unattributed)),
     mayEndByItself: (items) => mayEndByItself(items as FdItem[]),
     describe: (items) => describeFds(items as FdItem[]),
   };
+}
+
+/** Sockets of connections fetch() keeps idle in its pool are no test's (see fetch-pool.ts). */
+function withoutIdleFetchConnections(items: FdItem[]): FdItem[] {
+  if (!items.some((item) => item.type === 'socket')) return items;
+  const pooled = idleFetchFds();
+  return pooled.size === 0 ? items : items.filter((item) => !pooled.has(item.fd));
 }
 
 /**
@@ -182,6 +190,16 @@ interface FdListing {
   names: readonly string[];
   /** The descriptor activity when they were listed (see creation-sites.ts). */
   activity: number;
+  /** The table was full (EMFILE): nothing could be listed; `names` are the last ones listed. */
+  full?: true;
+}
+
+/** The item of a unit that left the descriptor table full: no descriptor can be named then. */
+const TABLE_FULL_ID = 'fd-table-full';
+
+function isTableFull(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'EMFILE' || code === 'ENFILE';
 }
 
 /**
@@ -220,6 +238,7 @@ class FdSampler {
     private count: DescriptorCount | undefined,
     private readonly ignored: Matcher,
     private readonly warn: (message: string) => void,
+    private readonly limit = openFilesLimit(),
   ) {}
 
   sample(context?: SampleContext): Reading {
@@ -237,7 +256,14 @@ class FdSampler {
         return last.reading;
       }
     }
-    const { names, lowestFree } = listOpenFds(this.fdDir);
+    let listed: { names: string[]; lowestFree: number };
+    try {
+      listed = listOpenFds(this.fdDir);
+    } catch (error) {
+      if (!isTableFull(error)) throw error;
+      return this.tableFull(activity);
+    }
+    const { names, lowestFree } = listed;
     this.asked();
     const reading: Reading = { value: names.length, state: { names, activity } satisfies FdListing };
     // Keyed by what holds after the listing (which opened and closed a descriptor itself).
@@ -245,6 +271,31 @@ class FdSampler {
     if (nothingTracked) this.untrackedOpened(last.reading, reading, unasked > 0);
     for (const name of this.unattributed) if (!names.includes(name)) this.unattributed.delete(name);
     return reading;
+  }
+
+  /**
+   * No descriptor is left to list the table with (EMFILE): the count comes from the
+   * directory descriptor kept open (see countDescriptors), else it is the process's limit;
+   * the names are the last ones listed. The unit that filled the table is the one whose
+   * reading goes from listed to full: its leak is that (see newFds).
+   */
+  private tableFull(activity: number): Reading {
+    const names = this.last ? listing(this.last.reading).names : [];
+    let value: number;
+    try {
+      value = this.count?.read() ?? this.fdLimit();
+    } catch {
+      value = this.fdLimit();
+    }
+    const reading: Reading = { value, state: { names, activity, full: true } satisfies FdListing };
+    // NaN matches no mark: the next sample lists again.
+    this.last = { mark: Number.NaN, reading };
+    return reading;
+  }
+
+  /** The soft limit on open descriptors, read when the probe starts; 1 more than the last count where unknown. */
+  private fdLimit(): number {
+    return this.limit ?? (this.last?.reading.value ?? 0) + 1;
   }
 
   dispose(): void {
@@ -286,7 +337,15 @@ class FdSampler {
   }
 
   private mark(): number {
-    if (!this.count) return lowestFreeFd();
+    if (!this.count) {
+      try {
+        return lowestFreeFd();
+      } catch (error) {
+        // No descriptor left to learn it with: the listing will say so.
+        if (isTableFull(error)) return Number.NaN;
+        throw error;
+      }
+    }
     try {
       return this.count.read();
     } catch {
@@ -295,6 +354,17 @@ class FdSampler {
       this.count = undefined;
       return Number.NaN;
     }
+  }
+}
+
+/** The soft limit on open files, from /proc/self/limits (read while descriptors are left); undefined elsewhere. */
+function openFilesLimit(): number | undefined {
+  try {
+    const limits = readFileSync('/proc/self/limits', 'utf8');
+    const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1];
+    return soft === undefined ? undefined : Number(soft);
+  } catch {
+    return undefined;
   }
 }
 
@@ -371,7 +441,12 @@ function listOpenFds(fdDir: string): { names: string[]; lowestFree: number } {
  * is too slow. `unattributed`: descriptors no unit is blamed for (see FdSampler).
  */
 function newFds(fdDir: string, before: Reading, after: Reading, ignored: Matcher, unattributed: ReadonlySet<string>): FdItem[] {
-  const { names: known, activity: since } = listing(before);
+  const { names: known, activity: since, full: fullBefore } = listing(before);
+  if (listing(after).full) {
+    if (fullBefore) return [];
+    const label = `the descriptor table is full (EMFILE): ${after.value} open, ${after.value - before.value} more than before`;
+    return [{ id: TABLE_FULL_ID, label, type: 'other', fd: -1 }];
+  }
   const listed = new Set(known);
   const items: FdItem[] = [];
   for (const name of listing(after).names) {
@@ -503,6 +578,9 @@ function withFileSize(item: FdItem): FdItem {
 }
 
 function fdHint(item: LeakItem | undefined): string {
+  if (item?.id === TABLE_FULL_ID) {
+    return 'This test opened descriptors until none were left (EMFILE) and kept them open: nothing else in the process can open a file or a socket. Close them in the test or in afterEach.';
+  }
   if (typeof item?.pooledBy === 'string') {
     return `An HTTP request in this test left its connection idle in ${item.pooledBy}'s keep-alive pool (Node 19 and later keep connections; they close after 5 s idle). Pass an agent without keepAlive in tests, or call ${item.pooledBy}.destroy() in after().`;
   }

@@ -1,7 +1,8 @@
 import { defineProbe, sameElements, type LeakItem, type Reading } from '../core/probe';
 import { DEFAULT_SETTLE } from '../core/guarded-probe';
 import { stackLocations } from '../core/stack-frames';
-import { creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, trackCreationSites } from './creation-sites';
+import { createdByRunner, creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, trackCreationSites } from './creation-sites';
+import { idleFetchSockets } from './fetch-pool';
 import { activeHandles, describeHandle, wrapTypeOf } from './handle-labels';
 
 /**
@@ -72,6 +73,7 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
   const known = new Set(before.handles);
   const items: LeakItem[] = [];
   const explain = (type: string) => grownTypes.set(type, Math.max(0, (grownTypes.get(type) ?? 0) - 1));
+  let pooled: Set<object> | undefined;
   for (const handle of after.handles) {
     if (known.has(handle)) continue;
     const type = wrapTypeOf(handle);
@@ -79,12 +81,15 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     explain(type);
     // Made while leakguard ran a probe's code: the probe's, not the test's.
     if (creationSite(handle)?.owned) continue;
+    if (createdByRunner(handle)) continue;
+    // An idle connection fetch() keeps in its pool (see fetch-pool.ts): no test's.
+    if (type === 'TCPSocketWrap' && (pooled ??= idleFetchSockets(after.handles)).has(handle)) continue;
     if (!ignored.has(type)) items.push(reusedLabel({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) }, handle, before.sequence));
   }
   if (!ignored.has('Timeout')) {
     for (const timer of pendingTimersSince(before.sequence)) {
       explain('Timeout');
-      items.push(describeTimer(timer));
+      if (!createdByRunner(timer)) items.push(describeTimer(timer));
     }
   }
   for (const [type, count] of grownTypes) {

@@ -41,6 +41,14 @@ export function isOwnEntry(entryPath: string): boolean {
   return ownEntries.has(entryPath);
 }
 
+/** The names of the top-level entries of `dir` that this process created, present or not. */
+export function ownEntryNamesIn(dir: string): string[] {
+  const prefix = path.resolve(dir) + path.sep;
+  const names: string[] = [];
+  for (const entry of ownEntries) if (entry.startsWith(prefix)) names.push(entry.slice(prefix.length));
+  return names;
+}
+
 /** Forget entries that are gone, so the set stays as small as the temp dir's leftovers. */
 export function forgetEntriesNotIn(present: (entryPath: string) => boolean): void {
   for (const entry of ownEntries) if (!present(entry)) ownEntries.delete(entry);

@@ -1,4 +1,4 @@
-import { lstatSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -7,7 +7,7 @@ import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type
 import { RealPromise } from '../core/real-timers';
 import { DirListing } from './dir-listing';
 import { anyOf, globMatcher, type Matcher } from './patterns';
-import { forgetEntriesNotIn, isOwnEntry, noteCreationsUnder, ownChanges } from './temp-creations';
+import { forgetEntriesNotIn, isOwnEntry, noteCreationsUnder, ownChanges, ownEntryNamesIn } from './temp-creations';
 
 export interface TmpdirOptions {
   dirs?: string[];
@@ -45,8 +45,11 @@ const EMPTY: ReadonlySet<string> = new Set();
 
 /**
  * Files and directories a test leaves at the top level of the temp dir (or the dirs
- * configured). A sample is one stat() per directory: the listing is read again only when
- * the directory changed (see DirListing), since a shared /tmp can hold 100,000 entries.
+ * configured). Only entries this process made through fs are reported (unless
+ * `otherProcesses`), and fs tells which those are: a sample stats them by name, and never
+ * lists the directory, which a shared /tmp can fill with 100,000 entries of other programs.
+ * With `otherProcesses`, a sample is one stat() per directory, and the listing is read
+ * again only when the directory changed (see DirListing).
  */
 export const tmpdirProbe = defineProbe<TmpdirOptions>({
   name: 'tmpdir',
@@ -84,14 +87,16 @@ function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance 
   }
   const ignored = anyOf([...ALWAYS_IGNORED, ...(context.options.ignore ?? [])].map(globMatcher));
   noteCreationsUnder(dirs.map((watched) => watched.listing.dir));
-  const whose = context.options.otherProcesses ? () => true : isOwnEntry;
+  const everyone = context.options.otherProcesses === true;
+  const whose = everyone ? () => true : isOwnEntry;
+  const read = everyone ? (watched: WatchedDir) => readOrEmpty(watched, context.warn) : presentOwnEntries;
   // Only entries this process made are reported, and making or removing one goes through
   // fs, which moves ownChanges(): while it stays put, the last reading stands, for free.
   let last: { changes: number; reading: Reading } | undefined;
   const sample = (): Reading => {
-    if (last && !context.options.otherProcesses && last.changes === ownChanges()) return last.reading;
+    if (last && !everyone && last.changes === ownChanges()) return last.reading;
     const changes = ownChanges();
-    const reading = sampleDirs(dirs, context.warn);
+    const reading = sampleDirs(dirs, read);
     last = { changes, reading };
     return reading;
   };
@@ -102,14 +107,18 @@ function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance 
   };
 }
 
-/** The configured directories that can be read now; each one that cannot is named in a warning. */
+/**
+ * The configured directories that can be read now; each one that cannot is named in a
+ * warning. Listed only where every entry counts (`otherProcesses`).
+ */
 function readableDirs({ options, rootDir, warn }: ProbeContext<TmpdirOptions>): WatchedDir[] {
   const paths = new Set((options.dirs ?? [tmpdir()]).map((dir) => resolve(rootDir, dir)));
   const watched: WatchedDir[] = [];
   for (const dir of paths) {
     const listing = new DirListing(dir);
     try {
-      listing.read();
+      if (options.otherProcesses) listing.read();
+      else accessSync(dir, constants.R_OK | constants.X_OK);
       watched.push({ listing, warned: false });
     } catch (error) {
       warn(`cannot read ${dir} (${errorCode(error)}); not watching it`);
@@ -122,8 +131,8 @@ function readableDirs({ options, rootDir, warn }: ProbeContext<TmpdirOptions>): 
  * One Set of names per directory, in `state`. The Sets are the listings' own, so an
  * unchanged directory gives the very same Set and newItems() skips it at once.
  */
-function sampleDirs(dirs: readonly WatchedDir[], warn: (message: string) => void): Reading {
-  const listings = dirs.map((watched) => readOrEmpty(watched, warn));
+function sampleDirs(dirs: readonly WatchedDir[], read: (watched: WatchedDir) => ReadonlySet<string>): Reading {
+  const listings = dirs.map(read);
   if (listings.some((names, i) => names !== dirs[i]!.lastSeen)) {
     // Something changed: forget own entries that are gone, so that set stays small.
     forgetEntriesNotIn((entry) =>
@@ -147,6 +156,17 @@ function sampleDirs(dirs: readonly WatchedDir[], warn: (message: string) => void
       );
     },
   };
+}
+
+/**
+ * The entries of `watched` that this process made and that are there now: one lstat each.
+ * The same Set as last time when they are the same ones, so newItems() skips the dir.
+ */
+function presentOwnEntries(watched: WatchedDir): ReadonlySet<string> {
+  const present = ownEntryNamesIn(watched.listing.dir).filter((name) => lstatSync(join(watched.listing.dir, name), { throwIfNoEntry: false }) !== undefined);
+  const lastSeen = watched.lastSeen;
+  if (lastSeen && lastSeen.size === present.length && present.every((name) => lastSeen.has(name))) return lastSeen;
+  return new Set(present);
 }
 
 /** A directory that can no longer be read (removed by a test, made unreadable) counts as empty until it can. */

@@ -1,4 +1,5 @@
-import * as fs from 'node:fs';
+import { ownFs } from '../core/own-fs';
+import { nowNs } from '../core/real-timers';
 import { basename, dirname, join } from 'node:path';
 import type { LeakItem } from '../core/probe';
 import type { Leak, LeakReport, MemorySite } from '../core/report-model';
@@ -78,19 +79,19 @@ export function writeFileAtomicSync(path: string, text: string): void {
   const directory = dirname(path);
   // Same directory as the target: rename is only atomic within one file system. Unique by
   // process and time (node:crypto for a random name costs ~1.5 ms to load at a run's start).
-  const temp = join(directory, `.${basename(path)}.${process.pid}.${process.hrtime.bigint().toString(36)}.tmp`);
+  const temp = join(directory, `.${basename(path)}.${process.pid}.${nowNs().toString(36)}.tmp`);
   let created = false;
   try {
-    fs.mkdirSync(directory, { recursive: true });
-    const fd = fs.openSync(temp, 'wx');
+    ownFs.mkdirSync(directory, { recursive: true });
+    const fd = ownFs.openSync(temp, 'wx');
     created = true;
     try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
+      ownFs.writeFileSync(fd, text);
+      ownFs.fsyncSync(fd);
     } finally {
-      fs.closeSync(fd);
+      ownFs.closeSync(fd);
     }
-    fs.renameSync(temp, path);
+    ownFs.renameSync(temp, path);
   } catch (error) {
     if (created) removeQuietly(temp);
     throw error;
@@ -128,7 +129,7 @@ function defensiveReplacer(): (this: unknown, key: string, value: unknown) => un
 /** Cleanup after a failure: its own error would hide the one that matters. */
 function removeQuietly(file: string): void {
   try {
-    fs.rmSync(file, { force: true });
+    ownFs.rmSync(file, { force: true });
   } catch {
     // The write already failed; that error is the one reported.
   }

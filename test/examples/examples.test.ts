@@ -218,8 +218,10 @@ describe('examples', function () {
       it('runs the TypeScript tests as ES modules (top-level await) and fails the leaking test', () => {
         assert.equal(run.status, 1, transcript(run));
         assert.equal(run.signal, null, transcript(run));
-        assert.match(run.stdout, /3 passing/);
+        // The leaking test is reported once, as failed (see src/mocha/deferred-pass.ts).
+        assert.match(run.stdout, /2 passing/);
         assert.match(run.stdout, /1 failing/);
+        assert.doesNotMatch(run.stdout, /✔ emits the first quote but is never stopped/);
         assert.match(run.stdout, /1\) price feed\n\s+emits the first quote but is never stopped:\n\s+LeakError: leakguard: this test leaked \(handles\)/);
         assert.match(run.stdout, /setInterval\(\) every 5 ms, created at src\/price-feed\.ts:\d+:\d+/);
         assert.doesNotMatch(run.stdout, /"after all" hook: leakguard/);

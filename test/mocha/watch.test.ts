@@ -4,6 +4,11 @@
  * rerun's leaks only (nothing carried over from the rerun before), after Mocha's output
  * and before its "waiting for changes", and rewrite the JSON report; Ctrl-C must not print
  * the last summary again.
+ *
+ * Reruns are asked for on stdin ("rs", Mocha's restart key) after each edit, and the spec
+ * files are not among the files Mocha's watcher watches (`--watch-files`): a file watcher
+ * on a busy machine may see one save as two changes, or miss one, and the reruns would no
+ * longer be the ones the test counts. Every wait is on the process's output.
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -64,15 +69,50 @@ class Watcher {
     args: string[],
   ) {
     const mocha = [process.execPath, MOCHA_BIN, '--watch', '--require', REGISTER, ...args];
+    fs.mkdirSync(path.join(fixture.dir, 'unwatched'), { recursive: true });
     this.child = spawn('sh', ['-c', 'exec "$0" "$@" 2>&1', ...mocha], {
       cwd: fixture.dir,
       env: { ...withoutLeakguardConfig(process.env), TMPDIR: fixture.tmp, NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (this.text += chunk));
-    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.text += chunk));
+    const heard = (chunk: string) => {
+      this.text += chunk;
+      this.notify();
+    };
+    this.child.stdout!.setEncoding('utf8').on('data', heard);
+    this.child.stderr!.setEncoding('utf8').on('data', heard);
     this.exit = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+    void this.exit.then(() => this.notify());
+  }
+
+  /** Callbacks run on every chunk of output and when the process ends. */
+  private readonly listeners = new Set<() => void>();
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Resolves when `done()` holds, checked on each chunk of output; rejects if the process ends first. */
+  private until(done: () => boolean, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (done()) {
+          this.listeners.delete(check);
+          resolve();
+        } else if (this.child.exitCode !== null || this.child.signalCode !== null) {
+          this.listeners.delete(check);
+          reject(new Error(`${what}: mocha exited (${this.child.exitCode ?? this.child.signalCode}); output so far:\n${this.text}`));
+        }
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** Ask for a rerun, as a developer types "rs" (Mocha's restart key). */
+  restart(): void {
+    this.child.stdin!.write('rs\n');
   }
 
   get transcript(): string {
@@ -80,21 +120,8 @@ class Watcher {
   }
 
   /** Wait for rerun number `count` (1-based) to end: Mocha's "waiting for changes" line. */
-  async rerun(count: number, timeoutMs = 60_000): Promise<Rerun> {
-    const deadline = Date.now() + timeoutMs;
-    let nudgeAt = Date.now() + NUDGE_AFTER_MS;
-    while (this.segments().length < count) {
-      if (Date.now() > deadline || this.child.exitCode !== null) {
-        assert.fail(`rerun ${count} did not end (exit ${this.child.exitCode}); output so far:\n${this.text}`);
-      }
-      // Mocha's file watcher can miss a change on a busy machine (seen once in a full run):
-      // when nothing has started, write the last edit again, the same content.
-      if (Date.now() > nudgeAt && this.tail().length === 0 && lastEdit) {
-        lastEdit();
-        nudgeAt = Date.now() + NUDGE_AFTER_MS;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  async rerun(count: number): Promise<Rerun> {
+    await this.until(() => this.segments().length >= count, `rerun ${count} did not end`);
     const reportFile = path.join(this.fixture.dir, 'leakguard-report.json');
     const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as JsonReport) : undefined;
     const rerun = { output: this.segments()[count - 1]!, report };
@@ -151,24 +178,14 @@ function withoutLeakguardConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return copy;
 }
 
-/**
- * Replace a watched file in one step (written beside it under a name Mocha does not
- * watch, then renamed over it), so that the watcher sees one change, not a truncated file.
- */
-function edit(fixture: Fixture, name: string, content: string): void {
-  const file = path.join(fixture.dir, name);
-  const write = () => {
-    const temporary = `${file}.next`;
-    fs.writeFileSync(temporary, content);
-    fs.renameSync(temporary, file);
-  };
-  write();
-  lastEdit = write;
+/** Replace a spec file, then ask for a rerun (Mocha loads the spec files afresh for each). */
+function edit(watcher: Watcher, fixture: Fixture, name: string, content: string): void {
+  fixture.write({ [name]: content });
+  watcher.restart();
 }
 
-/** The last edit, to write again when Mocha's watcher has not reacted (see Watcher.rerun). */
-let lastEdit: (() => void) | undefined;
-const NUDGE_AFTER_MS = 5000;
+/** Mocha's watcher watches only an empty dir: reruns come from Watcher.restart(). */
+const UNWATCHED = ['--watch-files', 'unwatched'];
 
 /** The summary lines of a rerun: from leakguard's first line to its totals line. */
 function summaryOf(rerun: Rerun): string[] {
@@ -212,18 +229,18 @@ describe('mocha --watch', function () {
         'test/timer.spec.js': timerSpec('timer', { 'starts an interval': 'leaks an interval', 'stops an interval': 'clean' }),
         'test/server.spec.js': serverSpec(true),
       });
-      watcher = new Watcher(fixture, ['test']);
+      watcher = new Watcher(fixture, [...UNWATCHED, 'test']);
       try {
         // 1: the interval and the server leak.
         await watcher.rerun(1);
         // 2: the interval test is fixed; a new test leaks a timeout.
-        edit(fixture, 'test/timer.spec.js', timerSpec('timer', { 'starts an interval': 'clean', 'sets a timeout': 'leaks a timeout' }));
+        edit(watcher, fixture, 'test/timer.spec.js', timerSpec('timer', { 'starts an interval': 'clean', 'sets a timeout': 'leaks a timeout' }));
         await watcher.rerun(2);
         // 3: the server test is fixed.
-        edit(fixture, 'test/server.spec.js', serverSpec(false));
+        edit(watcher, fixture, 'test/server.spec.js', serverSpec(false));
         await watcher.rerun(3);
         // 4: the timer file is down to one clean test: no leaks in 3 tests.
-        edit(fixture, 'test/timer.spec.js', timerSpec('timer', { 'starts an interval': 'clean' }));
+        edit(watcher, fixture, 'test/timer.spec.js', timerSpec('timer', { 'starts an interval': 'clean' }));
         await watcher.rerun(4);
       } finally {
         stopped = await watcher.stop();
@@ -325,15 +342,17 @@ describe('sessions', () => {
         'probes/sessions.js': SESSIONS_PROBE,
         'test/sessions.spec.js': spec('first'),
       });
-      watcher = new Watcher(fixture, ['test']);
+      // lib/ and probes/ are watched (never edited): Mocha drops what it watches from the
+      // require cache after each run, so the plugin and the module it reads load afresh.
+      watcher = new Watcher(fixture, ['--watch-files', 'lib', '--watch-files', 'probes', 'test']);
       try {
         await watcher.rerun(1);
         // Mocha loads lib/sessions.js again for the rerun: the probe must read that one.
-        edit(fixture, 'test/sessions.spec.js', spec('second'));
+        edit(watcher, fixture, 'test/sessions.spec.js', spec('second'));
         await watcher.rerun(2);
         // An edited config (not watched by Mocha) applies from the next rerun on.
         fixture.write({ '.leakguardrc.json': config(1) });
-        edit(fixture, 'test/sessions.spec.js', spec('third'));
+        edit(watcher, fixture, 'test/sessions.spec.js', spec('third'));
         await watcher.rerun(3);
       } finally {
         await watcher.stop();
@@ -357,6 +376,56 @@ describe('sessions', () => {
     });
   });
 
+  describe("an editor's save of a watched file during a test", () => {
+    /**
+     * The first run's first test saves a watched file as editors do (a temporary file
+     * renamed over it): Mocha's watcher replaces its watch on that file while the test
+     * runs, and aborts the run for a rerun. Neither is the test's leak.
+     */
+    const SAVING_SPEC = String.raw`
+const fs = require('node:fs');
+const path = require('node:path');
+const once = path.join(__dirname, '..', 'saved-once');
+describe('editor', () => {
+  it('saves a watched file the way editors do', async () => {
+    if (fs.existsSync(once)) return;
+    fs.writeFileSync(once, '');
+    const file = path.join(__dirname, 'helper.js');
+    fs.writeFileSync(file + '.swp', 'module.exports = 2;\n');
+    fs.renameSync(file + '.swp', file);
+    // The watcher reacts while this test still runs (or during leakguard's wait after it).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
+  it('runs after the save', () => {});
+});
+`;
+    let fixture: Fixture;
+    let watcher: Watcher;
+
+    before(async () => {
+      fixture = new Fixture({ ...REPORT_CONFIG, 'test/helper.js': 'module.exports = 1;\n', 'test/save.spec.js': SAVING_SPEC });
+      watcher = new Watcher(fixture, ['test']);
+      try {
+        // The save aborts the first run; the rerun it starts ends with "waiting for changes".
+        await watcher.rerun(1);
+      } finally {
+        await watcher.stop();
+      }
+    });
+
+    after(() => fixture?.remove());
+
+    it("does not report Mocha's own watcher as the test's handle leak", () => {
+      const transcript = watcher.transcript;
+      assert.ok(fixture.exists('saved-once'), transcript);
+      assert.doesNotMatch(transcript, /chokidar|fs\.watch\(\) watcher|left resources behind/, transcript);
+      const totals = lines(transcript).filter((line) => TOTALS.test(line));
+      assert.ok(totals.length >= 1, transcript);
+      for (const line of totals) assert.match(line, /^leakguard: no leaks in \d tests?\b/, transcript);
+      assert.deepEqual(leakPairs(watcher.reruns[0]!.report), []);
+    });
+  });
+
   describe('--parallel: the workers of each rerun, merged', () => {
     let fixture: Fixture;
     let watcher: Watcher;
@@ -368,10 +437,10 @@ describe('sessions', () => {
         'test/first.spec.js': timerSpec('first', { 'starts an interval': 'leaks an interval', 'stops an interval': 'clean' }),
         'test/second.spec.js': timerSpec('second', { 'sets a timeout': 'leaks a timeout', 'stops an interval': 'clean' }),
       });
-      watcher = new Watcher(fixture, ['--parallel', '--jobs', '2', 'test']);
+      watcher = new Watcher(fixture, [...UNWATCHED, '--parallel', '--jobs', '2', 'test']);
       try {
         await watcher.rerun(1);
-        edit(fixture, 'test/first.spec.js', timerSpec('first', { 'starts an interval': 'clean', 'stops an interval': 'clean' }));
+        edit(watcher, fixture, 'test/first.spec.js', timerSpec('first', { 'starts an interval': 'clean', 'stops an interval': 'clean' }));
         await watcher.rerun(2);
       } finally {
         stopped = await watcher.stop();

@@ -4,7 +4,6 @@ import { once } from 'node:events';
 import type { ProbeInstance } from '../../src/core/probe';
 import { childrenProbe, type ChildrenOptions } from '../../src/probes/children';
 import { runningChildProcesses } from '../../src/probes/creation-sites';
-import { meanMicros } from '../helpers/timing';
 import { changedBy, sample } from '../helpers/probe-harness';
 
 const THIS_FILE = /test\/probes\/children\.test\.ts:\d+:\d+$/;
@@ -145,10 +144,13 @@ describe('children probe', function () {
     assert.equal(isAlive(child.pid!), true);
   });
 
-  it('samples in a few microseconds', async function () {
+  // Why a sample costs microseconds between two tests that change nothing (the time itself
+  // is the benchmark's to measure, not a test's: it depends on the machine's load).
+  it('hands back its last reading itself while nothing changed: no copy, nothing to compare', async function () {
     const instance = await probe();
-    const mean = meanMicros(() => instance.sample(), 10_000);
-    console.log(`      children: sample() ${mean.toFixed(2)} us on average over 10,000 calls`);
-    assert.ok(mean < 50, `sample() took ${mean} us on average`);
+    const first = await sample(instance);
+    const again = await sample(instance);
+    assert.equal(again, first);
+    assert.deepEqual(instance.newItems!(first, again), []);
   });
 });

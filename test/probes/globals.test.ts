@@ -4,7 +4,6 @@ import type { LeakItem } from '../../src/core/probe';
 import { trackCreationSites, unwrapGlobal } from '../../src/probes/creation-sites';
 import { globalsProbe, type GlobalsOptions } from '../../src/probes/globals';
 import { changedBy, createProbe, sample } from '../helpers/probe-harness';
-import { meanMicros } from '../helpers/timing';
 
 const global = globalThis as unknown as Record<PropertyKey, unknown>;
 
@@ -146,10 +145,13 @@ describe('globals probe', function () {
     assert.deepEqual(instance.newItems!(end, await sample(instance)), []);
   });
 
-  it('samples in a few microseconds', async function () {
+  // Why a sample costs microseconds between two tests that change nothing (the time itself
+  // is the benchmark's to measure, not a test's: it depends on the machine's load).
+  it('hands back its last reading itself while nothing changed: no copy, nothing to compare', async function () {
     const instance = await probe();
-    const mean = meanMicros(() => instance.sample(), 10_000);
-    console.log(`      globals: sample() ${mean.toFixed(2)} us on average over 10,000 calls`);
-    assert.ok(mean < 50, `sample() took ${mean} us on average`);
+    const first = await sample(instance);
+    const again = await sample(instance);
+    assert.equal(again, first);
+    assert.deepEqual(instance.newItems!(first, again), []);
   });
 });

@@ -3,7 +3,6 @@ import { EventEmitter } from 'node:events';
 import { toReading, type ProbeInstance, type Reading } from '../../src/core/probe';
 import { holdingUncaught } from '../../src/mocha/uncaught';
 import { listenersProbe, type ListenersOptions } from '../../src/probes/listeners';
-import { meanMicros } from '../helpers/timing';
 import { changedBy, sample } from '../helpers/probe-harness';
 
 const THIS_FILE = /test\/probes\/listeners\.test\.ts:\d+:\d+$/;
@@ -242,10 +241,13 @@ describe('listeners probe', function () {
     assert.match(warnings[0]!, /emitter "leakguardNoSuchBus" .* was never found/);
   });
 
-  it('samples in a few microseconds', async function () {
+  // Why a sample costs microseconds between two tests that change nothing (the time itself
+  // is the benchmark's to measure, not a test's: it depends on the machine's load).
+  it('hands back its last reading itself while nothing changed: no copy, nothing to compare', async function () {
     const instance = await probe();
-    const mean = meanMicros(() => instance.sample(), 10_000);
-    console.log(`      listeners: sample() ${mean.toFixed(2)} us on average over 10,000 calls`);
-    assert.ok(mean < 50, `sample() took ${mean} us on average`);
+    const first = await sample(instance);
+    const again = await sample(instance);
+    assert.equal(again, first);
+    assert.deepEqual(instance.newItems!(first, again), []);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ProbeInstance } from '../../src/core/probe';
@@ -105,10 +105,10 @@ describe('tmpdir probe', function () {
     assert.deepEqual(items.map((item) => item.id), [join(watched, 'tmp', 'x')]);
   });
 
-  it('watches several dirs and counts their entries', async function () {
+  it('otherProcesses: watches several dirs and counts their entries', async function () {
     const second = join(watched, 'second');
     mkdirSync(second);
-    const instance = await probe({ dirs: [watched, second] });
+    const instance = await probe({ dirs: [watched, second], otherProcesses: true });
     const before = await sample(instance);
     writeFileSync(join(second, 'in-second'), '');
     const after = await sample(instance);
@@ -116,10 +116,10 @@ describe('tmpdir probe', function () {
     assert.deepEqual(instance.newItems!(before, after).map((item) => item.id), [join(second, 'in-second')]);
   });
 
-  it('sees an entry created right after a sample, within the same clock tick', async function () {
+  it('otherProcesses: sees an entry created right after a sample, within the same clock tick', async function () {
     // On kernels that stamp directories from a coarse clock, the change can leave the
     // directory's mtime as it was: the listing must not be trusted until that tick passed.
-    const instance = await probe();
+    const instance = await probe({ dirs: [watched], otherProcesses: true });
     for (let i = 0; i < 200; i++) {
       const name = join(watched, `quick-${i}`);
       const items = await changedBy(instance, () => closeSync(openSync(name, 'w')));
@@ -127,47 +127,71 @@ describe('tmpdir probe', function () {
     }
   });
 
-  it('does not list an unchanged directory again, even with 100,000 entries', async function () {
+  it('otherProcesses: does not list an unchanged directory again, even with 100,000 entries', async function () {
     this.timeout(120_000);
     const crowd = join(watched, 'crowd');
     mkdirSync(crowd);
     for (let i = 0; i < 100_000; i++) closeSync(openSync(join(crowd, `entry-${i}`), 'w'));
-    const instance = await probe({ dirs: [crowd] });
-    // Let the window in which a same-tick change could go unseen pass (see DirListing).
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const instance = await probe({ dirs: [crowd], otherProcesses: true });
+    let listings = 0;
+    const fsModule = require('node:fs') as { readdirSync: (...args: unknown[]) => unknown };
+    const readdir = fsModule.readdirSync;
+    fsModule.readdirSync = function countingReaddir(this: unknown, ...args: unknown[]) {
+      if (args[0] === crowd) listings++;
+      return readdir.apply(this, args);
+    };
+    try {
+      // Until the directory's times are older than a listing (see DirListing), a sample
+      // lists again: sample until one does not.
+      let first = await sample(instance);
+      for (let seen = -1; seen !== listings; first = await sample(instance)) {
+        seen = listings;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const settled = listings;
+      let last = first;
+      for (let i = 0; i < 1000; i++) last = await sample(instance);
+      assert.equal(listings, settled, 'an unchanged directory is not listed again');
+      assert.equal(last.value, 100_000);
+      // The very same Set: newItems() can skip it at once.
+      assert.equal((last.state as unknown[])[0], (first.state as unknown[])[0]);
+      assert.deepEqual(instance.newItems!(first, last), []);
 
-    const first = await sample(instance);
-    const runs = 1000;
-    const started = process.hrtime.bigint();
-    let last = first;
-    for (let i = 0; i < runs; i++) last = await sample(instance);
-    const meanUs = Number(process.hrtime.bigint() - started) / runs / 1000;
-
-    assert.equal(last.value, 100_000);
-    // The very same Set: nothing was listed again, and newItems() can skip it at once.
-    assert.equal((last.state as unknown[])[0], (first.state as unknown[])[0]);
-    assert.deepEqual(instance.newItems!(first, last), []);
-
-    const listStarted = process.hrtime.bigint();
-    readdirSync(crowd);
-    const listUs = Number(process.hrtime.bigint() - listStarted) / 1000;
-    console.log(`      sample() with 100,000 unchanged entries: ${meanUs.toFixed(1)} us mean; one readdir: ${Math.round(listUs)} us`);
-    // Relative to a listing measured here and now, so a slow machine moves both sides.
-    assert.ok(meanUs < listUs / 10, `sample() took ${meanUs} us, a readdir ${listUs} us`);
-
-    const added = join(crowd, 'one-more');
-    writeFileSync(added, '');
-    const changed = await sample(instance);
-    assert.notEqual((changed.state as unknown[])[0], (last.state as unknown[])[0]);
-    assert.deepEqual(instance.newItems!(last, changed).map((item) => item.id), [added]);
+      const added = join(crowd, 'one-more');
+      writeFileSync(added, '');
+      const changed = await sample(instance);
+      assert.equal(listings, settled + 1, 'a changed directory is listed again');
+      assert.notEqual((changed.state as unknown[])[0], (last.state as unknown[])[0]);
+      assert.deepEqual(instance.newItems!(last, changed).map((item) => item.id), [added]);
+    } finally {
+      fsModule.readdirSync = readdir;
+    }
   });
 
-  it('lists every entry as an item when asked (for judging `before all` hooks)', async function () {
+  it('otherProcesses: lists every entry as an item when asked (for judging `before all` hooks)', async function () {
     writeFileSync(join(watched, 'a'), '');
     mkdirSync(join(watched, 'b'));
-    const instance = await probe();
+    const instance = await probe({ dirs: [watched], otherProcesses: true });
     const reading = await sample(instance);
     assert.deepEqual(reading.items!.map((item) => item.id).sort(), [join(watched, 'a'), join(watched, 'b')]);
+  });
+
+  it('counts only the entries this process made, by name, without listing the directory', async function () {
+    this.timeout(120_000);
+    const crowd = join(watched, 'crowd');
+    mkdirSync(crowd);
+    for (let i = 0; i < 1000; i++) closeSync(openSync(join(crowd, `entry-${i}`), 'w'));
+    const instance = await probe({ dirs: [crowd] });
+    const before = await sample(instance);
+    // A listing would count the crowd: only what this process creates from now on counts.
+    assert.equal(before.value, 0);
+    const own = join(crowd, 'own');
+    writeFileSync(own, '');
+    const after = await sample(instance);
+    assert.equal(after.value, 1);
+    assert.deepEqual(instance.newItems!(before, after).map((item) => item.id), [own]);
+    rmSync(own);
+    assert.equal((await sample(instance)).value, 0);
   });
 
   it('warns once about each dir that cannot be read and watches the others', async function () {
@@ -202,11 +226,11 @@ describe('tmpdir probe', function () {
     }
   });
 
-  it('counts a watched dir that disappears as empty, warning once, and sees it come back', async function () {
+  it('otherProcesses: counts a watched dir that disappears as empty, warning once, and sees it come back', async function () {
     const gone = join(watched, 'gone');
     mkdirSync(gone);
     writeFileSync(join(gone, 'old'), '');
-    const instance = await probe({ dirs: [gone] });
+    const instance = await probe({ dirs: [gone], otherProcesses: true });
     const before = await sample(instance);
     rmSync(gone, { recursive: true });
     const during = await sample(instance);
