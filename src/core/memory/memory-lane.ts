@@ -73,11 +73,17 @@ export interface MemoryFindings {
 /**
  * leakguard's time for reads before the last one: 5% of the run's time so far, or 100 ms
  * in all, whichever is more (a suite that has run for a second has 50 ms); past it, three
- * reads where a suite ends with something to judge, whatever they cost.
+ * reads where a suite ends with something to judge, while reads are cheap.
  */
 const READ_BUDGET_SHARE = 0.05;
 const READ_BUDGET_MS = 100;
 const FREE_READS = 3;
+/**
+ * A read is free only while the heap is this small (a read then costs ~40 ms at most): on
+ * a big heap each costs up to a second. By size, not time: the same suite gets the same
+ * reads on a busy machine.
+ */
+const FREE_READ_MAX_HEAP = 32 * 1024 * 1024;
 /**
  * Reads past the budget that the lane still takes right after a unit that kept ArrayBuffer
  * memory: only a read now tells what it kept. Rare: a test holding MBs of buffers.
@@ -94,6 +100,11 @@ type ReadReason = 'must' | 'settle' | 'growth';
 const MAX_REPEATED_TESTS = 5;
 /** A test is not run again when that could take the heap past this share of its limit. */
 const HEAP_LIMIT_SHARE = 0.5;
+/**
+ * What Mocha keeps of every test it ran, whatever the reporter (~0.8 KB: its results and
+ * timings), allowed with headroom when deciding whether the heap grew enough for a read.
+ */
+const RUNNER_KEEPS_PER_UNIT = 2 * 1024;
 /** Pauses (ms) before a read: what a unit just let go may stay reachable for a few turns (queued callbacks). */
 const QUEUED_WORK_PAUSES = [0, 1, 2, 4];
 
@@ -165,6 +176,8 @@ export class MemoryLane {
   private lastBoundary = -1;
   private heapAtLastBoundary = 0;
   private valueAtLastRead: number;
+  private outsideYoungAtLastRead: number;
+  private unitsSinceRead = 0;
   private externalAtLastRead: number;
   /** ArrayBuffer memory the last read found more than the one before. */
   private externalGrowthAtRead = 0;
@@ -180,6 +193,7 @@ export class MemoryLane {
   ) {
     this.observer.observe({ entryTypes: ['gc'] });
     this.valueAtLastRead = uncollectedValue();
+    this.outsideYoungAtLastRead = outsideYoungValue();
     this.externalAtLastRead = arrayBufferBytes();
     // What a first read would cost, estimated from the heap's size (~1.2 ms per MB).
     this.lastReadMs = (v8.getHeapStatistics().used_heap_size / 1024 / 1024) * 1.2;
@@ -194,12 +208,16 @@ export class MemoryLane {
   /**
    * A unit begins or ends here; returns the boundary to give its window. A marker is
    * placed only when samples may have fallen since the last one: a GC ran (the heap's
-   * reading no longer says what was allocated) or the heap grew by half an interval.
+   * reading no longer says what was allocated) or the heap grew by an interval.
    */
   boundary(state: MemoryState | undefined): number {
     const gcRan = this.observer.takeRecords().length > 0;
     const grew = state ? state.heap - this.heapAtLastBoundary : -1;
-    if (this.lastBoundary >= 0 && !gcRan && grew >= 0 && grew < SAMPLING_INTERVAL / 2) return this.lastBoundary;
+    // Less than an interval holds one sample at most: at worst it goes to the next unit.
+    // (A GC that V8 has not reported yet can have freed about what a unit allocated: a
+    // unit's samples then go with the next one's, rarely.) A marker is dear: ~240 KB of
+    // allocation, which the heap's GCs pay for too; on trivial tests, one per ~10 tests.
+    if (this.lastBoundary >= 0 && !gcRan && grew >= 0 && grew < SAMPLING_INTERVAL) return this.lastBoundary;
     return this.placeBoundary();
   }
 
@@ -216,6 +234,7 @@ export class MemoryLane {
    * grew enough since the last read.
    */
   unitEnded({ unit, group, from, to, growth, rerun, endState }: UnitEnd): void | Promise<void> {
+    this.unitsSinceRead++;
     const external = growth?.external ?? 0;
     const externalSuspect = external > this.options.threshold;
     if (from !== to || externalSuspect) {
@@ -248,7 +267,9 @@ export class MemoryLane {
     this.suspects = [];
     try {
       const settling = group !== undefined && this.settle(group);
-      if (waiting.length === 0 && !settling) return;
+      // A group whose heap did not grow by the threshold cannot have kept that much: its
+      // samples are read (and kept if still alive) at a later read.
+      if (waiting.length === 0 && !(settling && this.grewSinceRead())) return;
       if (!this.mayRead('settle')) {
         for (const window of waiting) this.note(window, 'leakguard\u2019s time budget for garbage collections was spent');
         return;
@@ -270,7 +291,11 @@ export class MemoryLane {
   async finish(): Promise<MemoryFindings> {
     try {
       for (const window of [...this.unread, ...this.unsettled]) window.settled = true;
-      await this.read();
+      // The last read, unless nothing waits for it: no sample read but not yet kept, and
+      // too little growth since the last read to hold a leak (a suite of trivial tests on
+      // a big heap does not pay a full GC for nothing).
+      const waiting = [...this.ledger.values()].some((entry) => !entry.kept && !entry.window.repeatOf);
+      if (waiting || this.grewSinceRead()) await this.read();
     } finally {
       await this.dispose();
     }
@@ -301,11 +326,21 @@ export class MemoryLane {
     this.noted.push(window);
   }
 
+  /**
+   * The heap (and ArrayBuffer memory) grew by the threshold since the last read, young
+   * generation aside: most of it is garbage a scavenge would free, and what a group kept
+   * was promoted out of it by the time the group ends.
+   */
+  private grewSinceRead(): boolean {
+    const runnerKeeps = RUNNER_KEEPS_PER_UNIT * this.unitsSinceRead;
+    return outsideYoungValue() - this.outsideYoungAtLastRead >= this.options.threshold + runnerKeeps;
+  }
+
   /** Whether a read fits the budget (judged by what the last one cost), or may be forced past it. */
   private mayRead(reason: ReadReason): boolean {
     const budget = Math.max(READ_BUDGET_MS, READ_BUDGET_SHARE * (nowMs() - this.startedAt));
     if (this.readMs + this.lastReadMs <= (reason === 'growth' ? budget / 2 : budget)) return true;
-    if (reason === 'settle' && this.freeReads < FREE_READS) {
+    if (reason === 'settle' && this.freeReads < FREE_READS && v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP) {
       this.freeReads++;
       return true;
     }
@@ -331,6 +366,8 @@ export class MemoryLane {
     this.externalGrowthAtRead = arrayBuffers - this.externalAtLastRead;
     this.externalAtLastRead = arrayBuffers;
     this.valueAtLastRead = uncollectedValue();
+    this.outsideYoungAtLastRead = outsideYoungValue();
+    this.unitsSinceRead = 0;
     this.lastReadMs = nowMs() - started;
     this.readMs += this.lastReadMs;
     // Samples may fall from here on: the next unit starts at a marker of its own.
@@ -395,7 +432,8 @@ export class MemoryLane {
     const known = this.lostSites.get(site.id);
     if (known) return known;
     const file = window.unit.file ?? '(a script no longer loaded)';
-    const id = `${file} (${site.fn || 'an anonymous function'}, line no longer known)`;
+    const anonymous = this.lostSites.size + 1;
+    const id = `${file} (${site.fn || `anonymous function #${anonymous}`}, line no longer known)`;
     const named = { id, fn: site.fn, stack: site.stack.map((frame) => (frame.startsWith(LOST_SCRIPT) ? id : frame)) };
     this.lostSites.set(site.id, named);
     return named;
@@ -426,7 +464,15 @@ export class MemoryLane {
       into?.set(entry.site.id, (into.get(entry.site.id) ?? 0) + entry.bytes);
     }
     if (total <= this.options.threshold) return false;
+    // Memory the test's own code allocated needs no run again (see site-verdict.ts).
+    if (this.allocatedByItself(window)) return false;
     return [...own].some(([site, bytes]) => bytes >= this.options.threshold / 2 && (others.get(site) ?? 0) < this.options.threshold / 2);
+  }
+
+  /** Every sample of the window was allocated by the unit's own code (a stack of one user frame). */
+  private allocatedByItself(window: Window): boolean {
+    for (const entry of this.ledger.values()) if (entry.window === window && entry.site.stack.length > 1) return false;
+    return true;
   }
 
   private whyNotRepeat(window: Window): string | undefined {
@@ -555,6 +601,16 @@ export class MemoryLane {
       hint: this.options.hint,
     };
   }
+}
+
+/** The heap outside the young generation, and external memory: ~10 us. */
+function outsideYoungValue(): number {
+  let young = 0;
+  for (const space of v8.getHeapSpaceStatistics()) {
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.space_used_size;
+  }
+  const stats = v8.getHeapStatistics();
+  return stats.used_heap_size - young + stats.external_memory;
 }
 
 /** The V8 heap in use and ArrayBuffer memory: right after a full GC, the live memory. */
