@@ -33,7 +33,7 @@ export const heapProbe = defineProbe<{
       type: 'number',
       default: MEMORY_DEFAULTS.repeats,
       description:
-        'how often a test that alone kept memory at an allocation site is run again (with its beforeEach/afterEach hooks, when its suite ends) to tell a leak (keeps memory again) from one-time growth (a table built on first use); at most 5 tests per run, never near the heap limit; 0: never. A site that several tests feed needs no repeat',
+        'how often a test that alone kept memory at an allocation site is run again (with its beforeEach/afterEach hooks, when its suite ends) to tell a leak (keeps memory again) from one-time growth (a table built on first use); at most 8 tests per run, never near the heap limit; 0: never. A site that several tests feed needs no repeat',
     },
     readAfter: {
       type: 'size',

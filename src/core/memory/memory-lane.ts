@@ -79,11 +79,11 @@ const READ_BUDGET_SHARE = 0.05;
 const READ_BUDGET_MS = 100;
 const FREE_READS = 3;
 /**
- * A read is free only while the heap is this small (a read then costs ~40 ms at most): on
+ * A read is free only while the heap is this small (a read then costs ~80 ms at most): on
  * a big heap each costs up to a second. By size, not time: the same suite gets the same
  * reads on a busy machine.
  */
-const FREE_READ_MAX_HEAP = 32 * 1024 * 1024;
+const FREE_READ_MAX_HEAP = 64 * 1024 * 1024;
 /**
  * Reads past the budget that the lane still takes right after a unit that kept ArrayBuffer
  * memory: only a read now tells what it kept. Rare: a test holding MBs of buffers.
@@ -97,7 +97,7 @@ const FORCED_READS = 4;
  */
 type ReadReason = 'must' | 'settle' | 'growth';
 /** Tests run again per run, at most. */
-const MAX_REPEATED_TESTS = 5;
+const MAX_REPEATED_TESTS = 8;
 /** A test is not run again when that could take the heap past this share of its limit. */
 const HEAP_LIMIT_SHARE = 0.5;
 /**
@@ -170,7 +170,7 @@ export class MemoryLane {
   private readonly sites = new Map<string, SiteStats>();
   /** Sites of scripts V8 dropped, by their lost id (see siteFor). */
   private readonly lostSites = new Map<string, AllocationSite>();
-  /** Tests that may need running again before their suite ends. */
+  /** Tests that may need running again before their suite ends (any that allocated an interval or more). */
   private suspects: Window[] = [];
   private lastOrdinal = 0;
   private lastBoundary = -1;
@@ -240,8 +240,9 @@ export class MemoryLane {
     if (from !== to || externalSuspect) {
       const window: Window = { unit, group, from, to, settled: false };
       this.unread.push(window);
-      const suspect = growth !== undefined && growth.heap + Math.max(0, external) > this.options.threshold;
-      if (suspect && rerun && unit.kind === 'test') {
+      // Any test that allocated enough to hold a sample may have to run again when its suite
+      // ends: the readings cannot say what it kept when a GC ran during it.
+      if (rerun && unit.kind === 'test') {
         window.rerun = rerun;
         this.suspects.push(window);
       }
@@ -464,16 +465,9 @@ export class MemoryLane {
       into?.set(entry.site.id, (into.get(entry.site.id) ?? 0) + entry.bytes);
     }
     if (total <= this.options.threshold) return false;
-    // Memory the test's own code allocated needs no run again (see site-verdict.ts).
-    if (this.allocatedByItself(window)) return false;
     return [...own].some(([site, bytes]) => bytes >= this.options.threshold / 2 && (others.get(site) ?? 0) < this.options.threshold / 2);
   }
 
-  /** Every sample of the window was allocated by the unit's own code (a stack of one user frame). */
-  private allocatedByItself(window: Window): boolean {
-    for (const entry of this.ledger.values()) if (entry.window === window && entry.site.stack.length > 1) return false;
-    return true;
-  }
 
   private whyNotRepeat(window: Window): string | undefined {
     if (this.options.repeats <= 0) return 'runs again are off (probes.heap.repeats: 0)';
