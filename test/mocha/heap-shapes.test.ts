@@ -122,7 +122,7 @@ describe('heap: the shapes of a memory leak, by site, in every run', function ()
     }
   });
 
-  it('measures them from ~128 KiB samples: the site within [0.5, 1.5]x of a plain process, each test under 2x, the Buffer as 8 MiB', () => {
+  it('measures them from ~64 KiB samples: the site within [0.5, 1.5]x of a plain process, each test under 2x, the Buffer as 8 MiB', () => {
     const reference = new Map([20000, 27000, 40000].map((count) => [count, bytesKeptBy(count)]));
     const expectedInAll = Object.values(OBJECT_LEAKS).reduce((sum, count) => sum + reference.get(count)!, 0);
     for (const run of runs) {
@@ -136,7 +136,7 @@ describe('heap: the shapes of a memory leak, by site, in every run', function ()
           continue;
         }
         // A sample that falls on a temporary (Array.from's growing store) counts nothing, one
-        // that falls on a kept object ~128 KiB: per test, an estimate within 2x.
+        // that falls on a kept object ~64 KiB: per test, an estimate within 2x.
         const expected = reference.get(OBJECT_LEAKS[leak.test]!)!;
         assert.ok(leak.delta > 0 && leak.delta <= 2 * expected, `${leak.test}: ${leak.delta}, a plain process keeps ${expected}`);
       }

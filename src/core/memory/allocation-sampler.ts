@@ -21,12 +21,14 @@ import { isForeign, isLeakguardFile } from '../stack-frames';
 import { post } from './inspector-session';
 
 /**
- * Bytes between samples: ~128 KiB, ~2% of a run's time (V8's own cost), 8 samples per
- * MiB. With V8's randomness off, a round interval would fall on the same place of a
- * repeating allocation pattern every time (always the object a loop keeps, never the
- * temporary beside it); 8 x 16,411 (a prime) walks through every word of such a pattern.
+ * Bytes between samples: ~64 KiB, 16 samples per MiB: a test that keeps 300 KB draws ~4
+ * samples (at 128 KiB, one in ~10 such tests drew none and could not be named). V8's own
+ * cost: ~2-4% of a run's time. With V8's randomness off, a round interval would fall on
+ * the same place of a repeating allocation pattern every time (always the object a loop
+ * keeps, never the temporary beside it); 8 x 8,209 (a prime) walks through every word of
+ * such a pattern.
  */
-export const SAMPLING_INTERVAL = 8 * 16_411;
+export const SAMPLING_INTERVAL = 8 * 8_209;
 
 /**
  * Each marker is three arrays of this many elements, plus 16 per unit of its code: 0.6 of

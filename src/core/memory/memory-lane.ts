@@ -175,6 +175,7 @@ export class MemoryLane {
   private lastOrdinal = 0;
   private lastBoundary = -1;
   private heapAtLastBoundary = 0;
+  private youngAtLastBoundary = 0;
   private valueAtLastRead: number;
   private outsideYoungAtLastRead: number;
   private unitsSinceRead = 0;
@@ -211,19 +212,25 @@ export class MemoryLane {
    * reading no longer says what was allocated) or the heap grew by an interval.
    */
   boundary(state: MemoryState | undefined): number {
-    const gcRan = this.observer.takeRecords().length > 0;
+    // V8 reports a GC to the observer a turn later; the young generation's fill, which a
+    // scavenge empties, tells at once (~1 us).
+    const young = youngUsed();
+    const gcRan = this.observer.takeRecords().length > 0 || young < this.youngAtLastBoundary;
     const grew = state ? state.heap - this.heapAtLastBoundary : -1;
-    // Less than an interval holds one sample at most: at worst it goes to the next unit.
-    // (A GC that V8 has not reported yet can have freed about what a unit allocated: a
-    // unit's samples then go with the next one's, rarely.) A marker is dear: ~240 KB of
-    // allocation, which the heap's GCs pay for too; on trivial tests, one per ~10 tests.
-    if (this.lastBoundary >= 0 && !gcRan && grew >= 0 && grew < SAMPLING_INTERVAL) return this.lastBoundary;
+    // Less than an interval holds one sample at most: at worst it goes to the next unit. A
+    // marker is dear: ~120 KB of allocation, which the heap's GCs pay for too; on trivial
+    // tests, one per ~10 tests.
+    if (this.lastBoundary >= 0 && !gcRan && grew >= 0 && grew < SAMPLING_INTERVAL) {
+      this.youngAtLastBoundary = young;
+      return this.lastBoundary;
+    }
     return this.placeBoundary();
   }
 
   private placeBoundary(): number {
     this.lastBoundary = this.sampler.mark();
     this.heapAtLastBoundary = v8.getHeapStatistics().used_heap_size;
+    this.youngAtLastBoundary = youngUsed();
     this.observer.takeRecords();
     return this.lastBoundary;
   }
@@ -597,14 +604,19 @@ export class MemoryLane {
   }
 }
 
-/** The heap outside the young generation, and external memory: ~10 us. */
-function outsideYoungValue(): number {
+/** Bytes in use in the young generation. */
+function youngUsed(): number {
   let young = 0;
   for (const space of v8.getHeapSpaceStatistics()) {
     if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.space_used_size;
   }
+  return young;
+}
+
+/** The heap outside the young generation, and external memory. */
+function outsideYoungValue(): number {
   const stats = v8.getHeapStatistics();
-  return stats.used_heap_size - young + stats.external_memory;
+  return stats.used_heap_size - youngUsed() + stats.external_memory;
 }
 
 /** The V8 heap in use and ArrayBuffer memory: right after a full GC, the live memory. */
