@@ -91,11 +91,13 @@ const FREE_READ_MAX_HEAP = 64 * 1024 * 1024;
 const FORCED_READS = 4;
 
 /**
- * Why the lane would read: to judge a unit now (`must`), to judge what a group kept and
- * run a test again (`settle`), or only because the heap grew (`growth`: evidence that a
- * cache gives memory back, worth half the budget at most).
+ * Why the lane would read: to judge a unit now (`must`), to judge what a group kept
+ * (`settle`), to run a test again (`repeat`), or only because the heap grew (`growth`:
+ * evidence that a cache gives memory back, worth half the budget at most).
  */
-type ReadReason = 'must' | 'settle' | 'growth';
+type ReadReason = 'must' | 'settle' | 'repeat' | 'growth';
+/** A test is run again whatever the budget while the heap is this small (two GCs of ~40 ms). */
+const FREE_REPEAT_MAX_HEAP = 32 * 1024 * 1024;
 /** Tests run again per run, at most. */
 const MAX_REPEATED_TESTS = 8;
 /** A test is not run again when that could take the heap past this share of its limit. */
@@ -120,6 +122,8 @@ interface Window {
   /** Its group has ended: what of it is alive at a read from now on, it keeps. */
   settled: boolean;
   rerun?: () => Promise<void>;
+  /** Its readings grew past the threshold: a read where its suite ends is due. */
+  grew?: boolean;
   /** ArrayBuffer memory a full GC right after it left of its growth. */
   externalKept?: number;
   /** For a run again: what the heap and ArrayBuffer memory grew by over it, GC before and after. */
@@ -248,9 +252,11 @@ export class MemoryLane {
       const window: Window = { unit, group, from, to, settled: false };
       this.unread.push(window);
       // Any test that allocated enough to hold a sample may have to run again when its suite
-      // ends: the readings cannot say what it kept when a GC ran during it.
+      // ends (the readings cannot say what it kept when a GC ran during it); one whose
+      // readings grew past the threshold is worth a read of its own there.
       if (rerun && unit.kind === 'test') {
         window.rerun = rerun;
+        window.grew = growth !== undefined && growth.heap + Math.max(0, external) > this.options.threshold;
         this.suspects.push(window);
       }
       if (externalSuspect && this.mayRead('must')) {
@@ -275,9 +281,13 @@ export class MemoryLane {
     this.suspects = [];
     try {
       const settling = group !== undefined && this.settle(group);
-      // A group whose heap did not grow by the threshold cannot have kept that much: its
-      // samples are read (and kept if still alive) at a later read.
-      if (waiting.length === 0 && !(settling && this.grewSinceRead())) return;
+      const grew = waiting.some((window) => window.grew) || (settling && this.grewSinceRead());
+      if (!grew) {
+        // Nothing here can have kept the threshold: no read. The windows of an ended group
+        // go (what they hold is below any verdict), so that a long run keeps no list of them.
+        if (settling) this.forget(group);
+        return;
+      }
       if (!this.mayRead('settle')) {
         for (const window of waiting) this.note(window, 'leakguard\u2019s time budget for garbage collections was spent');
         return;
@@ -317,6 +327,12 @@ export class MemoryLane {
   }
 
   // ---------------------------------------------------------------------------------
+
+  /** Drop the windows of `group` not read yet: their samples will be nobody's. */
+  private forget(group: unknown): void {
+    this.unread = this.unread.filter((window) => window.group !== group || window.externalKept !== undefined);
+    this.unsettled = this.unsettled.filter((window) => window.group !== group);
+  }
 
   /** Settle the windows of `group`; true when any may hold samples. */
   private settle(group: unknown): boolean {
@@ -479,6 +495,10 @@ export class MemoryLane {
   private whyNotRepeat(window: Window): string | undefined {
     if (this.options.repeats <= 0) return 'runs again are off (probes.heap.repeats: 0)';
     if (this.repeatedTests >= MAX_REPEATED_TESTS) return `leakguard runs at most ${MAX_REPEATED_TESTS} tests again per run`;
+    // A run again costs two full GCs and a read: free on a small heap, else within the budget.
+    if (v8.getHeapStatistics().used_heap_size >= FREE_REPEAT_MAX_HEAP && !this.mayRead('repeat')) {
+      return 'leakguard\u2019s time budget for garbage collections was spent';
+    }
     let kept = window.externalKept ?? 0;
     for (const entry of this.ledger.values()) if (entry.window === window) kept += entry.bytes;
     const stats = v8.getHeapStatistics();
