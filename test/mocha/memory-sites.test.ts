@@ -16,7 +16,7 @@ const LIB = String.raw`
 class Validator {
   static errors = {};
   check(field) {
-    Validator.errors[field] = Array.from({ length: 3000 }, (_, i) => ({ field, i, message: 'required' }));
+    Validator.errors[field] = Array.from({ length: 6000 }, (_, i) => ({ field, i, message: 'required' }));
     return false;
   }
   static reset() { Validator.errors = {}; }
@@ -25,7 +25,7 @@ class Validator {
 // A memoize with no bound, keyed by its argument (an unbounded functools.cache).
 const memo = new Map();
 function renderPage(id) {
-  if (!memo.has(id)) memo.set(id, Array.from({ length: 3000 }, (_, i) => '<li>' + id + ':' + i + '</li>'));
+  if (!memo.has(id)) memo.set(id, Array.from({ length: 6000 }, (_, i) => '<li>' + id + ':' + i + '</li>'));
   return memo.get(id);
 }
 function clearPages() { memo.clear(); }
@@ -33,7 +33,7 @@ function clearPages() { memo.clear(); }
 // A registry every listener registers with, never unregistered.
 const registry = [];
 function register(name) {
-  registry.push({ name, buffer: Array.from({ length: 3000 }, (_, i) => ({ name, i })) });
+  registry.push({ name, buffer: Array.from({ length: 6000 }, (_, i) => ({ name, i })) });
 }
 function unregisterAll() { registry.length = 0; }
 

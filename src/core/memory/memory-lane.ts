@@ -23,7 +23,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import type { StopTracking, TypeGrowth } from '../probe';
-import { fullGc } from '../gc';
+import { fullGc, minorGc } from '../gc';
 import { nowMs, sleep } from '../real-timers';
 import type { Leak, MemorySite, UnitInfo } from '../report-model';
 import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite } from './allocation-sampler';
@@ -98,6 +98,8 @@ const FORCED_READS = 4;
 type ReadReason = 'must' | 'settle' | 'repeat' | 'growth';
 /** A test is run again whatever the budget while the heap is this small (two GCs of ~40 ms). */
 const FREE_REPEAT_MAX_HEAP = 32 * 1024 * 1024;
+/** Windows kept unread at most (see forgetOldSettled). */
+const MAX_UNREAD_WINDOWS = 1000;
 /** Tests run again per run, at most. */
 const MAX_REPEATED_TESTS = 8;
 /** A test is not run again when that could take the heap past this share of its limit. */
@@ -283,9 +285,8 @@ export class MemoryLane {
       const settling = group !== undefined && this.settle(group);
       const grew = waiting.some((window) => window.grew) || (settling && this.grewSinceRead());
       if (!grew) {
-        // Nothing here can have kept the threshold: no read. The windows of an ended group
-        // go (what they hold is below any verdict), so that a long run keeps no list of them.
-        if (settling) this.forget(group);
+        // Nothing here can have kept the threshold: no read now; a later one reads its samples.
+        this.forgetOldSettled();
         return;
       }
       if (!this.mayRead('settle')) {
@@ -313,7 +314,7 @@ export class MemoryLane {
       // too little growth since the last read to hold a leak (a suite of trivial tests on
       // a big heap does not pay a full GC for nothing).
       const waiting = [...this.ledger.values()].some((entry) => !entry.kept && !entry.window.repeatOf);
-      if (waiting || this.grewSinceRead()) await this.read();
+      if (waiting || this.grewSinceRead({ young: true })) await this.read();
     } finally {
       await this.dispose();
     }
@@ -328,10 +329,15 @@ export class MemoryLane {
 
   // ---------------------------------------------------------------------------------
 
-  /** Drop the windows of `group` not read yet: their samples will be nobody's. */
-  private forget(group: unknown): void {
-    this.unread = this.unread.filter((window) => window.group !== group || window.externalKept !== undefined);
-    this.unsettled = this.unsettled.filter((window) => window.group !== group);
+  /**
+   * A long run without a read (trivial tests) would keep a window per allocating test:
+   * past MAX_UNREAD_WINDOWS, the oldest of ended groups go, and their samples are nobody's
+   * (stretches with so little growth hold nothing a verdict needs).
+   */
+  private forgetOldSettled(): void {
+    if (this.unread.length <= MAX_UNREAD_WINDOWS) return;
+    let excess = this.unread.length - MAX_UNREAD_WINDOWS;
+    this.unread = this.unread.filter((window) => !(excess > 0 && window.settled && window.externalKept === undefined && excess-- > 0));
   }
 
   /** Settle the windows of `group`; true when any may hold samples. */
@@ -351,13 +357,17 @@ export class MemoryLane {
   }
 
   /**
-   * The heap (and ArrayBuffer memory) grew by the threshold since the last read, young
-   * generation aside: most of it is garbage a scavenge would free, and what a group kept
-   * was promoted out of it by the time the group ends.
+   * The heap (and ArrayBuffer memory) grew by the threshold since the last read (and what
+   * Mocha keeps per test), young generation aside: most of it is garbage a scavenge would
+   * free, and what a group kept was mostly promoted out of it by the time the group ends.
+   * `young`: with the young generation, after a scavenge (the run's end: its last tests).
    */
-  private grewSinceRead(): boolean {
+  private grewSinceRead({ young = false } = {}): boolean {
     const runnerKeeps = RUNNER_KEEPS_PER_UNIT * this.unitsSinceRead;
-    return outsideYoungValue() - this.outsideYoungAtLastRead >= this.options.threshold + runnerKeeps;
+    if (!young) return outsideYoungValue() - this.outsideYoungAtLastRead >= this.options.threshold + runnerKeeps;
+    // What the last tests kept may still be young: a scavenge (~1 ms) leaves only that.
+    minorGc();
+    return uncollectedValue() - this.valueAtLastRead >= this.options.threshold + runnerKeeps;
   }
 
   /** Whether a read fits the budget (judged by what the last one cost), or may be forced past it. */
