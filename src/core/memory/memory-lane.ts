@@ -99,7 +99,7 @@ type ReadReason = 'must' | 'settle' | 'repeat' | 'growth';
 /** A test is run again whatever the budget while the heap is this small (two GCs of ~40 ms). */
 const FREE_REPEAT_MAX_HEAP = 32 * 1024 * 1024;
 /** Windows kept unread at most (see forgetOldSettled). */
-const MAX_UNREAD_WINDOWS = 1000;
+const MAX_UNREAD_WINDOWS = 256;
 /** Tests run again per run, at most. */
 const MAX_REPEATED_TESTS = 8;
 /** A test is not run again when that could take the heap past this share of its limit. */
