@@ -54,7 +54,8 @@ function globalDispatcherClients(): Set<object> {
   const byOrigin = dispatcher ? symbolValue(dispatcher, 'clients') : undefined;
   if (!(byOrigin instanceof Map)) return clients;
   for (const entry of byOrigin.values()) {
-    const dispatcherOfOrigin = typeof entry?.deref === 'function' ? entry.deref() : entry;
+    // undici 6 (Node 20, 22) keeps a WeakRef per origin; undici 7 (Node 24) `{ count, dispatcher }`.
+    const dispatcherOfOrigin = entry?.dispatcher ?? (typeof entry?.deref === 'function' ? entry.deref() : entry);
     if (!dispatcherOfOrigin || typeof dispatcherOfOrigin !== 'object') continue;
     const pooled = symbolValue(dispatcherOfOrigin, 'clients');
     // A Pool holds Clients; an Agent with one connection per origin holds the Client itself.
