@@ -9,7 +9,6 @@ import { ownFs } from '../core/own-fs';
 import type { LeakReport, ProbeFault } from '../core/report-model';
 import { writeCiOutputs } from '../report/ci';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
-import { relativePath } from '../report/paths';
 import { DEFAULT_LINE_WIDTH, formatSummary } from '../report/summary';
 import { fileRunsOf } from './file-runs';
 import type { RunGuard } from './guard';
