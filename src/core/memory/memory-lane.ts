@@ -98,6 +98,11 @@ const FORCED_READS = 4;
 type ReadReason = 'must' | 'settle' | 'repeat' | 'growth';
 /** A test is run again whatever the budget while the heap is this small (two GCs of ~40 ms). */
 const FREE_REPEAT_MAX_HEAP = 32 * 1024 * 1024;
+/**
+ * Heap growth since the last marker past which a unit gets one even if it allocated less
+ * than an interval itself: what trivial tests keep bit by bit goes to a unit near them.
+ */
+const COARSE_MARKER_GROWTH = 8 * SAMPLING_INTERVAL;
 /** Windows kept unread at most (see forgetOldSettled). */
 const MAX_UNREAD_WINDOWS = 256;
 /** Tests run again per run, at most. */
@@ -181,6 +186,8 @@ export class MemoryLane {
   private lastOrdinal = 0;
   private lastBoundary = -1;
   private heapAtLastBoundary = 0;
+  /** The heap at the last call of {@link boundary}, marker or not. */
+  private heapAtLastCall = 0;
   private youngAtLastBoundary = 0;
   private valueAtLastRead: number;
   private outsideYoungAtLastRead: number;
@@ -222,12 +229,15 @@ export class MemoryLane {
     // scavenge empties, tells at once (~1 us).
     const young = youngUsed();
     const gcRan = this.observer.takeRecords().length > 0 || young < this.youngAtLastBoundary;
-    const grew = state ? state.heap - this.heapAtLastBoundary : -1;
-    // Less than an interval holds one sample at most: at worst it goes to the next unit. A
-    // marker is dear: ~120 KB of allocation, which the heap's GCs pay for too; on trivial
-    // tests, one per ~10 tests.
-    if (this.lastBoundary >= 0 && !gcRan && grew >= 0 && grew < SAMPLING_INTERVAL) {
-      this.youngAtLastBoundary = young;
+    const heap = state?.heap;
+    const sinceLastCall = heap === undefined ? -1 : heap - this.heapAtLastCall;
+    const sinceLastMarker = heap === undefined ? -1 : heap - this.heapAtLastBoundary;
+    this.youngAtLastBoundary = young;
+    if (heap !== undefined) this.heapAtLastCall = heap;
+    // A marker is dear: ~120 KB of allocation, which the heap's GCs pay for too. A unit that
+    // allocated less than an interval holds one sample at most, which at worst goes to the
+    // next unit with a marker: trivial tests get one only every COARSE_MARKER_GROWTH.
+    if (this.lastBoundary >= 0 && !gcRan && sinceLastCall >= 0 && sinceLastCall < SAMPLING_INTERVAL && sinceLastMarker < COARSE_MARKER_GROWTH) {
       return this.lastBoundary;
     }
     return this.placeBoundary();
@@ -235,7 +245,7 @@ export class MemoryLane {
 
   private placeBoundary(): number {
     this.lastBoundary = this.sampler.mark();
-    this.heapAtLastBoundary = v8.getHeapStatistics().used_heap_size;
+    this.heapAtLastBoundary = this.heapAtLastCall = v8.getHeapStatistics().used_heap_size;
     this.youngAtLastBoundary = youngUsed();
     this.observer.takeRecords();
     return this.lastBoundary;
