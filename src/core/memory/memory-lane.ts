@@ -191,6 +191,8 @@ export class MemoryLane {
   private youngAtLastBoundary = 0;
   private valueAtLastRead: number;
   private outsideYoungAtLastRead: number;
+  /** The heap in use right after the last read's GC (before the first: as it was at the start). */
+  private heapAtLastRead: number;
   private unitsSinceRead = 0;
   private externalAtLastRead: number;
   /** ArrayBuffer memory the last read found more than the one before. */
@@ -208,6 +210,7 @@ export class MemoryLane {
     this.observer.observe({ entryTypes: ['gc'] });
     this.valueAtLastRead = uncollectedValue();
     this.outsideYoungAtLastRead = outsideYoungValue();
+    this.heapAtLastRead = v8.getHeapStatistics().used_heap_size;
     this.externalAtLastRead = arrayBufferBytes();
     // What a first read would cost, estimated from the heap's size (~1.2 ms per MB).
     this.lastReadMs = (v8.getHeapStatistics().used_heap_size / 1024 / 1024) * 1.2;
@@ -299,6 +302,13 @@ export class MemoryLane {
         this.forgetOldSettled();
         return;
       }
+      // On a big heap, a read here serves only the runs again that may follow it (any later
+      // read judges what the group kept as well): when none can, its full GC buys nothing.
+      const noRepeats = waiting.some((window) => window.externalKept !== undefined) ? undefined : this.whyNoRepeats({ afterRead: true });
+      if (noRepeats) {
+        for (const window of waiting) this.note(window, noRepeats);
+        return;
+      }
       if (!this.mayRead('settle')) {
         for (const window of waiting) this.note(window, 'leakguard\u2019s time budget for garbage collections was spent');
         return;
@@ -380,10 +390,10 @@ export class MemoryLane {
     return uncollectedValue() - this.valueAtLastRead >= this.options.threshold + runnerKeeps;
   }
 
-  /** Whether a read fits the budget (judged by what the last one cost), or may be forced past it. */
-  private mayRead(reason: ReadReason): boolean {
+  /** Whether `reads` reads fit the budget (judged by what the last one cost), or one may be forced past it. */
+  private mayRead(reason: ReadReason, reads = 1): boolean {
     const budget = Math.max(READ_BUDGET_MS, READ_BUDGET_SHARE * (nowMs() - this.startedAt));
-    if (this.readMs + this.lastReadMs <= (reason === 'growth' ? budget / 2 : budget)) return true;
+    if (this.readMs + reads * this.lastReadMs <= (reason === 'growth' ? budget / 2 : budget)) return true;
     if (reason === 'settle' && this.freeReads < FREE_READS && v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP) {
       this.freeReads++;
       return true;
@@ -411,6 +421,7 @@ export class MemoryLane {
     this.externalAtLastRead = arrayBuffers;
     this.valueAtLastRead = uncollectedValue();
     this.outsideYoungAtLastRead = outsideYoungValue();
+    this.heapAtLastRead = v8.getHeapStatistics().used_heap_size;
     this.unitsSinceRead = 0;
     this.lastReadMs = nowMs() - started;
     this.readMs += this.lastReadMs;
@@ -512,13 +523,25 @@ export class MemoryLane {
   }
 
 
-  private whyNotRepeat(window: Window): string | undefined {
+  /**
+   * Why no test can run again now, whichever it is. `afterRead`: a read must come first (at
+   * a suite's end), which the budget must leave room for too; the heap's size is then the
+   * last read's, which had no garbage (the heap now may hold much).
+   */
+  private whyNoRepeats({ afterRead = false } = {}): string | undefined {
     if (this.options.repeats <= 0) return 'runs again are off (probes.heap.repeats: 0)';
     if (this.repeatedTests >= MAX_REPEATED_TESTS) return `leakguard runs at most ${MAX_REPEATED_TESTS} tests again per run`;
     // A run again costs two full GCs and a read: free on a small heap, else within the budget.
-    if (v8.getHeapStatistics().used_heap_size >= FREE_REPEAT_MAX_HEAP && !this.mayRead('repeat')) {
+    const heap = afterRead ? this.heapAtLastRead : v8.getHeapStatistics().used_heap_size;
+    if (heap >= FREE_REPEAT_MAX_HEAP && !this.mayRead('repeat', afterRead ? 2 : 1)) {
       return 'leakguard\u2019s time budget for garbage collections was spent';
     }
+    return undefined;
+  }
+
+  private whyNotRepeat(window: Window): string | undefined {
+    const none = this.whyNoRepeats();
+    if (none) return none;
     let kept = window.externalKept ?? 0;
     for (const entry of this.ledger.values()) if (entry.window === window) kept += entry.bytes;
     const stats = v8.getHeapStatistics();
