@@ -136,7 +136,7 @@ function siteLines(site: MemorySite, report: LeakReport, cwd: string, style: Sty
   const units = site.tests;
   const tests = units.filter((unit) => unit.kind === 'test').length;
   const who = tests === units.length ? count(tests, 'test') : count(units.length, 'test and hook', 'tests and hooks');
-  const where = site.stack.length > 0 ? `allocated in ${site.fn || '(anonymous)'} (${formatFrame(site.site, cwd)})` : oneLine(site.site);
+  const where = siteWhere(site, cwd);
   const leakOf = (unit: MemorySite['tests'][number]) =>
     report.leaks.find((leak) => leak.probe === 'heap' && leak.test === unit.test && leak.file === unit.file && leak.items.some((item) => item.id === site.site));
   const first = leakOf(units[0]!);
@@ -152,6 +152,14 @@ function siteLines(site: MemorySite, report: LeakReport, cwd: string, style: Sty
   const hint = first?.hint;
   if (hint) lines.push(...hintLines(relativePathsIn(hint, cwd), width).map(style.dim));
   return lines;
+}
+
+/** Where a site's memory was allocated, as the summary's first line of its block says it. */
+function siteWhere(site: MemorySite, cwd: string): string {
+  if (site.stack.length === 0) return oneLine(site.site);
+  // V8 had dropped its file's code before leakguard looked (see MemoryLane.siteFor): the site names its file in words.
+  if (!isLocation(site.site)) return `allocated in ${oneLine(relativePathsIn(site.site, cwd))}`;
+  return `allocated in ${site.fn || '(anonymous)'} (${formatFrame(site.site, cwd)})`;
 }
 
 /**
@@ -327,7 +335,12 @@ function describeItem(item: LeakItem, cwd: string, width: number): string[] {
 function formatFrame(frame: string, cwd: string): string {
   const text = oneLine(relativePathsIn(frame, cwd)).replace(/^at\s+/, '');
   const call = /^(.+?) \((.+)\)$/.exec(text);
-  return call ? `${call[2]} (${call[1]})` : text;
+  return call && isLocation(call[2]!) ? `${call[2]} (${call[1]})` : text;
+}
+
+/** `file:line` or `file:line:column`, not a site V8 could no longer place (see MemoryLane.siteFor). */
+function isLocation(text: string): boolean {
+  return /:\d+(:\d+)?$/.test(text);
 }
 
 /** The hint, word-wrapped under its prefix. */

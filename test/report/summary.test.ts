@@ -233,6 +233,34 @@ describe('formatSummary', () => {
     assert.ok(colored.includes('\u001b[31mt\u001b[39m'));
     assert.ok(colored.includes('\u001b[2m    hint: do this\u001b[22m'));
   });
+
+  it('names a memory site by its location, or by its file in words when V8 had dropped the file\'s code', () => {
+    const file = inProject('test', 'render.spec.js');
+    const site = (overrides: { site: string; fn: string }) => ({
+      ...overrides,
+      stack: [overrides.site],
+      verdict: 'leak' as const,
+      bytes: 4 * 1024 * 1024,
+      tests: [
+        { test: 'renders #1', file, kind: 'test' as const, bytes: 2 * 1024 * 1024 },
+        { test: 'renders #2', file, kind: 'test' as const, bytes: 2 * 1024 * 1024 },
+      ],
+    });
+    const sites = [
+      site({ site: `${inProject('lib', 'render.js')}:12:3`, fn: 'render' }),
+      site({ site: `${file} (anonymous function #1, line no longer known)`, fn: '' }),
+    ];
+    const leaks = ['renders #1', 'renders #2'].map((test) =>
+      makeLeak({ test, file, probe: 'heap', unit: 'bytes', delta: 4 * 1024 * 1024, items: sites.map((one) => ({ id: one.site, label: one.site, bytes: 2 * 1024 * 1024 })) }),
+    );
+    const report = makeReport({ leaks, memorySites: sites });
+    const lines = formatSummary(report, { cwd }).split('\n');
+    assert.ok(lines.includes(`2 tests kept memory allocated in render (${shown('lib', 'render.js')}:12:3): +2.0 MiB each, 4.0 MiB in all`), lines.join('\n'));
+    assert.ok(
+      lines.includes(`2 tests kept memory allocated in ${shown('test', 'render.spec.js')} (anonymous function #1, line no longer known): +2.0 MiB each, 4.0 MiB in all`),
+      lines.join('\n'),
+    );
+  });
 });
 
 describe('known leaks and test failures', () => {
