@@ -51,7 +51,6 @@ export async function mergeCommand(args: readonly string[], cwd: string): Promis
  * applied it when it ran, but the merge is where a suite's result is decided.
  */
 function withBaseline(report: LeakReport, config: ResolvedConfig): LeakReport {
-  const known = new KnownLeaks(config.knownLeaks, config.baseline ? path.dirname(config.baseline) : config.rootDir);
-  const split = known.split([...report.known, ...report.leaks]);
-  return { ...report, mode: config.mode, leaks: split.fresh, known: split.known };
+  const known = KnownLeaks.of(config);
+  return { ...known.applyTo(report), mode: config.mode };
 }

@@ -8,7 +8,7 @@
  * A known test that starts leaking through another probe is a new leak.
  */
 import * as path from 'node:path';
-import type { Leak } from './report-model';
+import type { Leak, LeakReport } from './report-model';
 
 export const BASELINE_VERSION = 1;
 
@@ -42,6 +42,11 @@ export class KnownLeaks {
     this.keys = new Set(entries.map((entry) => entryKey({ ...entry, file: entry.file && path.resolve(baseDir, entry.file) })));
   }
 
+  /** The baseline a config names (entry files relative to its file, else to the project). */
+  static of(config: { knownLeaks: readonly BaselineEntry[]; baseline?: string; rootDir: string }): KnownLeaks {
+    return new KnownLeaks(config.knownLeaks, config.baseline ? path.dirname(config.baseline) : config.rootDir);
+  }
+
   get size(): number {
     return this.keys.size;
   }
@@ -52,6 +57,16 @@ export class KnownLeaks {
     const known: Leak[] = [];
     for (const leak of leaks) (this.isKnown(leak) ? known : fresh).push(leak);
     return { fresh, known };
+  }
+
+  /**
+   * A merged report judged by the baseline as it is now: each part (worker, shard) applied
+   * it to what it found, but a merge can find more (a memory site that tests of several
+   * parts fed), and is where a run's result is decided.
+   */
+  applyTo(report: LeakReport): LeakReport {
+    const { fresh, known } = this.split([...report.known, ...report.leaks]);
+    return { ...report, leaks: fresh, known };
   }
 
   isKnown(leak: Leak): boolean {

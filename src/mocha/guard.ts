@@ -4,7 +4,6 @@
  * wrapped so that a leakguard failure is reported as a warning and never changes Mocha's
  * results: a throw from a root `afterEach` would abort the whole run.
  */
-import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { KnownLeaks } from '../core/baseline';
 import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
@@ -70,7 +69,7 @@ export class RunGuard implements HookBoundaries {
     /** leakguard's own root hooks, which a repeated test must not run. */
     private readonly isOwnHook: (hook: MochaHook) => boolean,
   ) {
-    this.known = new KnownLeaks(config.knownLeaks, config.baseline ? path.dirname(config.baseline) : config.rootDir);
+    this.known = KnownLeaks.of(config);
   }
 
   /**

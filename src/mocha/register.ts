@@ -10,6 +10,7 @@
  * prints its own summary when it ends (see ./watch).
  */
 import { loadConfig, ConfigError } from '../config';
+import { KnownLeaks } from '../core/baseline';
 import { displayPath, thrownText } from '../config/errors';
 import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
@@ -289,7 +290,8 @@ function mergedParallelRun(): LeakReport | undefined {
   runDir = undefined;
   const [first, ...rest] = partials;
   const { mergeReports } = require('../core/report-merge') as typeof import('../core/report-merge');
-  merged = first ? mergeReports(first, ...rest) : buildReport(config);
+  const known = KnownLeaks.of(config);
+  merged = first ? known.applyTo(mergeReports(first, ...rest)) : buildReport(config);
   return merged;
 }
 

@@ -198,6 +198,7 @@ export class MemoryLane {
   /** ArrayBuffer memory the last read found more than the one before. */
   private externalGrowthAtRead = 0;
   private freeReads = 0;
+  private hasRead = false;
   private forcedReads = 0;
   private readMs = 0;
   private lastReadMs: number;
@@ -332,9 +333,11 @@ export class MemoryLane {
       for (const window of [...this.unread, ...this.unsettled]) window.settled = true;
       // The last read, unless nothing waits for it: no sample read but not yet kept, and
       // too little growth since the last read to hold a leak (a suite of trivial tests on
-      // a big heap does not pay a full GC for nothing).
+      // a big heap does not pay a full GC for nothing). Growth since the lane began says
+      // nothing: the heap then held garbage (in a parallel worker, its last file's).
       const waiting = [...this.ledger.values()].some((entry) => !entry.kept && !entry.window.repeatOf);
-      if (waiting || this.grewSinceRead({ young: true })) await this.read();
+      const neverRead = !this.hasRead && this.unread.length > 0;
+      if (waiting || neverRead || this.grewSinceRead({ young: true })) await this.read();
     } finally {
       await this.dispose();
     }
@@ -413,6 +416,7 @@ export class MemoryLane {
     for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
     const started = nowMs();
     const result = await this.sampler.read();
+    this.hasRead = true;
     // V8 frees ArrayBuffer stores on another thread after a GC; a second GC waits for it,
     // so that the count says what is still alive. Only where that count judges a unit.
     if (external) fullGc();
