@@ -5,9 +5,9 @@
  * descriptor. Probes know nothing of each other: each names what it saw in the operating
  * system's terms (LeakItem `pid`, `fd`, `fds`), and the items of one unit that share a
  * pid or a descriptor are one resource. It stays under the probe that says most of it
- * (children for a process, handles for a server or a socket), with the other items as
- * its facets; the other leaks lose those items, and go when what is left of them is not
- * over their threshold.
+ * (children for a process, handles for a server or a socket, a plugin's before fds), with
+ * the other items as its facets; the other leaks lose those items, and go when what is
+ * left of them is not over their threshold.
  */
 import type { LeakItem } from './probe';
 import type { Leak } from './report-model';
@@ -20,8 +20,12 @@ export interface Facet {
   type?: string;
 }
 
-/** Which probe's view of a shared resource is kept: the first of these that saw it. */
-const PRIMARY_PROBES: readonly string[] = ['children', 'handles', 'fds'];
+/**
+ * Which probe's view of a shared resource is kept: children (a process), then handles (a
+ * server, a socket), then any other probe, then fds, whose number and target say least.
+ */
+const PROBE_RANK: Readonly<Record<string, number>> = { children: 0, handles: 1, fds: 3 };
+const OTHER_PROBES_RANK = 2;
 
 interface Seen {
   leak: number;
@@ -116,8 +120,7 @@ function byPrimary(a: Seen, b: Seen): number {
 }
 
 function probeRank(probe: string): number {
-  const rank = PRIMARY_PROBES.indexOf(probe);
-  return rank === -1 ? PRIMARY_PROBES.length : rank;
+  return Object.hasOwn(PROBE_RANK, probe) ? PROBE_RANK[probe]! : OTHER_PROBES_RANK;
 }
 
 /**

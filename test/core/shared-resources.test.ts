@@ -61,6 +61,16 @@ describe('mergeSharedResources', () => {
     assert.deepEqual(mergeSharedResources([under, leak('children', [child])]).map((each) => each.probe), ['children']);
   });
 
+  it("a plugin probe's item that names its descriptor: kept under the plugin, before fds, after handles", () => {
+    const connection = { id: 'orders#2', label: 'connection orders#2 acquired by findOrder', fd: 25 };
+    const descriptor = { id: '25', type: 'socket', label: 'fd 25 -> TCP 127.0.0.1:50000 -> 127.0.0.1:5432 (ESTABLISHED)', fd: 25 };
+    const underPlugin = mergeSharedResources([leak('fds', [descriptor]), leak('db-pool', [connection])]);
+    assert.deepEqual(underPlugin.map((each) => [each.probe, each.items[0]!.label]), [['db-pool', 'connection orders#2 acquired by findOrder (fd 25)']]);
+    const socket = { id: 'handle:3', type: 'TCPSocketWrap', label: 'socket 127.0.0.1:50000 -> 127.0.0.1:5432', fd: 25 };
+    const underHandles = mergeSharedResources([leak('fds', [descriptor]), leak('handles', [socket]), leak('db-pool', [connection])]);
+    assert.deepEqual(underHandles.map((each) => each.probe), ['handles']);
+  });
+
   it('leaves alone what shares nothing: the same objects back', () => {
     const leaks = [leak('fds', [{ label: 'fd 30', fd: 30 }]), leak('handles', [{ label: 'timer' }]), leak('children', [{ ...child, fds: [] }])];
     const merged = mergeSharedResources(leaks);
