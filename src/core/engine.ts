@@ -8,6 +8,7 @@ import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarde
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
+import { mergeSharedResources } from './shared-resources';
 import { nowMs, RealPromise, sleep, withTimeLimit } from './real-timers';
 import { enterOwnCode, leaveOwnCode } from './own-code';
 import type { ProbeWatchdog, WatchSlot } from './watchdog';
@@ -178,7 +179,7 @@ export class LeakEngine {
     for (const [probe, growth] of growths) {
       if (growth.delta > probe.threshold) leaks.push(await this.toLeak(unit, probe, growth));
     }
-    return leaks;
+    return this.oncePerResource(leaks);
   }
 
   /** The boundary the last unit ended at (where the next window begins when nothing was sampled again). */
@@ -256,7 +257,23 @@ export class LeakEngine {
     for (const [probe, growth] of growths) {
       if (growth.delta > probe.threshold) leaks.push(await this.toLeak(held.unit, probe, growth));
     }
-    return leaks;
+    return this.oncePerResource(leaks);
+  }
+
+  /**
+   * Each resource once, though several probes saw it (see shared-resources.ts); a leak
+   * that lost items gets the hint for what is left.
+   */
+  private oncePerResource(leaks: Leak[]): Leak[] {
+    if (leaks.length === 0) return leaks;
+    const merged = mergeSharedResources(leaks);
+    for (const leak of merged) {
+      if (leaks.includes(leak)) continue;
+      const hint = this.probes.find((probe) => probe.name === leak.probe)?.hint(leak.items[0]);
+      if (hint) leak.hint = hint;
+      else delete leak.hint;
+    }
+    return merged;
   }
 
   async dispose(): Promise<void> {

@@ -25,6 +25,15 @@ export interface LeakItem {
   size?: number;
   /** Where it was created: `file:line:col` strings, the user's frame first. */
   stack?: string[];
+  /**
+   * The operating system's names for it, which other probes share: the process it is
+   * (`pid`), the descriptor it is (`fd`), the descriptors it holds in this process
+   * (`fds`: a child process's stdio pipes). Items of one unit that share one are one
+   * resource, reported once (see core/shared-resources.ts).
+   */
+  pid?: number;
+  fd?: number;
+  fds?: number[];
   /** Anything else a probe wants to carry into the JSON report. */
   [extra: string]: unknown;
 }

@@ -89,6 +89,18 @@ export interface FileRun {
   notRun?: string[];
 }
 
+/**
+ * One cause of leaks (see report/causes.ts): what one probe saw created at one line, with
+ * every unit that leaked from it. A leak whose items name no creation site is a cause of its own.
+ */
+export interface CauseEntry {
+  probe: string;
+  /** Where its resources were created: the first project frame of their stacks. Absent when none said. */
+  site?: { file: string; line: number; column?: number; fn?: string };
+  /** The units that leaked from it, in report order: all of them. */
+  tests: { test: string; file?: string; kind: UnitInfo['kind'] }[];
+}
+
 /** A probe that was switched off during the run, and why. */
 export interface ProbeFault {
   probe: string;
@@ -118,6 +130,11 @@ export interface LeakReport {
   known: Leak[];
   /** Allocation sites that kept tests' memory, most bytes first (leaks, one-time growth, bounded caches). */
   memorySites?: MemorySite[];
+  /**
+   * The new leaks grouped by cause, most tests first (written in the JSON report; derived
+   * from `leaks`, which stay the record).
+   */
+  causes?: CauseEntry[];
   /** Probes in use, with their thresholds. */
   probes: { name: string; unit: ProbeUnit; threshold: number }[];
   /** Probes that failed and were switched off during the run. */

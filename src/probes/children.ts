@@ -3,6 +3,7 @@ import * as timers from 'node:timers';
 import { defineProbe, sameElements, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
 import { creationSite, runningChildProcesses, trackCreationSites } from './creation-sites';
+import { childDescriptors } from './handle-labels';
 
 export interface ChildrenOptions {
   kill?: boolean;
@@ -89,6 +90,9 @@ function childItem(child: ChildProcess): ChildItem {
   const pid = child.pid!;
   const command = commandLine(child.spawnargs.length > 0 ? child.spawnargs : [child.spawnfile]);
   const item: ChildItem = { id: `child:${pid}`, type: 'process', label: `child process pid ${pid}: ${command}`, pid, command };
+  // Its pipes, which the fds and handles probes see too: one resource (see core/shared-resources.ts).
+  const fds = childDescriptors(child);
+  if (fds.length > 0) item.fds = fds;
   const stack = stackLocations(creationSite(child)?.stack);
   if (stack.length > 0) item.stack = stack;
   childOfItem.set(item, child);

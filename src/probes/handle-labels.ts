@@ -39,7 +39,7 @@ export function describeHandle(handle: object): Described {
     if (handle instanceof net.Socket) return describeSocket(handle);
     if (handle instanceof ChildProcess) {
       const command = handle.spawnargs.join(' ');
-      return { label: `child process pid ${handle.pid ?? '?'}: ${command}`, pid: handle.pid, command };
+      return { label: `child process pid ${handle.pid ?? '?'}: ${command}`, pid: handle.pid, command, ...withDescriptors(childDescriptors(handle)) };
     }
     if (handle instanceof dgram.Socket) {
       const address = handle.address();
@@ -54,17 +54,52 @@ export function describeHandle(handle: object): Described {
 
 function describeServer(server: net.Server): Described {
   const address = server.address();
-  if (typeof address === 'string') return { label: `server listening on ${address}`, path: address };
-  if (address) return { label: `server listening on ${formatHost(address.address)}:${address.port}`, port: address.port };
-  return { label: 'server (not yet listening)' };
+  const fd = withDescriptor(server);
+  if (typeof address === 'string') return { label: `server listening on ${address}`, path: address, ...fd };
+  if (address) return { label: `server listening on ${formatHost(address.address)}:${address.port}`, port: address.port, ...fd };
+  return { label: 'server (not yet listening)', ...fd };
 }
 
 function describeSocket(socket: net.Socket): Described {
   if (innerHandleName(socket) === 'TTY') return { label: 'terminal stream' };
+  const fd = withDescriptor(socket);
   const local = socket.localAddress ? `${formatHost(socket.localAddress)}:${socket.localPort}` : undefined;
   const remote = socket.remoteAddress ? `${formatHost(socket.remoteAddress)}:${socket.remotePort}` : undefined;
-  if (local || remote) return { label: `socket ${local ?? '?'} -> ${remote ?? '?'}` };
-  return { label: innerHandleName(socket) === 'Pipe' ? 'pipe or Unix socket' : 'socket (not connected)' };
+  if (local || remote) return { label: `socket ${local ?? '?'} -> ${remote ?? '?'}`, ...fd };
+  return { label: innerHandleName(socket) === 'Pipe' ? 'pipe or Unix socket' : 'socket (not connected)', ...fd };
+}
+
+/**
+ * The descriptor a net server or socket holds (libuv's, on Unix): what the fds probe sees
+ * of it. Only net's own classes: dgram's `_handle` getter prints a deprecation warning.
+ */
+export function descriptorOf(owner: net.Server | net.Socket): number | undefined {
+  const fd = (owner as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+/**
+ * The descriptors a child process holds in this process: its stdio pipes and its IPC
+ * channel (fork), as the fds probe sees them.
+ */
+export function childDescriptors(child: ChildProcess): number[] {
+  const fds: number[] = [];
+  for (const stream of child.stdio ?? []) {
+    const fd = stream instanceof net.Socket ? descriptorOf(stream) : undefined;
+    if (fd !== undefined) fds.push(fd);
+  }
+  const channelFd = (child.channel as { fd?: unknown } | null | undefined)?.fd;
+  if (typeof channelFd === 'number' && channelFd >= 0) fds.push(channelFd);
+  return fds;
+}
+
+function withDescriptor(owner: net.Server | net.Socket): Pick<LeakItem, 'fd'> {
+  const fd = descriptorOf(owner);
+  return fd === undefined ? {} : { fd };
+}
+
+function withDescriptors(fds: number[]): Pick<LeakItem, 'fds'> {
+  return fds.length > 0 ? { fds } : {};
 }
 
 function formatHost(host: string): string {

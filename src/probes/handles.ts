@@ -1,3 +1,4 @@
+import { ChildProcess } from 'node:child_process';
 import { defineProbe, sameElements, type LeakItem, type Reading } from '../core/probe';
 import { DEFAULT_SETTLE } from '../core/guarded-probe';
 import { stackLocations } from '../core/stack-frames';
@@ -79,6 +80,8 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     const type = wrapTypeOf(handle);
     if (!type) continue;
     explain(type);
+    // A fork's IPC channel is a pipe that only the type counts list: the child's item holds it (see childDescriptors).
+    if (handle instanceof ChildProcess && handle.connected) explain('PipeWrap');
     // Made while leakguard ran a probe's code: the probe's, not the test's.
     if (creationSite(handle)?.owned) continue;
     if (createdByRunner(handle)) continue;

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import type { Leak, LeakReport } from '../core/report-model';
-import { groupByCause, type LeakCause } from './ci-causes';
+import { groupByCause, type LeakCause } from './causes';
 import { relativePath } from './paths';
 import { formatLeakDetails } from './summary';
 

@@ -3,19 +3,24 @@ import { nowNs } from '../core/real-timers';
 import { basename, dirname, join } from 'node:path';
 import type { LeakItem } from '../core/probe';
 import type { Leak, LeakReport, MemorySite } from '../core/report-model';
+import { causeEntries } from './causes';
 import { relativePath, relativePathsIn } from './paths';
 
 /**
  * A copy of the report for CI tools, with the paths that point into the project (each
  * leak's file, each item's path and stack frames) made relative to `cwd`, so that reports
  * from different checkouts and machines compare equal. The input is not changed. Labels
- * and ids are left as the probe wrote them: they are identities, not locations.
+ * and ids are left as the probe wrote them: they are identities, not locations. `causes`
+ * groups the leaks by creation site (see causes.ts).
  */
 export function toJsonReport(report: LeakReport, cwd: string): LeakReport {
+  const leaks = report.leaks.map((leak) => relativeLeak(leak, cwd));
   return {
     ...report,
     tool: { ...report.tool },
-    leaks: report.leaks.map((leak) => relativeLeak(leak, cwd)),
+    leaks,
+    // Always from the leaks: a merged report's parts may carry causes of their own.
+    causes: causeEntries(leaks),
     retainedOnce: report.retainedOnce.map((leak) => relativeLeak(leak, cwd)),
     known: report.known.map((leak) => relativeLeak(leak, cwd)),
     probes: report.probes.map((probe) => ({ ...probe })),

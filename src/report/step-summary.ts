@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Leak, LeakReport } from '../core/report-model';
 import { formatValue } from '../core/thresholds';
-import { groupByCause, type LeakCause } from './ci-causes';
+import { groupByCause, type LeakCause } from './causes';
 import { unitName } from './github-annotations';
 import { relativePath } from './paths';
 import { formatLeakDetails } from './summary';

@@ -2,6 +2,7 @@ import type { LeakItem } from '../core/probe';
 import { projectFrame } from '../core/stack-frames';
 import { MAX_LEAKS, type Leak, type LeakReport, type MemorySite } from '../core/report-model';
 import { formatBytes, formatValue } from '../core/thresholds';
+import { groupByCause, parseFrame, type CreationSite, type LeakCause } from './causes';
 import { relativePath, relativePathsIn } from './paths';
 
 export interface SummaryOptions {
@@ -63,7 +64,7 @@ export function formatSummary(report: LeakReport, options: SummaryOptions): stri
   }
   lines.push(...retainedOnceLines(report, options.cwd));
   lines.push(...knownLines(report, options.cwd));
-  if (units.length > 0) lines.push(totalsLine(report, units, options.updatingBaseline === true));
+  if (units.length > 0) lines.push(totalsLine(report, units, causeCount(report), options.updatingBaseline === true));
   return lines.join('\n');
 }
 
@@ -115,17 +116,73 @@ function noLeaksLine(report: LeakReport): string {
 
 function leakLines(report: LeakReport, units: readonly UnitLeaks[], cwd: string, style: Style, maxItems: number, width: number): string[] {
   const lines = [`leakguard: ${leakingUnits(units)} left resources behind`];
-  const sites = (report.memorySites ?? []).filter((site) => site.verdict === 'leak');
-  const bySite = new Set(sites.map((site) => site.site));
+  const sites = leakingSites(report);
   for (const site of sites) lines.push('', ...siteLines(site, report, cwd, style, maxItems, width));
-  for (const unit of units) {
-    // A memory leak whose every site has a block of its own is said there, once per cause.
-    const rest = unit.leaks.filter((leak) => !(leak.items.length > 0 && leak.items.every((item) => bySite.has(String(item.id)))));
-    if (rest.length === 0) continue;
-    lines.push('', style.red(unitHeader(unit.kind, unit.title, unit.file, cwd)), ...unitLeakLines(rest, cwd, style, maxItems, width));
+  for (const block of causeBlocks(report, sites)) {
+    if ('cause' in block) lines.push('', ...causeLines(block.cause, cwd, style, maxItems, width));
+    else lines.push('', style.red(unitHeader(block.unit.kind, block.unit.title, block.unit.file, cwd)), ...unitLeakLines(block.unit.leaks, cwd, style, maxItems, width));
   }
   lines.push('');
   return lines;
+}
+
+/** A block of the summary below the memory sites: a cause several units leaked from, or one unit's other leaks. */
+type Block = { cause: LeakCause } | { unit: UnitLeaks };
+
+/**
+ * A cause that several tests or hooks leaked from (one creation site, one probe) is one
+ * block; every other leak is shown under its unit, as a test's own leaks read best
+ * together. A memory leak whose every site has a block of its own is said there. Blocks
+ * come most important first: the causes by the number of units, then the units in the
+ * order of their most important cause (one that names a line before one that does not).
+ */
+function causeBlocks(report: LeakReport, sites: readonly MemorySite[]): Block[] {
+  const rest = leaksBesideSites(report.leaks, sites);
+  const blocks: Block[] = [];
+  const alone: Leak[] = [];
+  for (const cause of groupByCause(rest)) {
+    if (new Set(cause.leaks.map(unitKey)).size > 1) blocks.push({ cause });
+    else alone.push(...cause.leaks);
+  }
+  // Within a unit, in report order (the order its probes were sampled).
+  const order = new Map(rest.map((leak, index) => [leak, index]));
+  const units = groupByUnit(alone).map((unit) => ({ unit: { ...unit, leaks: unit.leaks.sort((a, b) => order.get(a)! - order.get(b)!) } }));
+  return [...blocks, ...units];
+}
+
+/**
+ * `3 tests and 1 hook leaked handles created at test/helpers.js:7:42 (listen)`, what the
+ * first of them left, the units (the first few, then how many more), the hint once.
+ */
+function causeLines(cause: LeakCause, cwd: string, style: Style, maxItems: number, width: number): string[] {
+  const first = cause.leaks[0]!;
+  const units = groupByUnit(cause.leaks);
+  const where = cause.site ? ` created at ${formatSite(cause.site, cwd)}` : '';
+  const lines = [style.red(`${leakingUnits(units)} leaked ${cause.probe}${where}`)];
+  lines.push(...itemLines(first, cwd, maxItems, width, cause.site));
+  const shown = units.slice(0, maxItems);
+  for (const unit of shown) {
+    const growth = unit.leaks.reduce((sum, leak) => sum + leak.delta, 0);
+    const amount = `: +${formatValue(growth, first.unit)}`;
+    lines.push(`${ITEM_INDENT}${truncateMiddle(unitHeader(unit.kind, unit.title, unit.file, cwd), width - ITEM_INDENT.length - amount.length)}${amount}`);
+  }
+  if (units.length > shown.length) lines.push(`${ITEM_INDENT}… and ${units.length - shown.length} more`);
+  if (first.hint) lines.push(...hintLines(relativePathsIn(first.hint, cwd), width).map(style.dim));
+  return lines;
+}
+
+/** `test/helpers.js:7:42 (listen)`, as {@link formatFrame} shows a frame. */
+function formatSite(site: CreationSite, cwd: string): string {
+  const location = `${relativePath(site.file, cwd)}:${site.line}${site.column === undefined ? '' : `:${site.column}`}`;
+  return site.fn ? `${location} (${oneLine(site.fn)})` : location;
+}
+
+function sameLine(a: CreationSite | undefined, b: CreationSite): boolean {
+  return a !== undefined && a.file === b.file && a.line === b.line;
+}
+
+function unitKey(leak: Leak): string {
+  return JSON.stringify([leak.kind, leak.test, leak.file ?? null]);
 }
 
 /**
@@ -200,7 +257,7 @@ function unitLeakLines(leaks: readonly Leak[], cwd: string, style: Style, maxIte
 function groupByUnit(leaks: readonly Leak[]): UnitLeaks[] {
   const units = new Map<string, UnitLeaks>();
   for (const leak of leaks) {
-    const key = JSON.stringify([leak.kind, leak.test, leak.file ?? null]);
+    const key = unitKey(leak);
     let unit = units.get(key);
     if (!unit) {
       unit = { kind: leak.kind, title: leak.test, file: leak.file, leaks: [] };
@@ -282,9 +339,10 @@ function growthLines(leak: Leak, cwd: string, width: number): string[] {
   return lines;
 }
 
-function itemLines(leak: Leak, cwd: string, maxItems: number, width: number): string[] {
+/** The items of a leak; `site`: the creation site its block names already, not said again per item. */
+function itemLines(leak: Leak, cwd: string, maxItems: number, width: number, site?: CreationSite): string[] {
   const shown = mostUsefulFirst(leak.items).slice(0, maxItems);
-  const lines = shown.flatMap((item) => describeItem(item, cwd, width));
+  const lines = shown.flatMap((item) => describeItem(item, cwd, width, site));
   const hidden = Math.max(leak.items.length, leak.itemsTotal ?? 0) - shown.length;
   if (hidden > 0) lines.push(`${ITEM_INDENT}… and ${hidden} more`);
   return lines;
@@ -310,7 +368,7 @@ function sizeOf(item: LeakItem): number {
  * `test/out.log (12 KiB), created at test/io.spec.js:42:7 (openLog)`: one line, or two
  * when that would be too long, with where it was created on the second.
  */
-function describeItem(item: LeakItem, cwd: string, width: number): string[] {
+function describeItem(item: LeakItem, cwd: string, width: number, site?: CreationSite): string[] {
   // Longer labels are cut in the middle, where a path is least informative.
   const maxLabelLength = width - ITEM_INDENT.length;
   // String(): custom probes are often plain JavaScript, and a label is not always a string.
@@ -322,7 +380,7 @@ function describeItem(item: LeakItem, cwd: string, width: number): string[] {
   if (sizeOf(item) >= 0) text += ` (${formatBytes(sizeOf(item))})`;
   // The project's own line, not a dependency's: that is the line to change.
   const top = hasStack(item) ? projectFrame((item.stack ?? []).map(String)) : undefined;
-  if (top === undefined) return [text];
+  if (top === undefined || (site && sameLine(parseFrame(String(top)), site))) return [text];
   const created = `created at ${formatFrame(String(top), cwd)}`;
   const oneLiner = `${text}, ${created}`;
   return oneLiner.length <= width ? [oneLiner] : [text, `${ITEM_INDENT}  ${created}`];
@@ -366,8 +424,25 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-/** `leakguard: 3 leaks in 2 of 120 tests (fds: 1, handles: 2) — mode warn: exit code unchanged`. */
-function totalsLine(report: LeakReport, units: readonly UnitLeaks[], updatingBaseline: boolean): string {
+/** The causes the summary shows: each memory site with a block, and each other probe and creation site (see causes.ts). */
+function causeCount(report: LeakReport): number {
+  const sites = leakingSites(report);
+  return sites.length + groupByCause(leaksBesideSites(report.leaks, sites)).length;
+}
+
+/** The memory sites that leaked: each has a block of its own. */
+function leakingSites(report: LeakReport): MemorySite[] {
+  return (report.memorySites ?? []).filter((site) => site.verdict === 'leak');
+}
+
+/** The leaks not said in a memory site's block: all but the memory leaks whose every site has one. */
+function leaksBesideSites(leaks: readonly Leak[], sites: readonly MemorySite[]): Leak[] {
+  const bySite = new Set(sites.map((site) => site.site));
+  return leaks.filter((leak) => !(leak.items.length > 0 && leak.items.every((item) => bySite.has(String(item.id)))));
+}
+
+/** `leakguard: 3 leaks from 2 causes in 2 of 120 tests (fds: 1, handles: 2) — mode warn: exit code unchanged`. */
+function totalsLine(report: LeakReport, units: readonly UnitLeaks[], causes: number, updatingBaseline: boolean): string {
   const { tests, hooks } = countByKind(units);
   const where = [];
   if (tests > 0) where.push(`${tests} of ${count(report.tests, 'test')}`);
@@ -382,7 +457,7 @@ function totalsLine(report: LeakReport, units: readonly UnitLeaks[], updatingBas
     : report.mode === 'fail'
       ? 'mode fail: the run fails'
       : 'mode warn: exit code unchanged';
-  return `leakguard: ${count(report.leaks.length, 'leak')} in ${where.join(' and ')} (${probes}) — ${outcome}`;
+  return `leakguard: ${count(report.leaks.length, 'leak')} from ${count(causes, 'cause')} in ${where.join(' and ')} (${probes}) — ${outcome}`;
 }
 
 /** `1 test`, `3 tests`. */

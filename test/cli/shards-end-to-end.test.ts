@@ -99,8 +99,8 @@ describe('leakguard shard, merge and baseline: a suite split across three machin
     assert.ok(serial.report, serial.stderr);
     const merged = readJson<JsonReport>('merged.json');
     assert.deepEqual(leakPairs(merged), leakPairs(serial.report));
+    // The server's descriptor is a facet of its handle: one resource, one leak.
     assert.deepEqual(leakPairs(merged), [
-      'fds: payments starts a server and forgets it',
       'handles: cache warms up',
       'handles: orders polls for new orders',
       'handles: payments starts a server and forgets it',
@@ -115,9 +115,9 @@ describe('leakguard shard, merge and baseline: a suite split across three machin
 
   it('prints one summary that says what the serial run said, and exits 1 in mode fail on a new leak', () => {
     assert.equal(merge.code, 1, describeCli(merge));
-    const totals = (text: string) => lines(text).filter((line) => /^leakguard: \d+ leaks? in /.test(line));
+    const totals = (text: string) => lines(text).filter((line) => /^leakguard: \d+ leaks? from \d+ causes? in /.test(line));
     assert.deepEqual(totals(merge.stderr), totals(serial.stderr));
-    assert.deepEqual(totals(merge.stderr), ['leakguard: 5 leaks in 4 of 11 tests (fds: 1, handles: 4) — mode fail: the run fails']);
+    assert.deepEqual(totals(merge.stderr), ['leakguard: 4 leaks from 4 causes in 4 of 11 tests (handles: 4) — mode fail: the run fails']);
     assert.match(merge.stderr, /^payments starts a server and forgets it \(test\/payments\.spec\.js\)$/m);
     assert.equal(merge.stdout, '');
   });
@@ -125,14 +125,14 @@ describe('leakguard shard, merge and baseline: a suite split across three machin
   it('baseline writes every leak of the reports; merge then exits 0, the leaks known', () => {
     const written = cli('baseline', 'reports/*.json');
     assert.equal(written.code, 0, describeCli(written));
-    assert.match(written.stderr, /^leakguard: wrote 5 known leaks to the baseline leakguard-baseline\.json$/m);
+    assert.match(written.stderr, /^leakguard: wrote 4 known leaks to the baseline leakguard-baseline\.json$/m);
     const known = cli('merge', 'reports/shard-1.json', 'reports/shard-2.json', 'reports/shard-3.json', '--json', 'merged.json');
     assert.equal(known.code, 0, describeCli(known));
     assert.match(known.stderr, /^leakguard: no new leaks in 11 tests/m);
-    assert.match(known.stderr, /^leakguard: 5 known leaks \(listed in the baseline\), not failing:$/m);
+    assert.match(known.stderr, /^leakguard: 4 known leaks \(listed in the baseline\), not failing:$/m);
     const merged = readJson<JsonReport>('merged.json');
     assert.equal(merged.leaks.length, 0);
-    assert.equal(merged.known.length, 5);
+    assert.equal(merged.known.length, 4);
   });
 
   it('baseline from one shard keeps the entries of the tests that shard did not run', () => {
@@ -142,7 +142,7 @@ describe('leakguard shard, merge and baseline: a suite split across three machin
     assert.deepEqual(baselineEntries(), before);
     const ranElsewhere = readJson<BaselineFile>('leakguard-baseline.json').leaks.filter((entry) => !shardFiles[0]!.includes(entry.file!)).length;
     assert.ok(ranElsewhere > 0, 'shard 1 holds every leaking file: the fixture no longer tests this');
-    assert.match(fromOne.stderr, new RegExp(`^leakguard: wrote 5 known leaks to the baseline leakguard-baseline\\.json; kept ${ranElsewhere} earlier entr(y|ies) whose tests did not run$`, 'm'));
+    assert.match(fromOne.stderr, new RegExp(`^leakguard: wrote 4 known leaks to the baseline leakguard-baseline\\.json; kept ${ranElsewhere} earlier entr(y|ies) whose tests did not run$`, 'm'));
   });
 
   it('LEAKGUARD_UPDATE_BASELINE=1 on a --grep run keeps the entries of tests it did not run, drops those of tests that ran clean', async () => {
@@ -152,9 +152,9 @@ describe('leakguard shard, merge and baseline: a suite split across three machin
     fs.writeFileSync(path.join(fixture.dir, 'leakguard-baseline.json'), JSON.stringify({ version: 1, ...baseline }));
     const run = await fixture.run(['--grep', 'orders', 'test'], { env: { LEAKGUARD_UPDATE_BASELINE: '1' } });
     assert.match(run.stdout, /2 passing/, run.stderr);
-    assert.match(run.stderr, /^leakguard: wrote 5 known leaks to the baseline leakguard-baseline\.json; kept 4 earlier entries whose tests did not run; dropped 1 whose tests ran without leaking$/m);
+    assert.match(run.stderr, /^leakguard: wrote 4 known leaks to the baseline leakguard-baseline\.json; kept 3 earlier entries whose tests did not run; dropped 1 whose tests ran without leaking$/m);
     assert.ok(!baselineEntries().some((entry) => entry.includes('orders lists orders')));
-    assert.ok(baselineEntries().some((entry) => entry.includes('payments starts a server and forgets it (fds)')));
+    assert.ok(baselineEntries().some((entry) => entry.includes('payments starts a server and forgets it (handles)')));
   });
 });
 

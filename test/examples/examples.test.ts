@@ -140,7 +140,6 @@ describe('examples', function () {
     describe('commonjs-basic: one leak per built-in probe, each next to a clean twin (warn mode)', () => {
       let run: ExampleRun;
       const LEAKS = [
-        'fds: health server answers /health but never closes the server',
         'fds: orders.csv reader reads the header but never closes the file',
         'handles: health server answers /health but never closes the server',
         'handles: heartbeat beats but is never stopped',
@@ -179,8 +178,10 @@ describe('examples', function () {
 
       it('says what leaked', () => {
         const server = 'health server answers /health but never closes the server';
-        assert.match(findLeak(run, 'handles', server).items[0]!.label, /^server listening on 127\.0\.0\.1:\d+$/);
-        assert.match(findLeak(run, 'fds', server).items[0]!.label, /127\.0\.0\.1:\d+/);
+        // One resource, one leak: the server's descriptor is a facet of its handle.
+        const listening = findLeak(run, 'handles', server).items[0]!;
+        assert.match(listening.label, /^server listening on 127\.0\.0\.1:\d+ \(fd \d+\)$/);
+        assert.match((listening.facets as { probe: string; label: string }[]).map((facet) => `${facet.probe}: ${facet.label}`).join('\n'), /^fds: fd \d+ -> TCP listening 127\.0\.0\.1:\d+$/);
         const file = findLeak(run, 'fds', 'orders.csv reader reads the header but never closes the file');
         assert.equal(file.items[0]!.path, 'test/fixtures/orders.csv');
         const [timer] = findLeak(run, 'handles', 'heartbeat beats but is never stopped').items;
@@ -198,7 +199,7 @@ describe('examples', function () {
 
       it('prints the summary on stderr, after Mocha output', () => {
         assert.match(run.stderr, /leakguard: 5 tests left resources behind/);
-        assert.match(run.stderr, /leakguard: 6 leaks in 5 of 10 tests \(.*\) — mode warn: exit code unchanged/);
+        assert.match(run.stderr, /leakguard: 5 leaks from 5 causes in 5 of 10 tests \(.*\) — mode warn: exit code unchanged/);
         assert.doesNotMatch(run.stdout, /leakguard:/);
       });
 
@@ -241,7 +242,7 @@ describe('examples', function () {
       });
 
       it('says in the summary that the run fails', () => {
-        assert.match(run.stderr, /leakguard: 1 leak in 1 of 3 tests \(handles: 1\) — mode fail: the run fails/);
+        assert.match(run.stderr, /leakguard: 1 leak from 1 cause in 1 of 3 tests \(handles: 1\) — mode fail: the run fails/);
       });
     });
 
@@ -307,7 +308,7 @@ describe('examples', function () {
         assert.match(run.stderr, /connection orders#\d+ acquired by orders\.findOrder, created at lib\/orders\.js:\d+:\d+ \(findOrder\)/);
         assert.match(run.stderr, /page \d+: https:\/\/shop\.test\/cart, created at test\/checkout\.spec\.js:\d+:\d+/);
         assert.match(run.stderr, /hint: A page opened in this test is still open/);
-        assert.match(run.stderr, /leakguard: 2 leaks in 2 of 7 tests/);
+        assert.match(run.stderr, /leakguard: 2 leaks from 2 causes in 2 of 7 tests/);
       });
     });
 
@@ -315,7 +316,6 @@ describe('examples', function () {
       let run: ExampleRun;
       let serial: ExampleRun;
       const LEAKS = [
-        'fds: quotes server answers /quote but never closes the server',
         'handles: quotes server answers /quote but never closes the server',
         'handles: ticker ticks but is never stopped',
       ];
@@ -343,8 +343,8 @@ describe('examples', function () {
       });
 
       it('prints one summary, on stderr, with the leaks of both files', () => {
-        const totals = run.stderr.split('\n').filter((line) => /^leakguard: (?:no leaks|\d+ leaks?) in /.test(line));
-        assert.deepEqual(totals.map((line) => line.replace(/ \(.*\) — /, ' — ')), ['leakguard: 3 leaks in 2 of 7 tests — mode warn: exit code unchanged'], run.stderr);
+        const totals = run.stderr.split('\n').filter((line) => /^leakguard: (?:no leaks|\d+ leaks? from \d+ causes?) in /.test(line));
+        assert.deepEqual(totals.map((line) => line.replace(/ \(.*\) — /, ' — ')), ['leakguard: 2 leaks from 2 causes in 2 of 7 tests — mode warn: exit code unchanged'], run.stderr);
         assert.match(run.stderr, /^leakguard: 2 tests left resources behind$/m);
         assert.match(run.stderr, /^ticker ticks but is never stopped \(test\/ticker\.spec\.js\)$/m);
         assert.match(run.stderr, /^quotes server answers \/quote but never closes the server \(test\/quotes-server\.spec\.js\)$/m);
@@ -356,7 +356,8 @@ describe('examples', function () {
         const interval = lineOf(path.join(run.dir, 'lib', 'ticker.js'), 'setInterval(');
         assert.match(timer!.stack?.[0] ?? '', new RegExp(`^lib/ticker\\.js:${interval}:\\d+$`));
         const server = findLeak(run, 'handles', 'quotes server answers /quote but never closes the server');
-        assert.match(server.items[0]!.label, /^server listening on 127\.0\.0\.1:\d+$/);
+        // With its descriptor, which the fds probe saw too (in the same worker): one resource, one item.
+        assert.match(server.items[0]!.label, /^server listening on 127\.0\.0\.1:\d+ \(fd \d+\)$/);
       });
 
       it('finds the same leaks as the same suite run serially (--no-parallel)', () => {

@@ -98,7 +98,7 @@ describe('CI outputs (end to end)', function () {
         ].join('%0A'),
     ]);
     // After the summary's totals line, which ends the summary.
-    const totals = run.stderr.indexOf('leakguard: 3 leaks in 3 of 4 tests');
+    const totals = run.stderr.indexOf('leakguard: 3 leaks from 2 causes in 3 of 4 tests');
     assert.ok(totals !== -1 && totals < run.stderr.indexOf('::warning'), run.stderr);
     // Never on stdout, which the reporter owns.
     assert.ok(!run.stdout.includes('::warning'), run.stdout);

@@ -284,7 +284,7 @@ describe('small leaks that add up, by site', function () {
     assert.match(result.stderr, /^ {4}small leaks keeps 300 KB in a module-level array, #0 \(test\/adds-up\.spec\.js\): \+\d+ KiB$/m);
     assert.match(result.stderr, /^ {4}… and 25 more$/m);
     assert.equal(result.stderr.match(/kept memory allocated in/g)?.length, 1);
-    assert.match(result.stderr, /^leakguard: 30 leaks in 30 of 94 tests \(heap: 30\)/m);
+    assert.match(result.stderr, /^leakguard: 30 leaks from 1 cause in 30 of 94 tests \(heap: 30\)/m);
   });
 
   it('readAfter is validated like a threshold; the options of the per-file check are gone, named as unknown', async () => {

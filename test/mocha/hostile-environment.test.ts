@@ -521,7 +521,7 @@ describe('leakguard in a hostile environment', function () {
 
     it('still prints the summary on stderr', () => {
       assert.match(guarded.stderr, /^exits midway leaks an interval \(test\/exit\.spec\.js\)$/m);
-      assert.match(guarded.stderr, /^leakguard: 1 leak in 1 of \d+ tests/m);
+      assert.match(guarded.stderr, /^leakguard: 1 leak from 1 cause in 1 of \d+ tests/m);
     });
   });
 

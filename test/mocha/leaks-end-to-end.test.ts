@@ -145,9 +145,8 @@ describe('leakguard through Mocha, end to end', function () {
     assert.deepEqual(leakPairs(result.report), [
       'children: children leaves a child process running',
       'fds: fds leaves a file open',
-      'fds: handles leaves a server listening',
+      // The server's descriptor and the child's handle are facets of their items (one resource, one leak).
       'handles: "before all" hook: startTicker in suite with a leaky before hook',
-      'handles: children leaves a child process running',
       'handles: handles leaves a server listening',
       'handles: handles leaves an interval running',
       'heap: heap keeps 4 MB of objects',
@@ -170,8 +169,10 @@ describe('leakguard through Mocha, end to end', function () {
     const hook = find('handles', '"before all" hook: startTicker in suite with a leaky before hook');
     assert.equal(hook.kind, 'hook');
     assert.match(hook.items[0]!.stack![0]!, /^test\/leaks\.spec\.js:\d+:\d+$/);
-    assert.match(find('handles', 'children leaves a child process running').items.map((i) => i.label).join('\n'), /child process pid \d+/);
+    assert.deepEqual((server.facets as { probe: string; label: string }[]).map((facet) => facet.probe), ['fds']);
+    assert.match((server.facets as { label: string }[])[0]!.label, /TCP listening 127\.0\.0\.1:\d+/);
     const child = find('children', 'children leaves a child process running').items[0]!;
+    assert.match((child.facets as { probe: string; label: string }[]).map((facet) => `${facet.probe}: ${facet.label}`).join('\n'), /^handles: child process pid \d+/);
     assert.match(child.label, /^child process pid \d+ \([\d.]+ MiB RSS, [\d.]+% CPU\): .*node -e "setTimeout\(\(\) => \{\}, 60000\)"$/);
     assert.match(child.stack![0]!, /^test\/leaks\.spec\.js:\d+:\d+$/);
     assert.match(find('tmpdir', 'tmpdir leaves a temp dir behind').items[0]!.label, /left-behind-/);

@@ -70,7 +70,7 @@ function describeRun(result: RunResult): string {
 /** leakguard's totals line, the summary's last. */
 function totalsLine(stderr: string): string | undefined {
   return lines(stderr)
-    .filter((line) => /^leakguard: (?:no leaks|\d+ leaks?) in /.test(line))
+    .filter((line) => /^leakguard: (?:no leaks|\d+ leaks? from \d+ causes?) in /.test(line))
     .at(-1);
 }
 
@@ -136,7 +136,7 @@ describe('Mocha options with leakguard: reporters, --grep, --exit', function () 
         assert.equal(normalise(withIt.stdout), normalise(without.stdout));
         assert.equal(without.stderr, '', describeRun(without));
         assert.match(withIt.stderr, /^reporting leaves an interval running \(test\/reporting\.spec\.js\)$/m, describeRun(withIt));
-        assert.equal(totalsLine(withIt.stderr), 'leakguard: 1 leak in 1 of 6 tests (handles: 1) — mode warn: exit code unchanged', describeRun(withIt));
+        assert.equal(totalsLine(withIt.stderr), 'leakguard: 1 leak from 1 cause in 1 of 6 tests (handles: 1) — mode warn: exit code unchanged', describeRun(withIt));
         assert.doesNotMatch(withIt.stdout, /leakguard:|left resources behind/);
       });
     }
@@ -150,7 +150,7 @@ describe('Mocha options with leakguard: reporters, --grep, --exit', function () 
       assert.match(result.stdout, /1 passing/);
       assert.equal(result.report?.tests, 1, describeRun(result));
       assert.deepEqual(leakPairs(result.report), ['handles: reporting leaves an interval running']);
-      assert.equal(totalsLine(result.stderr), 'leakguard: 1 leak in 1 of 1 test (handles: 1) — mode warn: exit code unchanged');
+      assert.equal(totalsLine(result.stderr), 'leakguard: 1 leak from 1 cause in 1 of 1 test (handles: 1) — mode warn: exit code unchanged');
     });
 
     it('--fgrep: the tests whose titles hold the string (one of them pending: not measured)', () => {
@@ -202,7 +202,7 @@ describe('Mocha options with leakguard: reporters, --grep, --exit', function () 
       assert.equal(result.report?.tests, 2);
       assert.match(result.stderr, /^never exits starts a poller and forgets it \(never-exits\/never-exits\.spec\.js\)$/m, describeRun(result));
       assert.match(result.stderr, /setInterval\(\) every 1000 ms, created at never-exits\/never-exits\.spec\.js:\d+:\d+/);
-      assert.equal(totalsLine(result.stderr), 'leakguard: 1 leak in 1 of 2 tests (handles: 1) — mode warn: exit code unchanged');
+      assert.equal(totalsLine(result.stderr), 'leakguard: 1 leak from 1 cause in 1 of 2 tests (handles: 1) — mode warn: exit code unchanged');
     });
   });
 });

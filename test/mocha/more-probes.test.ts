@@ -105,8 +105,7 @@ describe('listeners, globals, children and env probes through Mocha, end to end'
     'children: children leaves a child process running',
     'env: env sets an environment variable',
     'globals: globals assigns to an undeclared variable',
-    // The child's ProcessWrap, as before.
-    'handles: children leaves a child process running',
+    // The child's ProcessWrap is a facet of its children item: one resource, one leak.
     'listeners: listeners leaves a listener on process',
     'listeners: listeners leaves an uncaughtException listener',
   ];
@@ -143,6 +142,7 @@ describe('listeners, globals, children and env probes through Mocha, end to end'
     const child = find('children', 'children leaves a child process running').items[0]!;
     assert.match(child.label, /^child process pid \d+ \([\d.]+ MiB RSS, [\d.]+% CPU\): .*node -e "setTimeout\(\(\) => \{\}, 60000\)"$/);
     assert.match(child.stack![0]!, /^test\/more\.spec\.js:\d+:\d+$/);
+    assert.deepEqual((child.facets as { probe: string; type?: string }[]).map((facet) => `${facet.probe} ${facet.type}`), ['handles ProcessWrap']);
     assert.deepEqual(
       find('env', 'env sets an environment variable').items.map((item) => item.label),
       ['env LEAKGUARD_E2E_ADDED added'],
@@ -185,7 +185,7 @@ describe('listeners, globals, children and env probes through Mocha, end to end'
       assert.equal(result.code, 0, result.stderr);
       // The child never exits by itself: had it not been killed, the run would still be
       // waiting for it when the fixture's time ran out (a signal, above).
-      assert.deepEqual(leakPairs(result.report), ['children: orphan starts a child and forgets it', 'handles: orphan starts a child and forgets it']);
+      assert.deepEqual(leakPairs(result.report), ['children: orphan starts a child and forgets it']);
       const item = leakFinder(result.report!)('children', 'orphan starts a child and forgets it').items[0]! as { label: string; killed?: boolean; pid?: number };
       assert.equal(item.pid, pid);
       assert.equal(item.killed, true);

@@ -52,7 +52,7 @@ describe('outer', () => {
       cwd: path.join(__dirname, '..', 'nested'),
       encoding: 'utf8',
     });
-    if (nested.status !== 0 || !/leakguard: 1 leak in 1 of 1 test/.test(nested.stderr)) {
+    if (nested.status !== 0 || !/leakguard: 1 leak from 1 cause in 1 of 1 test/.test(nested.stderr)) {
       throw new Error('nested run: exit ' + nested.status + '\n' + nested.stdout + nested.stderr);
     }
   });

@@ -110,7 +110,7 @@ describe('Mocha reporters and exit codes with leakguard', function () {
       );
       // The leak was found, and said on stderr only.
       assert.match(result.stderr, /reporting leaves an interval running/);
-      assert.match(result.stderr, /leakguard: 1 leak in 1 of 6 tests/);
+      assert.match(result.stderr, /leakguard: 1 leak from 1 cause in 1 of 6 tests/);
       assert.doesNotMatch(result.stdout, /leakguard:|left resources behind/);
     });
 
@@ -162,7 +162,7 @@ describe('Mocha reporters and exit codes with leakguard', function () {
       assert.ok(summaryStart > lastFailureLine, `the summary is not after Mocha's output:\n${result.stdout}`);
       // Nothing of leakguard's before it, and the totals line last.
       assert.ok(!output.slice(0, summaryStart).some((line) => line.includes('leakguard:')), result.stdout);
-      assert.match(output.at(-1)!, /^leakguard: 1 leak in 1 of 6 tests \(handles: 1\) — mode warn: exit code unchanged$/);
+      assert.match(output.at(-1)!, /^leakguard: 1 leak from 1 cause in 1 of 6 tests \(handles: 1\) — mode warn: exit code unchanged$/);
     });
 
     it('with no leaks, the summary is exactly one line, after the "passing" line', () => {
@@ -190,7 +190,7 @@ describe('Mocha reporters and exit codes with leakguard', function () {
     it('the summary\'s last line says that the run fails', () => {
       const result = runs.failWithLeak!;
       const said = lines(result.stderr);
-      assert.match(said.at(-1)!, /^leakguard: 1 leak in 1 of 2 tests \(handles: 1\) — mode fail: the run fails$/, result.stderr);
+      assert.match(said.at(-1)!, /^leakguard: 1 leak from 1 cause in 1 of 2 tests \(handles: 1\) — mode fail: the run fails$/, result.stderr);
       assert.match(result.stderr, /leaky but green leaves an interval running/);
     });
 

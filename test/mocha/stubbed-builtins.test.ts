@@ -63,7 +63,7 @@ describe('a test that stubs fs and process.hrtime.bigint and leaves them stubbed
       assert.equal(plain.code, 0, describeRun(plain));
       if (name === 'serial') assertSameStdout(guarded, plain);
       else assert.equal(guarded.code, plain.code, describeRun(guarded));
-      assert.match(guarded.stderr, /^leakguard: 2 leaks in 2 of 4 tests/m, describeRun(guarded));
+      assert.match(guarded.stderr, /^leakguard: 2 leaks from 2 causes in 2 of 4 tests/m, describeRun(guarded));
       assert.equal(guarded.report?.tests, 4, describeRun(guarded));
       assert.deepEqual(leakPairs(guarded.report), ['handles: other file leaks an interval too', 'handles: stubs leaks an interval']);
     });

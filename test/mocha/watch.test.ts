@@ -17,8 +17,8 @@ import * as path from 'node:path';
 import { Fixture, MOCHA_BIN, REGISTER, leakPairs, lines, type JsonReport } from '../helpers/fixture';
 
 const WAITING = '[mocha] waiting for changes...';
-/** leakguard's last summary line: "leakguard: no leaks in ..." or "leakguard: 2 leaks in ...". */
-const TOTALS = /^leakguard: (?:no leaks|\d+ leaks?) in /;
+/** leakguard's last summary line: "leakguard: no leaks in ..." or "leakguard: 2 leaks from 2 causes in ...". */
+const TOTALS = /^leakguard: (?:no leaks|\d+ leaks? from \d+ causes?) in /;
 
 const REPORT_CONFIG = { '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }) };
 
@@ -258,17 +258,17 @@ describe('mocha --watch', function () {
       const [first, second, third, fourth] = watcher.reruns.map(summaryOf);
       assert.match(first!.join('\n'), /timer starts an interval/);
       assert.match(first!.join('\n'), /server answers on 127\.0\.0\.1/);
-      assert.equal(first!.at(-1)!.replace(/ \(.*\) — /, ' — '), 'leakguard: 3 leaks in 2 of 4 tests — mode warn: exit code unchanged');
+      assert.equal(first!.at(-1)!.replace(/ \(.*\) — /, ' — '), 'leakguard: 2 leaks from 2 causes in 2 of 4 tests — mode warn: exit code unchanged');
 
       assert.doesNotMatch(second!.join('\n'), /timer starts an interval/);
       assert.match(second!.join('\n'), /timer sets a timeout/);
       // The server test leaks again and is listed once, with this rerun's measurement only.
       assert.equal(second!.filter((line) => line.startsWith('server answers on 127.0.0.1')).length, 1, second!.join('\n'));
-      assert.equal(second!.at(-1)!.replace(/ \(.*\) — /, ' — '), 'leakguard: 3 leaks in 2 of 4 tests — mode warn: exit code unchanged');
+      assert.equal(second!.at(-1)!.replace(/ \(.*\) — /, ' — '), 'leakguard: 2 leaks from 2 causes in 2 of 4 tests — mode warn: exit code unchanged');
 
       assert.doesNotMatch(third!.join('\n'), /server answers|timer starts an interval/);
       assert.match(third!.join('\n'), /timer sets a timeout/);
-      assert.equal(third!.at(-1)!, 'leakguard: 1 leak in 1 of 4 tests (handles: 1) — mode warn: exit code unchanged');
+      assert.equal(third!.at(-1)!, 'leakguard: 1 leak from 1 cause in 1 of 4 tests (handles: 1) — mode warn: exit code unchanged');
 
       assert.equal(fourth!.length, 1, fourth!.join('\n'));
       assert.match(fourth![0]!, /^leakguard: no leaks in 3 tests\b/);
@@ -276,8 +276,8 @@ describe('mocha --watch', function () {
 
     it('the JSON report is rewritten by each rerun, with that rerun\'s leaks and test count', () => {
       const reports = watcher.reruns.map((rerun) => rerun.report);
-      assert.deepEqual(leakPairs(reports[0]), ['fds: server answers on 127.0.0.1', 'handles: server answers on 127.0.0.1', 'handles: timer starts an interval']);
-      assert.deepEqual(leakPairs(reports[1]), ['fds: server answers on 127.0.0.1', 'handles: server answers on 127.0.0.1', 'handles: timer sets a timeout']);
+      assert.deepEqual(leakPairs(reports[0]), ['handles: server answers on 127.0.0.1', 'handles: timer starts an interval']);
+      assert.deepEqual(leakPairs(reports[1]), ['handles: server answers on 127.0.0.1', 'handles: timer sets a timeout']);
       assert.deepEqual(leakPairs(reports[2]), ['handles: timer sets a timeout']);
       assert.deepEqual(leakPairs(reports[3]), []);
       assert.deepEqual(
@@ -452,8 +452,8 @@ describe('editor', () => {
     it('one summary per rerun, with the findings of every worker', () => {
       for (const rerun of watcher.reruns) assertOneSummaryAtTheEnd(rerun, 4, watcher.transcript);
       const [first, second] = watcher.reruns.map(summaryOf);
-      assert.equal(first!.at(-1)!, 'leakguard: 2 leaks in 2 of 4 tests (handles: 2) — mode warn: exit code unchanged');
-      assert.equal(second!.at(-1)!, 'leakguard: 1 leak in 1 of 4 tests (handles: 1) — mode warn: exit code unchanged');
+      assert.equal(first!.at(-1)!, 'leakguard: 2 leaks from 2 causes in 2 of 4 tests (handles: 2) — mode warn: exit code unchanged');
+      assert.equal(second!.at(-1)!, 'leakguard: 1 leak from 1 cause in 1 of 4 tests (handles: 1) — mode warn: exit code unchanged');
       assert.doesNotMatch(second!.join('\n'), /first starts an interval/);
     });
 

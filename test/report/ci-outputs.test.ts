@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeCiOutputs } from '../../src/report/ci';
-import { groupByCause, parseFrame } from '../../src/report/ci-causes';
+import { groupByCause, parseFrame } from '../../src/report/causes';
 import { escapeData, escapeProperty, githubAnnotations } from '../../src/report/github-annotations';
 import { escapeXml, formatJunit } from '../../src/report/junit';
 import { appendStepSummary, escapeMarkdown, formatStepSummary } from '../../src/report/step-summary';

@@ -95,7 +95,7 @@ describe('formatSummary', () => {
       '          clearInterval()/clearTimeout() in the test or in afterEach, or unref() it if it must',
       '          outlive the test.',
       '',
-      'leakguard: 2 leaks in 1 of 120 tests (fds: 1, handles: 1) — mode warn: exit code unchanged',
+      'leakguard: 2 leaks from 2 causes in 1 of 120 tests (fds: 1, handles: 1) — mode warn: exit code unchanged',
     ]);
   });
 
@@ -124,7 +124,7 @@ describe('formatSummary', () => {
       '',
     ]);
     assert.equal(lines[0], 'leakguard: 3 tests left resources behind');
-    assert.equal(lines.at(-1), 'leakguard: 5 leaks in 3 of 120 tests (fds: 3, handles: 2) — mode warn: exit code unchanged');
+    assert.equal(lines.at(-1), 'leakguard: 5 leaks from 4 causes in 3 of 120 tests (fds: 3, handles: 2) — mode warn: exit code unchanged');
   });
 
   it('names hooks as hooks and counts them apart from tests', () => {
@@ -146,13 +146,13 @@ describe('formatSummary', () => {
     assert.ok(lines.includes(`hook: "before all" hook in db (${shown('test', 'db.spec.js')})`));
     assert.equal(
       lines.at(-1),
-      'leakguard: 2 leaks in 1 of 120 tests and 1 of 8 hooks (fds: 1, handles: 1) — mode warn: exit code unchanged',
+      'leakguard: 2 leaks from 2 causes in 1 of 120 tests and 1 of 8 hooks (fds: 1, handles: 1) — mode warn: exit code unchanged',
     );
 
     const onlyHooks = makeReport({ hooks: 1, leaks: [makeLeak({ test: '"after all" hook', kind: 'hook' })] });
     assert.equal(
       formatSummary(onlyHooks, { cwd }).split('\n').at(-1),
-      'leakguard: 1 leak in 1 of 1 hook (fds: 1) — mode warn: exit code unchanged',
+      'leakguard: 1 leak from 1 cause in 1 of 1 hook (fds: 1) — mode warn: exit code unchanged',
     );
   });
 
@@ -187,8 +187,8 @@ describe('formatSummary', () => {
     const leaks = [makeLeak({ probe: 'fds' }), makeLeak({ test: 'other', probe: 'handles', delta: 2 })];
     const last = (mode: 'warn' | 'fail'): string | undefined =>
       formatSummary(makeReport({ mode, leaks }), { cwd }).split('\n').at(-1);
-    assert.equal(last('warn'), 'leakguard: 2 leaks in 2 of 120 tests (fds: 1, handles: 1) — mode warn: exit code unchanged');
-    assert.equal(last('fail'), 'leakguard: 2 leaks in 2 of 120 tests (fds: 1, handles: 1) — mode fail: the run fails');
+    assert.equal(last('warn'), 'leakguard: 2 leaks from 2 causes in 2 of 120 tests (fds: 1, handles: 1) — mode warn: exit code unchanged');
+    assert.equal(last('fail'), 'leakguard: 2 leaks from 2 causes in 2 of 120 tests (fds: 1, handles: 1) — mode fail: the run fails');
   });
 
   it('keeps lines short and on one line whatever the probe put in a label', () => {
@@ -216,7 +216,7 @@ describe('formatSummary', () => {
     const report = makeReport({ leaks: [makeLeak()], droppedLeaks: 3 });
     assert.deepEqual(formatSummary(report, { cwd }).split('\n').slice(-2), [
       'leakguard: 3 more leaks not listed (at most 2000 are kept per run)',
-      'leakguard: 1 leak in 1 of 120 tests (fds: 1) — mode warn: exit code unchanged',
+      'leakguard: 1 leak from 1 cause in 1 of 120 tests (fds: 1) — mode warn: exit code unchanged',
     ]);
   });
 

@@ -1,11 +1,11 @@
 /**
- * The report's new leaks grouped by cause, for the CI outputs (annotations, the job
- * summary): one cause per probe and creation site, whatever the number of tests that
- * leaked from it, so that a helper every test calls makes one annotation, not one per
- * test. A leak whose items say nowhere where they were created is a cause of its own.
+ * The report's leaks grouped by cause: one cause per probe and creation site, whatever
+ * the number of tests that leaked from it, so that a helper every test calls makes one
+ * block in the summary, one annotation and one entry in the JSON report's `causes`, not
+ * one per test. A leak whose items say nowhere where they were created is a cause of its own.
  */
 import type { LeakItem } from '../core/probe';
-import type { Leak } from '../core/report-model';
+import type { CauseEntry, Leak } from '../core/report-model';
 import { projectFrame } from '../core/stack-frames';
 
 /** Where a leaked resource was created: the first user frame its items carry. */
@@ -78,4 +78,13 @@ export function parseFrame(frame: string): CreationSite | undefined {
   if (match[3] !== undefined) site.column = Number(match[3]);
   if (call) site.fn = call[1]!;
   return site;
+}
+
+/** The causes as the JSON report lists them: each with every unit that leaked from it. */
+export function causeEntries(leaks: readonly Leak[]): CauseEntry[] {
+  return groupByCause(leaks).map((cause) => ({
+    probe: cause.probe,
+    ...(cause.site ? { site: { ...cause.site } } : {}),
+    tests: cause.leaks.map((leak) => ({ test: leak.test, ...(leak.file === undefined ? {} : { file: leak.file }), kind: leak.kind })),
+  }));
 }
