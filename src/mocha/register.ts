@@ -23,6 +23,7 @@ import { couldNotFailTest, failParallelRunOnce, hasUnfailableLeaks, leaksFailing
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
 import { holdPassesUntilAfterEach, releasePass } from './deferred-pass';
 import { giveOwnContext } from './own-context';
+import { exposeTestContext } from './test-context';
 import { runUntimed } from './untimed';
 import { afterRunEnds, isWatchSetup, onParallelReruns } from './watch';
 import type { MochaHook, MochaSuite, MochaTest } from './units';
@@ -126,6 +127,7 @@ function rootHooks(resolved: ResolvedConfig) {
       if (failingAt(resolved) === 'test') holdPassesUntilAfterEach(root);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       rememberRootSuite(guard, root);
+      exposeTestContext((root as MochaSuite & { ctx?: object }).ctx, guard.allowances);
       current = guard;
       if (!ownAfterAll) return;
       await guard.start(root, self, ownAfterAll, ownBeforeEach);
@@ -243,6 +245,8 @@ function failTest(ownHook: MochaHook | undefined, leaks: Leak[]): void {
   error.stack = `${error.name}: ${message}`;
   failCurrentTest([error], ownHook);
 }
+
+export type { LeakguardTestContext } from './test-context';
 
 export const mochaHooks = async () => {
   const resolved = await loadOnce();

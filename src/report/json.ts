@@ -18,6 +18,7 @@ export function toJsonReport(report: LeakReport, cwd: string): LeakReport {
     leaks: report.leaks.map((leak) => relativeLeak(leak, cwd)),
     retainedOnce: report.retainedOnce.map((leak) => relativeLeak(leak, cwd)),
     known: report.known.map((leak) => relativeLeak(leak, cwd)),
+    ...(report.allowed ? { allowed: report.allowed.map((leak) => relativeLeak(leak, cwd)) } : {}),
     probes: report.probes.map((probe) => ({ ...probe })),
     faults: report.faults.map((fault) => ({ ...fault })),
     ...(report.memorySites ? { memorySites: report.memorySites.map((site) => relativeSite(site, cwd)) } : {}),
