@@ -126,6 +126,29 @@ describe('opt-outs: this.leakguard.allow() and @leakguard-allow tags (real Mocha
     );
   });
 
+  it('allows the same in --parallel workers, whose reports the main process merges', async () => {
+    const serial = await fixture.run(['test']);
+    // Two files, so that two workers run.
+    fixture.write({ 'test/second.spec.js': String.raw`${SERVERS}
+describe('second file @leakguard-allow(handles, fds)', () => {
+  it('allowed by its suite tag', () => listen());
+});
+` });
+    try {
+      const parallel = await fixture.run(['--parallel', '--jobs', '2', 'test']);
+      assert.equal(parallel.code, 0, parallel.stderr);
+      assert.deepEqual(leakPairs(parallel.report), leakPairs(serial.report));
+      assert.deepEqual(allowedBy(parallel.report), {
+        ...allowedBy(serial.report),
+        'fds: second file @leakguard-allow(handles, fds) allowed by its suite tag': { by: '@leakguard-allow(handles, fds) in the title of suite "second file @leakguard-allow(handles, fds)"' },
+        'handles: second file @leakguard-allow(handles, fds) allowed by its suite tag': { by: '@leakguard-allow(handles, fds) in the title of suite "second file @leakguard-allow(handles, fds)"' },
+      });
+    } finally {
+      fixture.remove();
+      fixture = new Fixture({ '.leakguardrc.json': CONFIG, 'test/allow.spec.js': ALLOWING_SPEC });
+    }
+  });
+
   it('in mode fail, fails the twins and not the tests whose findings were allowed', async () => {
     fixture.write({ '.leakguardrc.json': JSON.stringify({ mode: 'fail', report: { json: 'leakguard-report.json' } }) });
     try {
@@ -138,6 +161,50 @@ describe('opt-outs: this.leakguard.allow() and @leakguard-allow tags (real Mocha
       assert.equal(result.code, 3);
     } finally {
       fixture.write({ '.leakguardrc.json': CONFIG });
+    }
+  });
+});
+
+describe('opt-outs: allowing memory (real Mocha run)', function () {
+  this.timeout(180_000);
+
+  it('lists an allowed suite\'s memory under "allowed", and leaves its site out of the memory sites', async () => {
+    // Two culprits of the same kind: module-level caches that every test adds to (see memory-sites.test.ts).
+    const fixture = new Fixture({
+      '.leakguardrc.json': CONFIG,
+      'lib/index.js': String.raw`
+const errors = {};
+function check(field) {
+  errors[field] = Array.from({ length: 6000 }, (_, i) => ({ field, i, message: 'required' }));
+}
+const pages = new Map();
+function renderPage(id) {
+  pages.set(id, Array.from({ length: 6000 }, (_, i) => '<li>' + id + ':' + i + '</li>'));
+}
+module.exports = { check, renderPage };
+`,
+      'test/memory.spec.js': String.raw`
+const { check, renderPage } = require('../lib');
+describe('validator', () => {
+  for (let n = 0; n < 8; n++) it('checks field ' + n, () => check('field' + n));
+});
+describe('pages @leakguard-allow(heap)', () => {
+  for (let n = 0; n < 8; n++) it('renders page ' + n, () => renderPage(n));
+});
+`,
+    });
+    try {
+      const result = await fixture.run(['test']);
+      assert.equal(result.code, 0, result.stderr);
+      const titles = (prefix: string) => Array.from({ length: 8 }, (_, n) => `heap: ${prefix} ${n}`);
+      assert.deepEqual(leakPairs(result.report), titles('validator checks field').sort(), result.stderr);
+      assert.deepEqual(pairs(result.report?.allowed), titles('pages @leakguard-allow(heap) renders page').sort());
+      const sites = (result.report?.memorySites ?? []).filter((site) => site.verdict === 'leak');
+      assert.deepEqual(sites.map((site) => site.fn), ['check'], JSON.stringify(result.report?.memorySites));
+      assert.doesNotMatch(result.stderr, /renderPage/);
+      assert.match(result.stderr, /leakguard: 8 findings allowed by this\.leakguard\.allow\(\) or @leakguard-allow tags \(heap: 8\)/);
+    } finally {
+      fixture.remove();
     }
   });
 });
