@@ -350,7 +350,7 @@ export class RunGuard implements HookBoundaries {
 
   /** Keep a unit's findings, the baseline's known leaks apart; returns the new leaks. */
   private record(unit: UnitInfo, leaks: Leak[]): Leak[] {
-    // What the test allowed is neither new nor known (see ./allowances).
+    // What an allowance covers for this unit is neither new nor known (see ./allowances).
     const { leaks: judged, allowed } = this.allowances.split(unit, leaks);
     const { fresh, known } = this.known.split(judged);
     this.store.record(unitKey(unit), fresh, { known, allowed });

@@ -28,6 +28,9 @@ import { runUntimed } from './untimed';
 import { afterRunEnds, isWatchSetup, onParallelReruns } from './watch';
 import type { MochaHook, MochaSuite, MochaTest } from './units';
 
+// Its declarations add `this.leakguard` to Mocha's context for `import 'leakguard/register'` users.
+export type { LeakguardTestContext } from './test-context';
+
 interface HookContext {
   currentTest?: MochaTest;
   test?: MochaHook;
@@ -245,8 +248,6 @@ function failTest(ownHook: MochaHook | undefined, leaks: Leak[]): void {
   error.stack = `${error.name}: ${message}`;
   failCurrentTest([error], ownHook);
 }
-
-export type { LeakguardTestContext } from './test-context';
 
 export const mochaHooks = async () => {
   const resolved = await loadOnce();
