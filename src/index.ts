@@ -45,6 +45,9 @@ export type {
   ProbesConfig,
   SizeString,
 } from './config/types';
+export type { AllowableProbe } from './config/probe-types';
+// Its declarations add `leakguard` to Mocha's test context (`this.leakguard?.allow(...)`).
+export type { LeakguardTestContext } from './mocha/test-context';
 
 import type { LeakguardConfig } from './config/types';
 

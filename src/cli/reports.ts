@@ -68,10 +68,10 @@ function reportProblem(value: unknown): string | undefined {
   for (const key of ['tests', 'hooks']) if (typeof report[key] !== 'number') return `"${key}" must be a number`;
   for (const key of ['startedAt', 'endedAt']) if (typeof report[key] !== 'string') return `"${key}" must be a string`;
   for (const key of ['leaks', 'probes', 'faults']) if (!Array.isArray(report[key])) return `"${key}" must be an array`;
-  for (const key of ['known', 'retainedOnce', 'files']) {
+  for (const key of ['known', 'retainedOnce', 'allowed', 'files']) {
     if (report[key] !== undefined && !Array.isArray(report[key])) return `"${key}" must be an array`;
   }
-  for (const key of ['leaks', 'known', 'retainedOnce']) {
+  for (const key of ['leaks', 'known', 'retainedOnce', 'allowed']) {
     const leaks = (report[key] ?? []) as unknown[];
     const bad = leaks.findIndex((leak) => leakProblem(leak) !== undefined);
     if (bad !== -1) return `${key}[${bad}]: ${leakProblem(leaks[bad])}`;

@@ -45,6 +45,15 @@ export interface BuiltinProbeOptions {
   env: EnvOptions;
 }
 
+/** The built-in probes whose findings say where they were created: they take `ignoreCreatedBy` (see probesWithCreationStacks). */
+export type StackProbeName = 'fds' | 'handles' | 'listeners' | 'children';
+
+/**
+ * A probe name `this.leakguard.allow()` takes: a built-in probe's, a plugin probe's that
+ * {@link PluginProbes} declares (both completed by editors), or any other plugin's.
+ */
+export type AllowableProbe = keyof BuiltinProbeOptions | Extract<keyof PluginProbes, string> | (string & {});
+
 /** The built-in probes that count things: their thresholds are plain numbers. */
 export type CountProbeName = 'fds' | 'handles' | 'tmpdir' | 'listeners' | 'globals' | 'children' | 'env';
 

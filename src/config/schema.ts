@@ -11,7 +11,7 @@
  */
 import type { OptionSpec, ProbeDefinition } from '../core/probe';
 import { BYTE_UNIT_NAMES } from '../core/thresholds';
-import { builtinProbes } from '../probes';
+import { builtinProbes, probesWithCreationStacks } from '../probes';
 import { DEFAULT_FAIL_AT, DEFAULT_MODE, DEFAULT_SAMPLE_TIMEOUT_MS, MAX_SAMPLE_TIMEOUT_MS } from './validate';
 
 type Schema = Record<string, unknown>;
@@ -89,6 +89,9 @@ export function buildConfigSchema(): Schema {
         description:
           "Modules of custom probes: paths relative to the config file's directory, or package names. Configure each under probes.<its name>.",
       },
+      ignoreCreatedBy: ignoreCreatedBySchema(
+        'Globs of files whose code made what is not to be counted, for every probe that knows where what it finds was created (fds, handles, children, listeners, plugins): "**/node_modules/chokidar/**", "test/helpers/**" (relative to the config file\'s directory). Matched against the frames a creation went through, innermost first, up to the first frame outside node_modules.',
+      ),
       sampleTimeoutMs: {
         type: 'number',
         exclusiveMinimum: 0,
@@ -122,9 +125,17 @@ function builtinProbeSchema(probe: ProbeDefinition<any>): Schema {
             ? `Growth above this is a leak: bytes, or a size with a unit like "512KiB" or "1MB" (${BYTE_UNIT_NAMES.join(', ')}; KB/MB/GB decimal, KiB/MiB/GiB binary).`
             : 'Growth above this is a leak: a count (0: any growth).',
       },
+      ...(probesWithCreationStacks.has(probe.name)
+        ? { ignoreCreatedBy: ignoreCreatedBySchema(`Globs of files whose code made ${probe.name} not to be counted by this probe, besides the top-level ignoreCreatedBy.`) }
+        : {}),
       ...Object.fromEntries(options),
     },
   };
+}
+
+/** `ignoreCreatedBy`: globs (see config/created-by-patterns.ts for the rules the validator applies). */
+function ignoreCreatedBySchema(description: string): Schema {
+  return { type: 'array', items: { type: 'string', pattern: '^[^!]' }, description };
 }
 
 /**
@@ -141,6 +152,7 @@ function pluginProbeSchema(): Schema {
         ...thresholdSchema(true),
         description: 'Growth above this is a leak: a number in the probe\'s unit, or for a probe that measures bytes a size like "1MB".',
       },
+      ignoreCreatedBy: ignoreCreatedBySchema('Globs of files whose code made items (with a stack) not to be counted by this probe, besides the top-level ignoreCreatedBy.'),
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { BaselineEntry } from '../core/baseline';
 import type { ConfiguredProbe } from '../core/probe';
 import type { ThresholdInput } from '../core/thresholds';
-import type { BuiltinProbeOptions, ByteSize, CountProbeName, PluginProbes } from './probe-types';
+import type { BuiltinProbeOptions, ByteSize, CountProbeName, PluginProbes, StackProbeName } from './probe-types';
 
 export type { BuiltinProbeOptions, ByteSize, PluginProbes, SizeString } from './probe-types';
 
@@ -11,6 +11,8 @@ export interface ProbeConfig {
   enabled?: boolean;
   /** Growth above this is a leak: a number in the probe's unit, or a size like `"1MB"`. */
   threshold?: ThresholdInput;
+  /** Globs of files whose code made items not to be counted by this probe (see {@link LeakguardConfig.ignoreCreatedBy}). */
+  ignoreCreatedBy?: string[];
   /** The probe's own options. */
   [option: string]: unknown;
 }
@@ -21,7 +23,10 @@ export type BuiltinProbeConfig<Name extends keyof BuiltinProbeOptions> = {
   enabled?: boolean;
   /** Growth above this is a leak: a count, or for a probe of bytes also a size like `"1MB"`. */
   threshold?: Name extends CountProbeName ? number : ByteSize;
-} & BuiltinProbeOptions[Name];
+} & (Name extends StackProbeName ? {
+  /** Globs of files whose code made what this probe is not to count, besides the top-level `ignoreCreatedBy`. */
+  ignoreCreatedBy?: string[];
+} : {}) & BuiltinProbeOptions[Name];
 
 /**
  * A plugin probe's entry: `enabled`, `threshold`, and its options, checked when their
@@ -29,7 +34,7 @@ export type BuiltinProbeConfig<Name extends keyof BuiltinProbeOptions> = {
  */
 export type PluginProbeConfig<Options = unknown> = unknown extends Options
   ? ProbeConfig
-  : { enabled?: boolean; threshold?: ThresholdInput } & Options;
+  : { enabled?: boolean; threshold?: ThresholdInput; ignoreCreatedBy?: string[] } & Options;
 
 /**
  * The `probes` key: each built-in probe's entry with its own options, and the plugin
@@ -76,6 +81,14 @@ export interface LeakguardConfig<Plugins = {}> {
   plugins?: string[];
   /** The longest one probe sample may take before the probe is switched off, in ms. */
   sampleTimeoutMs?: number;
+  /**
+   * Globs of files whose code made what is not to be counted, for every probe that knows
+   * where what it finds was created (fds, handles, children, listeners, plugins):
+   * `["**\/node_modules/chokidar/**", "test/helpers/**"]`, relative to the config file's
+   * directory unless they start with `/` or `**`. Matched against the frames a creation
+   * went through, innermost first, up to the first one outside node_modules.
+   */
+  ignoreCreatedBy?: string[];
 }
 
 /** Config after loading and validation: what the rest of leakguard uses. */
@@ -96,6 +109,8 @@ export interface ResolvedConfig {
   reportJunit: string | undefined;
   /** The enabled probes, in order, with parsed thresholds and options. */
   probes: ConfiguredProbe[];
+  /** Every probe the config knows of, enabled or not (built-in and plugins): what `this.leakguard.allow()` accepts. */
+  probeNames?: readonly string[];
   sampleTimeoutMs: number;
 }
 

@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import type { ConfiguredProbe, OptionSpec, ProbeDefinition } from '../core/probe';
 import { parseThreshold, ThresholdError } from '../core/thresholds';
-import { builtinProbes } from '../probes';
+import { builtinProbes, probesWithCreationStacks } from '../probes';
+import { absolutePatterns, createdByProblem, IGNORE_CREATED_BY } from './created-by-patterns';
 import { ConfigError, describeValue } from './errors';
 import type { ConfigSource, ResolvedConfig } from './types';
 
 /** The keys a config may have at the top level (see LeakguardConfig in types.ts). */
-const TOP_LEVEL_KEYS = ['$schema', 'mode', 'failAt', 'baseline', 'report', 'probes', 'plugins', 'sampleTimeoutMs'];
+const TOP_LEVEL_KEYS = ['$schema', 'mode', 'failAt', 'baseline', 'report', 'probes', 'plugins', 'sampleTimeoutMs', IGNORE_CREATED_BY];
 const REPORT_KEYS = ['json', 'junit'];
 /** Keys every probe entry has, besides the probe's own options. */
 const PROBE_KEYS = ['enabled', 'threshold'];
@@ -44,7 +45,8 @@ export function resolveConfig(raw: unknown, source: ConfigSource, plugins: reado
     knownLeaks: [],
     reportJson: readReportJson(config.report, source.rootDir, checker),
     reportJunit: readReportJunit(config.report, source.rootDir, checker),
-    probes: resolveProbes(config.probes, plugins, checker),
+    probes: resolveProbes(config.probes, plugins, readCreatedBy(config.ignoreCreatedBy, IGNORE_CREATED_BY, source.rootDir, checker), source.rootDir, checker),
+    probeNames: [...builtinProbes, ...plugins].map((definition) => definition.name),
     sampleTimeoutMs: readSampleTimeout(config.sampleTimeoutMs, checker),
   };
 }
@@ -162,6 +164,8 @@ function readPluginList(value: unknown, checker: Checker): string[] {
 function resolveProbes(
   value: unknown,
   plugins: readonly ProbeDefinition[],
+  ignoreCreatedBy: string[],
+  rootDir: string,
   checker: Checker,
 ): ConfiguredProbe[] {
   const registry = probeRegistry(plugins, checker);
@@ -174,8 +178,12 @@ function resolveProbes(
   }
   const configured: ConfiguredProbe[] = [];
   for (const { definition, builtin } of registry.values()) {
+    // Checked even for a probe that is off: it may be switched on later.
+    const own = readProbeCreatedBy(definition, builtin, entries[definition.name], rootDir, checker);
     const probe = resolveProbe(definition, builtin, entries[definition.name], checker);
-    if (probe) configured.push(probe);
+    if (!probe) continue;
+    const patterns = builtin && !probesWithCreationStacks.has(definition.name) ? [] : [...ignoreCreatedBy, ...own];
+    configured.push(patterns.length > 0 ? { ...probe, ignoreCreatedBy: patterns } : probe);
   }
   return configured;
 }
@@ -211,12 +219,32 @@ function resolveProbe(
   const specs = definition.options ?? {};
   // A plugin that declares no options cannot be checked: its keys are its own business.
   const openOptions = !builtin && definition.options === undefined;
-  if (!openOptions) checker.keys(entry, [...PROBE_KEYS, ...Object.keys(specs)], key);
+  const createdBy = builtin && !probesWithCreationStacks.has(definition.name) ? [] : [IGNORE_CREATED_BY];
+  if (!openOptions) checker.keys(entry, [...PROBE_KEYS, ...createdBy, ...Object.keys(specs)], key);
 
   const enabled = readEnabled(entry.enabled, definition, `${key}.enabled`, checker);
   const threshold = readThreshold(entry.threshold, definition, `${key}.threshold`, checker);
   const options = openOptions ? passThroughOptions(entry) : readOptions(entry, specs, key, checker);
   return enabled ? { definition, threshold, options } : undefined;
+}
+
+/** `ignoreCreatedBy` (top level, or `key` under a probe), as absolute globs; [] when absent. */
+function readCreatedBy(value: unknown, key: string, rootDir: string, checker: Checker): string[] {
+  if (value === undefined) return [];
+  const problem = createdByProblem(value);
+  if (problem) checker.fail(problem.index === undefined ? key : `${key}[${problem.index}]`, problem.detail);
+  return absolutePatterns(value as string[], rootDir);
+}
+
+/** A probe's own `ignoreCreatedBy`: only for probes whose items can carry a creation stack. */
+function readProbeCreatedBy(definition: ProbeDefinition, builtin: boolean, entry: unknown, rootDir: string, checker: Checker): string[] {
+  const value = isObject(entry) ? entry[IGNORE_CREATED_BY] : undefined;
+  const key = joinKey(joinKey('probes', definition.name), IGNORE_CREATED_BY);
+  if (value !== undefined && builtin && !probesWithCreationStacks.has(definition.name)) {
+    const which = [...probesWithCreationStacks].join(', ');
+    checker.fail(key, `the ${definition.name} probe does not know where what it finds was created; ignoreCreatedBy applies to ${which} (and to plugin probes whose items have a stack)`);
+  }
+  return readCreatedBy(value, key, rootDir, checker);
 }
 
 function readEnabled(value: unknown, definition: ProbeDefinition, key: string, checker: Checker): boolean {
@@ -259,7 +287,7 @@ function readOptions(
 function passThroughOptions(entry: ConfigObject): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(entry)) {
-    if (!PROBE_KEYS.includes(name)) options[name] = value;
+    if (!PROBE_KEYS.includes(name) && name !== IGNORE_CREATED_BY) options[name] = value;
   }
   return options;
 }

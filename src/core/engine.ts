@@ -4,6 +4,7 @@
  * which judges it by allocation site over the run. It knows nothing of Mocha: an adapter
  * calls begin/end.
  */
+import { dropIgnoredOnDescribe } from './created-by';
 import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarded-probe';
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
@@ -175,6 +176,7 @@ export class LeakEngine {
 
   private async judgeEnd(unit: UnitInfo, scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<Leak[]> {
     await this.settle(growths, (probe, now) => this.growth(probe, scope.readings.get(probe)!, now));
+    await dropIgnoredOnDescribe(growths);
     const leaks: Leak[] = [];
     for (const [probe, growth] of growths) {
       if (growth.delta > probe.threshold) leaks.push(await this.toLeak(unit, probe, growth));
@@ -253,6 +255,7 @@ export class LeakEngine {
     }
     // What the suite's `after all` hooks closed may take a moment to go.
     await this.settle(growths, measure);
+    await dropIgnoredOnDescribe(growths);
     const leaks: Leak[] = [];
     for (const [probe, growth] of growths) {
       if (growth.delta > probe.threshold) leaks.push(await this.toLeak(held.unit, probe, growth));

@@ -11,6 +11,7 @@ import {
   type StopTracking,
   type TrackOptions,
 } from './probe';
+import { createdByIgnored, creationMatcher, type CreationMatcher } from './created-by';
 import { enterOwnCode, leaveOwnCode } from './own-code';
 import { isPromise, nowMs, RealPromise, withTimeLimit } from './real-timers';
 import { describeValue, safeHint, safeItems, safeString } from './safe-item';
@@ -59,6 +60,8 @@ export class GuardedProbe {
   readonly settle: SettleRule | null;
   /** True for a memory probe, whose readings go to the memory lane (a field, not a getter: it is read twice per probe per test). */
   readonly measuresAfterGc: boolean;
+  /** Items an ignored frame made are not new (see core/created-by.ts); undefined: nothing ignored. */
+  readonly ignoreCreatedBy: CreationMatcher | undefined;
   private switchedOff = false;
   /** The last result of sample() and the reading made of it (see checked). */
   private lastSampled: unknown;
@@ -79,6 +82,7 @@ export class GuardedProbe {
     const rule = configured.definition.settle;
     this.settle = rule === true ? DEFAULT_SETTLE : isSettleRule(rule) ? rule : null;
     this.measuresAfterGc = configured.definition.measuresAfterGc === true;
+    this.ignoreCreatedBy = creationMatcher(configured.ignoreCreatedBy);
   }
 
   get active(): boolean {
@@ -199,7 +203,8 @@ export class GuardedProbe {
         return undefined;
       }
     }
-    return items;
+    const ignored = this.ignoreCreatedBy;
+    return ignored ? items.filter((item) => !createdByIgnored(item, ignored)) : items;
   }
 
   /** See ProbeInstance.mayEndByItself: when unsure (no items, no answer, a throw), true. */

@@ -9,6 +9,7 @@ export class LeakStore {
   private readonly byUnit = new Map<string, Leak[]>();
   private readonly retainedOnceByUnit = new Map<string, Leak[]>();
   private readonly knownByUnit = new Map<string, Leak[]>();
+  private readonly allowedByUnit = new Map<string, Leak[]>();
   private leakCount = 0;
   private dropped = 0;
   private testCount = 0;
@@ -22,9 +23,10 @@ export class LeakStore {
    * leaks the baseline knows of. A later attempt of the same unit (a retry) replaces the
    * earlier one, so a leak is never counted twice.
    */
-  record(unitKey: string, leaks: Leak[], { retainedOnce = [], known = [] }: { retainedOnce?: Leak[]; known?: Leak[] } = {}): void {
+  record(unitKey: string, leaks: Leak[], { retainedOnce = [], known = [], allowed = [] }: SideFindings = {}): void {
     replace(this.retainedOnceByUnit, unitKey, retainedOnce);
     replace(this.knownByUnit, unitKey, known);
+    replace(this.allowedByUnit, unitKey, allowed);
     const previous = this.byUnit.get(unitKey);
     if (previous) {
       this.leakCount -= previous.length;
@@ -46,9 +48,10 @@ export class LeakStore {
    * Add findings to a unit's, judged after its last attempt (memory, at the end of the
    * run): nothing it had is replaced.
    */
-  add(unitKey: string, leaks: Leak[], { retainedOnce = [], known = [] }: { retainedOnce?: Leak[]; known?: Leak[] } = {}): void {
+  add(unitKey: string, leaks: Leak[], { retainedOnce = [], known = [], allowed = [] }: SideFindings = {}): void {
     append(this.retainedOnceByUnit, unitKey, retainedOnce);
     append(this.knownByUnit, unitKey, known);
+    append(this.allowedByUnit, unitKey, allowed);
     const room = Math.max(0, MAX_LEAKS - this.leakCount);
     const kept = leaks.slice(0, room);
     this.dropped += leaks.length - kept.length;
@@ -89,13 +92,21 @@ export class LeakStore {
       startedAt: this.startedAt.toISOString(),
       endedAt: wallClock().toISOString(),
     };
+    if (this.allowedByUnit.size > 0) report.allowed = [...this.allowedByUnit.values()].flat();
     if (this.memorySites.length > 0) report.memorySites = this.memorySites;
     if (this.dropped > 0) report.droppedLeaks = this.dropped;
     return report;
   }
 }
 
-/** Side lists (retained once, known) are capped by unit, like the leaks. */
+/** What a unit found besides its leaks: growth retained once, leaks the baseline knows, findings allowed (see mocha/allowances.ts). */
+interface SideFindings {
+  retainedOnce?: Leak[];
+  known?: Leak[];
+  allowed?: Leak[];
+}
+
+/** Side lists (retained once, known, allowed) are capped by unit, like the leaks. */
 function replace(byUnit: Map<string, Leak[]>, unitKey: string, leaks: Leak[]): void {
   byUnit.delete(unitKey);
   if (leaks.length > 0 && byUnit.size < MAX_LEAKS) byUnit.set(unitKey, leaks);

@@ -225,6 +225,11 @@ export interface ConfiguredProbe {
   definition: ProbeDefinition<any>;
   threshold: number;
   options: Record<string, unknown>;
+  /**
+   * Absolute globs of files whose code made items not to count (`ignoreCreatedBy`, top
+   * level and the probe's own; see core/created-by.ts). Absent or empty: none.
+   */
+  ignoreCreatedBy?: readonly string[];
 }
 
 /** The item's identity (see {@link LeakItem.id}). */

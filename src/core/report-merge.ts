@@ -27,6 +27,9 @@ export function mergeReports(first: LeakReport, ...rest: LeakReport[]): LeakRepo
   };
   if (sites.length > 0) merged.memorySites = sites;
   else delete merged.memorySites;
+  const allowed = all.flatMap((report) => report.allowed ?? []).slice(0, MAX_LEAKS);
+  if (allowed.length > 0) merged.allowed = allowed;
+  else delete merged.allowed;
   if (dropped > 0) merged.droppedLeaks = dropped;
   else delete merged.droppedLeaks;
   // Which files ran is known only when every part says.

@@ -50,6 +50,11 @@ export interface Leak {
    * Each step is an edge (property, variable, index) and, in parentheses, the type it leads to.
    */
   retainerPath?: string[];
+  /**
+   * For a finding in `LeakReport.allowed`: what allowed it (`this.leakguard.allow()` in the
+   * test, a `@leakguard-allow(...)` title tag) and the reason given, if any.
+   */
+  allowed?: { by: string; reason?: string };
 }
 
 /**
@@ -128,6 +133,12 @@ export interface LeakReport {
    * for information, never fail a run. `leaks` holds only the new ones.
    */
   known: Leak[];
+  /**
+   * Findings that `this.leakguard.allow()` or a `@leakguard-allow(...)` title tag allowed
+   * for their test, hook or suite: listed for information, not counted as leaks, never
+   * fail a run (added in leakguard 0.2; absent in older reports).
+   */
+  allowed?: Leak[];
   /** Allocation sites that kept tests' memory, most bytes first (leaks, one-time growth, bounded caches). */
   memorySites?: MemorySite[];
   /**

@@ -12,6 +12,7 @@ import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
 import { isPromise } from '../core/real-timers';
 import { builtinProbes } from '../probes';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
+import { Allowances } from './allowances';
 import { OnDemandHook } from './on-demand-hook';
 import { couldNotFailTest } from './run-failure';
 import { hasHeldErrors } from './uncaught';
@@ -62,6 +63,8 @@ export class RunGuard implements HookBoundaries {
   /** `before all` hooks' creations, judged when their suite ends. */
   private readonly held = new Map<MochaSuite, HeldScope[]>();
   private ended = false;
+  /** What `this.leakguard.allow()` and title tags allow (see ./allowances). */
+  readonly allowances: Allowances;
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -70,6 +73,7 @@ export class RunGuard implements HookBoundaries {
     private readonly isOwnHook: (hook: MochaHook) => boolean,
   ) {
     this.known = KnownLeaks.of(config);
+    this.allowances = new Allowances(config.probeNames ?? builtinProbes.map((probe) => probe.name), (message) => output.warn(message));
   }
 
   /**
@@ -302,14 +306,17 @@ export class RunGuard implements HookBoundaries {
   private async recordMemoryFindings(): Promise<void> {
     const findings = await this.engine?.memoryFindings();
     if (!findings) return;
+    const allowedUnits = new Set<string>();
     for (const { unit, leak } of findings.leaks) {
-      const { fresh, known } = this.known.split([leak]);
+      const { leaks: judged, allowed } = this.allowances.split(unit, [leak]);
+      if (allowed.length > 0) allowedUnits.add(unitKey(unit));
+      const { fresh, known } = this.known.split(judged);
       // Judged at the end of the run: no test can fail for it in its place.
       couldNotFailTest(fresh);
-      this.store.add(unitKey(unit), fresh, { known });
+      this.store.add(unitKey(unit), fresh, { known, allowed });
     }
     for (const { unit, leak } of findings.retainedOnce) this.store.add(unitKey(unit), [], { retainedOnce: [leak] });
-    this.store.memorySites = findings.sites;
+    this.store.memorySites = Allowances.withoutUnits(findings.sites, allowedUnits);
   }
 
   private async closeOpenUnits(): Promise<void> {
@@ -342,8 +349,10 @@ export class RunGuard implements HookBoundaries {
 
   /** Keep a unit's findings, the baseline's known leaks apart; returns the new leaks. */
   private record(unit: UnitInfo, leaks: Leak[]): Leak[] {
-    const { fresh, known } = this.known.split(leaks);
-    this.store.record(unitKey(unit), fresh, { known });
+    // What an allowance covers for this unit is neither new nor known (see ./allowances).
+    const { leaks: judged, allowed } = this.allowances.split(unit, leaks);
+    const { fresh, known } = this.known.split(judged);
+    this.store.record(unitKey(unit), fresh, { known, allowed });
     return fresh;
   }
 

@@ -24,9 +24,13 @@ import { couldNotFailTest, failParallelRunOnce, hasUnfailableLeaks, leaksFailing
 import { failCurrentTest, holdingUncaught, rethrowWhenRunning, takeHeldErrors } from './uncaught';
 import { holdPassesUntilAfterEach, releasePass } from './deferred-pass';
 import { giveOwnContext } from './own-context';
+import { exposeTestContext } from './test-context';
 import { runUntimed } from './untimed';
 import { afterRunEnds, isWatchSetup, onParallelReruns } from './watch';
 import type { MochaHook, MochaSuite, MochaTest } from './units';
+
+// Its declarations add `this.leakguard` to Mocha's context for `import 'leakguard/register'` users.
+export type { LeakguardTestContext } from './test-context';
 
 interface HookContext {
   currentTest?: MochaTest;
@@ -127,6 +131,7 @@ function rootHooks(resolved: ResolvedConfig) {
       if (failingAt(resolved) === 'test') holdPassesUntilAfterEach(root);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
       rememberRootSuite(guard, root);
+      exposeTestContext((root as MochaSuite & { ctx?: object }).ctx, guard.allowances);
       current = guard;
       if (!ownAfterAll) return;
       await guard.start(root, self, ownAfterAll, ownBeforeEach);

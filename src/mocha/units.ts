@@ -63,7 +63,7 @@ class TestUnit implements UnitInfo {
   readonly kind = 'test';
   private fullTitle: string | undefined;
 
-  constructor(private readonly test: MochaTest) {}
+  constructor(readonly test: MochaTest) {}
 
   get title(): string {
     return (this.fullTitle ??= this.test.fullTitle());
@@ -78,7 +78,17 @@ class TestUnit implements UnitInfo {
 export function hookUnit(hook: MochaHook, title: string): UnitInfo {
   const suite = hook.parent;
   const where = suite && !suite.root ? suite.fullTitle() : '{root}';
-  return { kind: 'hook', title: `${title} in ${where}`, file: hook.file ?? fileOf(suite) };
+  const unit: UnitInfo = { kind: 'hook', title: `${title} in ${where}`, file: hook.file ?? fileOf(suite) };
+  hookOfUnit.set(unit, hook);
+  return unit;
+}
+
+/** The hook each hook unit stands for (hooks are few: a map costs nothing a test would pay). */
+const hookOfUnit = new WeakMap<UnitInfo, MochaHook>();
+
+/** The Mocha test or hook a unit stands for, when it was made by {@link testUnit} or {@link hookUnit}. */
+export function runnableOf(unit: UnitInfo): MochaTest | MochaHook | undefined {
+  return unit instanceof TestUnit ? unit.test : hookOfUnit.get(unit);
 }
 
 /** Identity of a unit across retries: the same test run again has the same key. */

@@ -22,4 +22,7 @@ export const builtinProbes: readonly ProbeDefinition<any>[] = [
   envProbe,
 ];
 
+/** The built-in probes whose items say where they were created (LeakItem.stack): what `ignoreCreatedBy` applies to. */
+export const probesWithCreationStacks: ReadonlySet<string> = new Set([fdsProbe.name, handlesProbe.name, listenersProbe.name, childrenProbe.name]);
+
 export { childrenProbe, envProbe, fdsProbe, globalsProbe, handlesProbe, heapProbe, listenersProbe, rssProbe, tmpdirProbe };

@@ -23,6 +23,7 @@ export function toJsonReport(report: LeakReport, cwd: string): LeakReport {
     causes: causeEntries(leaks),
     retainedOnce: report.retainedOnce.map((leak) => relativeLeak(leak, cwd)),
     known: report.known.map((leak) => relativeLeak(leak, cwd)),
+    ...(report.allowed ? { allowed: report.allowed.map((leak) => relativeLeak(leak, cwd)) } : {}),
     probes: report.probes.map((probe) => ({ ...probe })),
     faults: report.faults.map((fault) => ({ ...fault })),
     ...(report.memorySites ? { memorySites: report.memorySites.map((site) => relativeSite(site, cwd)) } : {}),

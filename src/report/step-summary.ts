@@ -123,6 +123,7 @@ function totals(report: LeakReport, causes: readonly LeakCause[]): string[] {
   ];
   if (report.known.length > 0) parts.push(`${plural(report.known.length, 'known leak')} (baseline)`);
   if (report.retainedOnce.length > 0) parts.push(`${report.retainedOnce.length} retained once (not leaks)`);
+  if ((report.allowed ?? []).length > 0) parts.push(`${report.allowed!.length} allowed (not leaks)`);
   if (report.droppedLeaks) parts.push(`${plural(report.droppedLeaks, 'more leak')} not kept`);
   const lines = [`Totals: ${parts.join(', ')}.`];
   for (const fault of report.faults) lines.push('', `Probe ${escapeMarkdown(fault.probe)} was switched off: ${escapeMarkdown(fault.message)}`);

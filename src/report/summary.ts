@@ -2,6 +2,7 @@ import type { LeakItem } from '../core/probe';
 import { projectFrame } from '../core/stack-frames';
 import { MAX_LEAKS, type Leak, type LeakReport, type MemorySite } from '../core/report-model';
 import { formatBytes, formatValue } from '../core/thresholds';
+import { allowedLines } from './allowed-line';
 import { groupByCause, parseFrame, type CreationSite, type LeakCause } from './causes';
 import { relativePath, relativePathsIn } from './paths';
 
@@ -64,6 +65,7 @@ export function formatSummary(report: LeakReport, options: SummaryOptions): stri
   }
   lines.push(...retainedOnceLines(report, options.cwd));
   lines.push(...knownLines(report, options.cwd));
+  lines.push(...allowedLines(report));
   if (units.length > 0) lines.push(totalsLine(report, units, causeCount(report), options.updatingBaseline === true));
   return lines.join('\n');
 }

@@ -71,6 +71,40 @@ defineConfig<{ pool: { maxIdle?: number } }>({ probes: { pool: { maxIdle: 3, thr
 defineConfig<{ pool: { maxIdle?: number } }>({ probes: { pool: { maxIdel: 3 } } });
 // @ts-expect-error: a declared option of the wrong type
 defineConfig<{ pool: { maxIdle?: number } }>({ probes: { pool: { maxIdle: 'many' } } });
+
+// ignoreCreatedBy: top level, for the probes that know where their items were created, and plugins.
+defineConfig<{ pool: unknown }>({
+  ignoreCreatedBy: ['**/node_modules/chokidar/**'],
+  probes: { handles: { ignoreCreatedBy: ['test/helpers/**'] }, fds: { ignoreCreatedBy: [] }, pool: { ignoreCreatedBy: ['lib/pool.js'] } },
+});
+// @ts-expect-error: ignoreCreatedBy is a list of globs
+defineConfig({ ignoreCreatedBy: 'test/helpers/**' });
+// @ts-expect-error: the heap probe does not know where memory was created
+defineConfig({ probes: { heap: { ignoreCreatedBy: ['lib/**'] } } });
+`;
+
+/**
+ * A test file that imports nothing: \`this.leakguard\` on Mocha's context comes from the
+ * package's declarations, through the reference. Compiled on its own (see before()), so
+ * that no other fixture's import brings them in.
+ */
+const TEST_CONTEXT = `
+/// <reference types="leakguard" />
+describe('pool', function () {
+  before(function () {
+    this.leakguard?.allow('handles', 'one pool for the suite, closed in after()');
+  });
+  it('allows', function () {
+    this.leakguard?.allow(['handles', 'fds']);
+    this.leakguard?.allow('db-pool');
+    // @ts-expect-error: the reason is a string
+    this.leakguard?.allow('handles', 3);
+    // @ts-expect-error: probe names are strings
+    this.leakguard?.allow(1);
+    // @ts-expect-error: leakguard may be absent (a run without it): optional
+    this.leakguard.allow('handles');
+  });
+});
 `;
 
 /** A plugin's typings (or the project) declaring its probe for every config. */
@@ -133,27 +167,33 @@ describe('defineConfig types (tsc on fixture files, against the built package)',
     fs.writeFileSync(path.join(dir, 'handwritten.ts'), HANDWRITTEN);
     fs.writeFileSync(path.join(dir, 'augmented.ts'), AUGMENTED);
     fs.writeFileSync(path.join(dir, 'from-specs.ts'), fromSpecs());
+    fs.writeFileSync(path.join(dir, 'test-context.ts'), TEST_CONTEXT);
+    const compilerOptions = {
+      strict: true,
+      noEmit: true,
+      target: 'ES2022',
+      module: 'Node16',
+      moduleResolution: 'Node16',
+      types: ['node'],
+      typeRoots: [path.join(REPO, 'node_modules', '@types')],
+      skipLibCheck: true,
+    };
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['handwritten.ts', 'augmented.ts', 'from-specs.ts'] }));
     fs.writeFileSync(
-      path.join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: 'ES2022',
-          module: 'Node16',
-          moduleResolution: 'Node16',
-          types: ['node'],
-          typeRoots: [path.join(REPO, 'node_modules', '@types')],
-          skipLibCheck: true,
-        },
-        files: ['handwritten.ts', 'augmented.ts', 'from-specs.ts'],
-      }),
+      path.join(dir, 'tsconfig.context.json'),
+      JSON.stringify({ compilerOptions: { ...compilerOptions, types: ['node', 'mocha'] }, files: ['test-context.ts'] }),
     );
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('accepts every valid config and rejects each expected error, no more, no fewer', () => {
     const result = spawnSync(process.execPath, [TSC, '-p', path.join(dir, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' });
+    assert.equal(`${result.stdout}${result.stderr}`, '');
+    assert.equal(result.status, 0);
+  });
+
+  it('gives this.leakguard to Mocha\'s test context, through /// <reference types="leakguard" />', () => {
+    const result = spawnSync(process.execPath, [TSC, '-p', path.join(dir, 'tsconfig.context.json'), '--pretty', 'false'], { encoding: 'utf8' });
     assert.equal(`${result.stdout}${result.stderr}`, '');
     assert.equal(result.status, 0);
   });

@@ -122,7 +122,7 @@ describe('config: resolveConfig', () => {
 
     it('with nothing near, listing the allowed keys', () => {
       const error = errorFor({ verbose: true }, 'verbose');
-      assert.match(error.message, /unknown key "verbose" \(allowed: \$schema, mode, failAt, baseline, report, probes, plugins, sampleTimeoutMs\)$/);
+      assert.match(error.message, /unknown key "verbose" \(allowed: \$schema, mode, failAt, baseline, report, probes, plugins, sampleTimeoutMs, ignoreCreatedBy\)$/);
     });
 
     it('under report', () => {
