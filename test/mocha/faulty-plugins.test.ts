@@ -303,7 +303,7 @@ describe('faulty plugin probes never change the run, turn measurement off or los
       });
 
       it('prints the summary, with no internal error', () => {
-        assert.match(run().stderr, /^leakguard: \d+ leaks? in \d+ of 6 tests/m, describeRun(run()));
+        assert.match(run().stderr, /^leakguard: \d+ leaks? from \d+ causes? in \d+ of 6 tests/m, describeRun(run()));
         assert.doesNotMatch(run().stderr, /internal error/);
       });
 
