@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 
 /** Where in the config a problem is. */
+export { describeValue } from '../core/safe-item';
+
 export interface ConfigErrorLocation {
   /** The config file (or plugin's config file) the problem is in. */
   filepath?: string | undefined;
@@ -55,25 +57,6 @@ export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/** How a wrong value is named in messages: `string "x"`, `number -1`, `an array`, `null`. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return `string ${JSON.stringify(value)}`;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return `${typeof value} ${String(value)}`;
-    case 'undefined':
-      return 'undefined';
-    case 'function':
-      return 'a function';
-    default:
-      return 'an object';
-  }
-}
 
 /**
  * One line for anything code threw: `Error: message` for an Error, the string itself,

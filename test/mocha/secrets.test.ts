@@ -76,7 +76,8 @@ describe('secrets in what leakguard prints and writes', function () {
     assert.match(failing.stdout, /child process pid \d+/);
     // One resource: the process, its handle a facet (see core/shared-resources.ts).
     assert.deepEqual(failing.report?.leaks.map((leak) => leak.probe), ['children']);
-    assert.ok(failing.report?.leaks[0]?.items[0]?.facets?.some((facet) => facet.probe === 'handles'), JSON.stringify(failing.report?.leaks));
+    const facets = (failing.report?.leaks[0]?.items[0]?.facets ?? []) as { probe: string }[];
+    assert.ok(facets.some((facet) => facet.probe === 'handles'), JSON.stringify(failing.report?.leaks));
   });
 
   it("Mocha's failure message (stdout) shows the command line redacted", () => assertRedacted(failing.stdout, 'stdout', { whole: false }));
