@@ -47,6 +47,8 @@ export interface UnitMemory {
   rerun?: () => Promise<void>;
   /** Its group (its top-level suite): what it keeps is judged after the group has ended. */
   group?: unknown;
+  /** Its own function (a test's body): see MemoryLane's UnitEnd. */
+  body?: Function;
 }
 
 /** What a unit created that is only judged later (a `before all` hook's resources live until the suite ends). */
@@ -194,14 +196,14 @@ export class LeakEngine {
   }
 
   /** Hand the unit's memory window to the memory lane; a promise when the lane reads now. */
-  private memoryEnded(unit: UnitInfo, scope: Scope, after: Readings, { rerun, group }: UnitMemory): void | Promise<void> {
+  private memoryEnded(unit: UnitInfo, scope: Scope, after: Readings, { rerun, group, body }: UnitMemory): void | Promise<void> {
     const memory = this.memory;
     if (!memory) return;
     const to = this.boundary(after);
     const begin = this.memoryState(scope.readings);
     const endState = this.memoryState(after);
     const growth = begin && endState ? { heap: endState.heap - begin.heap, external: endState.external - begin.external } : undefined;
-    return memory.unitEnded({ unit, group, from: scope.boundary, to, growth, rerun, endState });
+    return memory.unitEnded({ unit, group, from: scope.boundary, to, growth, rerun, body, endState });
   }
 
   private memoryState(readings: Readings): MemoryState | undefined {

@@ -144,7 +144,7 @@ export class RunGuard implements HookBoundaries {
       const unit = testUnit(test);
       // A passed test may be run again, until its suite ends, to tell a memory leak from growth that happens once.
       const rerun = test.state === 'passed' ? () => (require('./rerun') as typeof import('./rerun')).rerunTest(test, this.isOwnHook) : undefined;
-      const leaks = engine.end(window.scope, unit, { rerun, group: groupOf(test.parent) });
+      const leaks = engine.end(window.scope, unit, { rerun, group: groupOf(test.parent), body: rerun && test.fn });
       if (!isPromise(leaks) && leaks.length === 0) {
         this.countTest(test);
         // A clean first attempt has nothing to record or replace.

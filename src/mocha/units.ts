@@ -31,6 +31,8 @@ export interface MochaRunnable {
 
 export interface MochaTest extends MochaRunnable {
   state?: 'passed' | 'failed' | 'pending';
+  /** Its body, until Mocha drops it when the suite ends. */
+  fn?: Function;
   currentRetry?(): number;
 }
 

@@ -14,17 +14,29 @@ const STATE = `module.exports = Array.from({ length: 330000 }, (_, i) => ({ i, n
 
 /** Each call keeps ~2 MB. */
 const RENDER = `const kept = [];
+exports.kept = kept;
 exports.render = (n) => {
   kept.push(Array.from({ length: 20000 }, (_, i) => ({ n, i, html: '<li>item ' + i + '</li>' })));
 };
 `;
 
+/**
+ * The first file's extra test allocates in its own body: a site in the spec file, whose
+ * script V8 may drop once Mocha drops the file's test functions, before any read.
+ */
+const OWN_BODY = `
+  it('keeps what its own body allocates', () => {
+    const rows = [];
+    for (let i = 0; i < 20000; i++) rows.push({ i, text: 'own row ' + i });
+    kept.push(rows);
+  });`;
+
 function spec(file: number): string {
   return `const state = require('../lib/state');
-const { render } = require('../lib/render');
+const { render, kept } = require('../lib/render');
 describe('file ${file}', () => {
   for (let i = 0; i < 10; i++) it('is clean #' + i, () => { if (state.length === 0) throw new Error('no state'); });
-  it('keeps what it renders', () => { render(${file}); });
+  it('keeps what it renders', () => { render(${file}); });${file === 1 ? OWN_BODY : ''}
   for (let i = 10; i < 20; i++) it('is clean #' + i, () => {});
 });
 `;
@@ -61,8 +73,9 @@ describe('memory in mocha --parallel', function () {
 
   it('finds every test that kept memory, at its site, in each worker\'s every file, as serial does', () => {
     const expected = {
-      tests: Array.from({ length: FILES }, (_, i) => `file ${i + 1} keeps what it renders`).sort(),
-      sites: [`lib/render.js:2:18 ${FILES}`],
+      tests: [...Array.from({ length: FILES }, (_, i) => `file ${i + 1} keeps what it renders`), 'file 1 keeps what its own body allocates'].sort(),
+      // The test body's site by its line, though no read fell before Mocha dropped its file's functions.
+      sites: [`lib/render.js:3:18 ${FILES}`, 'test/file-1.spec.js:6:43 1'],
     };
     for (const run of [runs.serial!, runs.parallel!]) {
       assert.equal(run.code, 0, run.stderr);

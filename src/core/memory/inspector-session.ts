@@ -22,6 +22,42 @@ export function post<T>(method: string, params?: object): Promise<T> {
   });
 }
 
+/** Where a function's code is: its script and position, as V8 numbers them (0-based). */
+export interface FunctionLocation {
+  scriptId: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+const LOCATE_KEY = Symbol.for('leakguard.locate');
+
+/**
+ * Where `fn` is defined (`[[FunctionLocation]]`), asked synchronously: the in-process
+ * session answers while `post` runs. ~0.2 ms; undefined where the inspector cannot tell.
+ */
+export function functionLocation(fn: Function): FunctionLocation | undefined {
+  session ??= connect();
+  const objectGroup = 'leakguard-locate';
+  const call = (method: string, params: object): any => {
+    let answer: unknown;
+    session!.post(method, params, (error, result) => {
+      if (!error) answer = result;
+    });
+    return answer;
+  };
+  (globalThis as Record<symbol, unknown>)[LOCATE_KEY] = fn;
+  try {
+    const objectId = call('Runtime.evaluate', { expression: 'globalThis[Symbol.for("leakguard.locate")]', objectGroup })?.result?.objectId;
+    if (!objectId) return undefined;
+    const properties = call('Runtime.getProperties', { objectId, ownProperties: true })?.internalProperties as { name: string; value?: { value?: FunctionLocation } }[] | undefined;
+    const location = properties?.find((property) => property.name === '[[FunctionLocation]]')?.value?.value;
+    return location && typeof location.scriptId === 'string' ? location : undefined;
+  } finally {
+    delete (globalThis as Record<symbol, unknown>)[LOCATE_KEY];
+    call('Runtime.releaseObjectGroup', { objectGroup });
+  }
+}
+
 /**
  * Listen to a protocol event (`HeapProfiler.addHeapSnapshotChunk`) while `work` runs. The
  * in-process session delivers events synchronously, while the method that sends them

@@ -28,6 +28,7 @@ import { nowMs, sleep } from '../real-timers';
 import type { Leak, MemorySite, UnitInfo } from '../report-model';
 import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite } from './allocation-sampler';
 import type { MemoryOptions } from './options';
+import { functionLocation, type FunctionLocation } from './inspector-session';
 import { judgeSite, type SiteVerdict } from './site-verdict';
 
 /** The cheap, uncollected reading a memory probe takes at every unit's begin and end. */
@@ -59,6 +60,11 @@ export interface UnitEnd {
   growth: MemoryState | undefined;
   /** Run it again (with its hooks), until its suite ends; only for a test that passed. */
   rerun?: () => Promise<void>;
+  /**
+   * Its own function (a test's body), until its suite ends: where its code is, should V8
+   * drop its file's script before a read names the sites it allocated at.
+   */
+  body?: Function;
   /** The readings at its end. */
   endState: MemoryState | undefined;
 }
@@ -103,6 +109,8 @@ const FREE_REPEAT_MAX_HEAP = 32 * 1024 * 1024;
  * than an interval itself: what trivial tests keep bit by bit goes to a unit near them.
  */
 const COARSE_MARKER_GROWTH = 8 * SAMPLING_INTERVAL;
+/** Test bodies located per suite end at most (see locateBodies). */
+const MAX_LOCATED = 32;
 /** Windows kept unread at most (see forgetOldSettled). */
 const MAX_UNREAD_WINDOWS = 256;
 /** Tests run again per run, at most. */
@@ -129,6 +137,9 @@ interface Window {
   /** Its group has ended: what of it is alive at a read from now on, it keeps. */
   settled: boolean;
   rerun?: () => Promise<void>;
+  body?: Function;
+  /** Where its body is (see locateBodies). */
+  bodyAt?: FunctionLocation;
   /** Its readings grew past the threshold: a read where its suite ends is due. */
   grew?: boolean;
   /** ArrayBuffer memory a full GC right after it left of its growth. */
@@ -260,7 +271,7 @@ export class MemoryLane {
    * grew past the threshold (only a GC right after it tells what it kept), or the heap
    * grew enough since the last read.
    */
-  unitEnded({ unit, group, from, to, growth, rerun, endState }: UnitEnd): void | Promise<void> {
+  unitEnded({ unit, group, from, to, growth, rerun, body, endState }: UnitEnd): void | Promise<void> {
     this.unitsSinceRead++;
     const external = growth?.external ?? 0;
     const externalSuspect = external > this.options.threshold;
@@ -272,6 +283,7 @@ export class MemoryLane {
       // readings grew past the threshold is worth a read of its own there.
       if (rerun && unit.kind === 'test') {
         window.rerun = rerun;
+        window.body = body;
         window.grew = growth !== undefined && growth.heap + Math.max(0, external) > this.options.threshold;
         this.suspects.push(window);
       }
@@ -308,10 +320,12 @@ export class MemoryLane {
       const noRepeats = waiting.some((window) => window.externalKept !== undefined) ? undefined : this.whyNoRepeats({ afterRead: true });
       if (noRepeats) {
         for (const window of waiting) this.note(window, noRepeats);
+        locateBodies(waiting);
         return;
       }
       if (!this.mayRead('settle')) {
         for (const window of waiting) this.note(window, 'leakguard\u2019s time budget for garbage collections was spent');
+        locateBodies(waiting);
         return;
       }
       await this.read({ external: waiting.some((window) => window.externalKept !== undefined) });
@@ -323,7 +337,10 @@ export class MemoryLane {
       }
     } finally {
       // Their test functions go with the suite.
-      for (const window of waiting) delete window.rerun;
+      for (const window of waiting) {
+        delete window.rerun;
+        delete window.body;
+      }
     }
   }
 
@@ -491,6 +508,15 @@ export class MemoryLane {
     const known = this.lostSites.get(site.id);
     if (known) return known;
     const file = window.unit.file ?? '(a script no longer loaded)';
+    // Allocated by the test's body itself (no other frame of the project's): where the body
+    // is, if it was located while it lived.
+    const bodyAt = (window.repeatOf ?? window).bodyAt;
+    if (site.stack.length === 1 && bodyAt && window.unit.file && scriptIdOf(site.id) === bodyAt.scriptId) {
+      const id = `${window.unit.file}:${bodyAt.lineNumber + 1}:${bodyAt.columnNumber + 1}`;
+      const named = { id, fn: site.fn, stack: [id] };
+      this.lostSites.set(site.id, named);
+      return named;
+    }
     const anonymous = this.lostSites.size + 1;
     const id = `${file} (${site.fn || `anonymous function #${anonymous}`}, line no longer known)`;
     const named = { id, fn: site.fn, stack: site.stack.map((frame) => (frame.startsWith(LOST_SCRIPT) ? id : frame)) };
@@ -669,6 +695,25 @@ export class MemoryLane {
       hint: this.options.hint,
     };
   }
+}
+
+/**
+ * Where the bodies of tests that may have kept memory are, while Mocha still has them: no
+ * read falls before their suite's end, after which V8 may drop their file's script and the
+ * sites in it lose their lines (see siteFor). At most MAX_LOCATED per suite (~0.2 ms each).
+ */
+function locateBodies(windows: readonly Window[]): void {
+  let located = 0;
+  for (const window of windows) {
+    if (located >= MAX_LOCATED || !window.body) continue;
+    window.bodyAt = functionLocation(window.body);
+    located++;
+  }
+}
+
+/** The script id in a lost site's id (`script#12:...`). */
+function scriptIdOf(lostId: string): string {
+  return lostId.slice(LOST_SCRIPT.length).split(':')[0]!;
 }
 
 /** Bytes in use in the young generation. */
