@@ -18,7 +18,8 @@ export interface GlobalsOptions {
  * (a trivial suite run through Mocha, serially and with --parallel, for CommonJS, ESM and
  * tsx test files, changes nothing else), so it is part of every test's baseline. Node's
  * lazily loaded globals (`Blob`, `AbortController`, ...) are accessors that turn into
- * data properties on first use: only data properties are compared, so that is no change.
+ * data properties on first use: only a change seen being made (a definition, an
+ * assignment) counts, so that is no change.
  */
 const ALWAYS_IGNORED: readonly string[] = ['Symbol(undici.globalDispatcher.*)', '__coverage__'];
 
@@ -41,6 +42,15 @@ const ALWAYS_IGNORED: readonly string[] = ['Symbol(undici.globalDispatcher.*)', 
  * What is added otherwise (a symbol-keyed global set by plain assignment, what Node adds
  * internally) shows up only at a later listing, when it cannot be told which test added
  * it: such keys are not reported.
+ *
+ * Many of Node's globals are accessors (`performance`, `process`, `Buffer`, and the lazily
+ * loaded `Request`, `Headers`, `Blob`, `AbortController`, ...), and an assignment calls
+ * their setter: `performance` (what sinon's fake timers replace) stays an accessor whose
+ * getter returns the new value; the lazy ones turn into data properties, Node defining them
+ * where the count above does not see it. Their setters are wrapped while the probe runs
+ * (see {@link trackGlobalAssignments}): an assignment counts as a definition, and from then
+ * on the accessor's value (what its getter returns, no longer loading anything) is compared
+ * like a data property's. An accessor never assigned is compared by its getter, by identity.
  */
 export const globalsProbe = defineProbe<GlobalsOptions>({
   name: 'globals',
@@ -72,8 +82,13 @@ const HINTS = {
 interface Listing {
   keys: PropertyKey[];
   keySet: ReadonlySet<PropertyKey>;
-  /** The keys of data properties (accessors are never read: reading one can load a module). */
+  /**
+   * The keys whose values are compared: data properties, and accessors assigned through
+   * their wrapped setter. Other accessors are never read: reading one can load a module.
+   */
   dataKeys: PropertyKey[];
+  /** The getters of the other accessors (undefined for an accessor with a setter only). */
+  getters: ReadonlyMap<PropertyKey, Function | undefined>;
   read: () => unknown[];
   /** Whether the data properties still have these values. */
   unchanged: (values: unknown[]) => boolean;
@@ -94,11 +109,15 @@ interface GlobalsState {
 
 function createGlobalsProbe({ options }: ProbeContext<GlobalsOptions>): ProbeInstance {
   trackGlobalDefinitions();
+  trackGlobalAssignments();
   const ignored = anyOf([...ALWAYS_IGNORED, ...(options.ignore ?? [])].map(globMatcher));
   const sampler = new GlobalsSampler();
   const start = sampler.sample().state as GlobalsState;
   start.listing.warmUp(start.values);
-  const original = new Map(start.listing.dataKeys.map((key, i) => [key, start.values[i]]));
+  const original: Originals = {
+    values: new Map(start.listing.dataKeys.map((key, i) => [key, start.values[i]])),
+    getters: start.listing.getters,
+  };
   return {
     sample: () => sampler.sample(),
     newItems: (before, after) => changedGlobals(before.state as GlobalsState, after.state as GlobalsState, original, ignored),
@@ -168,11 +187,15 @@ function enumerableNames(): string[] {
 
 function listGlobals(): Listing {
   const keys = Reflect.ownKeys(globalThis);
-  const dataKeys = keys.filter((key) => {
+  const dataKeys: PropertyKey[] = [];
+  const getters = new Map<PropertyKey, Function | undefined>();
+  for (const key of keys) {
     const descriptor = Object.getOwnPropertyDescriptor(globalThis, key);
-    return descriptor !== undefined && 'value' in descriptor;
-  });
-  return { keys, keySet: new Set(keys), dataKeys, ...compileReaders(dataKeys) };
+    if (descriptor === undefined) continue;
+    if ('value' in descriptor || (assignedAccessors.has(key) && descriptor.set !== undefined && ownSetters.has(descriptor.set))) dataKeys.push(key);
+    else getters.set(key, ownGetter(descriptor.get));
+  }
+  return { keys, keySet: new Set(keys), dataKeys, getters, ...compileReaders(dataKeys) };
 }
 
 /**
@@ -219,30 +242,42 @@ function compileReaders(keys: PropertyKey[]): Pick<Listing, 'read' | 'unchanged'
   }
 }
 
+/** What globalThis held when the probe started: values of data properties, getters of accessors. */
+interface Originals {
+  values: ReadonlyMap<PropertyKey, unknown>;
+  getters: ReadonlyMap<PropertyKey, Function | undefined>;
+}
+
+/** The value `key` had when the run started, if known: a data property's, or an accessor's before its first assignment. */
+function originalValue(original: Originals, key: PropertyKey): { known: boolean; value?: unknown } {
+  if (original.values.has(key)) return { known: true, value: original.values.get(key) };
+  if (accessorOriginals.has(key)) return { known: true, value: accessorOriginals.get(key) };
+  return { known: false };
+}
+
 /**
  * What `after` added, replaced or removed since `before`. Only globals that were there
  * when the run started count as removed, and putting back the value a global had then is
  * no change: a later hook or test undoing an earlier one's leak is not a leak.
  */
-function changedGlobals(
-  before: GlobalsState,
-  after: GlobalsState,
-  original: ReadonlyMap<PropertyKey, unknown>,
-  ignored: Matcher,
-): LeakItem[] {
+function changedGlobals(before: GlobalsState, after: GlobalsState, original: Originals, ignored: Matcher): LeakItem[] {
   const items: LeakItem[] = [];
+  const isOriginal = (key: PropertyKey, value: unknown): boolean => {
+    const then = originalValue(original, key);
+    return then.known && Object.is(unwrapGlobal(then.value), value);
+  };
   const compare = (key: PropertyKey, was: unknown, now: unknown): void => {
     if (Object.is(was, now)) return;
     // leakguard's own wrappers (setTimeout, setInterval) stand for the functions they wrap.
     const then = unwrapGlobal(was);
     const value = unwrapGlobal(now);
-    if (Object.is(then, value) || (original.has(key) && Object.is(unwrapGlobal(original.get(key)), value))) return;
+    if (Object.is(then, value) || isOriginal(key, value)) return;
     // A listing reused from before still lists a global deleted since.
     if (!Object.hasOwn(globalThis, key)) removed(key);
     else addItem(items, key, 'replaced', ignored);
   };
   const removed = (key: PropertyKey): void => {
-    if (original.has(key)) addItem(items, key, 'removed', ignored);
+    if (original.values.has(key) || original.getters.has(key)) addItem(items, key, 'removed', ignored);
   };
   if (before.listing === after.listing) {
     const { dataKeys } = after.listing;
@@ -252,19 +287,40 @@ function changedGlobals(
   // Added: new in the listing, and seen being added during the unit (see globalsProbe).
   const enumerableBefore = new Set(before.enumerable);
   const enumerableAfter = new Set(after.enumerable);
+  const seenDefined = (key: PropertyKey) => (definitions.at.get(typeof key === 'symbol' ? key : String(key)) ?? -1) > before.defined;
   for (const key of after.listing.keys) {
     if (before.listing.keySet.has(key)) continue;
-    const seen =
-      (typeof key === 'string' && enumerableAfter.has(key) && !enumerableBefore.has(key)) ||
-      (definitions.at.get(key) ?? -1) > before.defined;
+    const seen = (typeof key === 'string' && enumerableAfter.has(key) && !enumerableBefore.has(key)) || seenDefined(key);
     if (seen) addItem(items, key, 'added', ignored);
   }
-  const now = new Map<PropertyKey, unknown>();
-  after.listing.dataKeys.forEach((key, i) => now.set(key, after.values[i]));
-  before.listing.dataKeys.forEach((key, i) => {
-    if (now.has(key)) compare(key, before.values[i], now.get(key));
-    else if (!after.listing.keySet.has(key) && !Object.hasOwn(globalThis, key)) removed(key);
-  });
+  const valuesAt = (state: GlobalsState) => {
+    const values = new Map<PropertyKey, unknown>();
+    state.listing.dataKeys.forEach((key, i) => values.set(key, state.values[i]));
+    return values;
+  };
+  const then = valuesAt(before);
+  const now = valuesAt(after);
+  for (const key of before.listing.keys) {
+    if (then.has(key) && now.has(key)) {
+      compare(key, then.get(key), now.get(key));
+      continue;
+    }
+    if (!after.listing.keySet.has(key)) {
+      if (!Object.hasOwn(globalThis, key)) removed(key);
+      continue;
+    }
+    // An accessor assigned or redefined, a data property turned into an accessor, or one
+    // of Node's lazy accessors turned into a data property when first read (and then maybe
+    // assigned, out of sight of the definition count: its first read's value tells).
+    if (!then.has(key) && !now.has(key) && before.listing.getters.get(key) === after.listing.getters.get(key)) continue;
+    if (now.has(key) && originalValue(original, key).known) {
+      if (!isOriginal(key, unwrapGlobal(now.get(key)))) addItem(items, key, 'replaced', ignored);
+    } else if (!seenDefined(key)) {
+      continue;
+    } else if (now.has(key) || !original.getters.has(key) || original.getters.get(key) !== after.listing.getters.get(key)) {
+      addItem(items, key, 'replaced', ignored);
+    }
+  }
   return items;
 }
 
@@ -304,6 +360,88 @@ function trackGlobalDefinitions(): void {
     if (target === globalThis) noteDefinitions([key]);
     return reflectDefineProperty(target, key, attributes);
   });
+}
+
+/** Object.defineProperty as it was when this module loaded: leakguard's own definitions are not the tests'. */
+const unwrappedDefine = Object.defineProperty;
+
+/** leakguard's wrappers of the setters of accessor globals (see {@link trackGlobalAssignments}). */
+const ownSetters = new WeakSet<Function>();
+/** leakguard's first-read wrappers of the getters of accessor globals, each with the getter it wraps. */
+const ownGetters = new WeakMap<Function, Function>();
+/** Accessor globals assigned through a wrapped setter: their getters return what was assigned. */
+const assignedAccessors = new Set<PropertyKey>();
+/** The value of each assigned accessor global before its first assignment. */
+const accessorOriginals = new Map<PropertyKey, unknown>();
+let trackingAssignments = false;
+
+/** The getter a global's accessor stands for: the wrapped one, for leakguard's first-read wrapper. */
+function ownGetter(get: Function | undefined): Function | undefined {
+  return (get && ownGetters.get(get)) ?? get;
+}
+
+/**
+ * Wrap the accessors of globalThis that have a setter (`performance`, `Request`, `Headers`,
+ * `Blob`, ...):
+ * - the setter, to count an assignment as a definition of that key (see globalsProbe), and
+ *   to keep the value the global had before its first assignment, so that putting it back
+ *   is no change;
+ * - the getter, until its first call only: Node's lazy getters turn the accessor into a data
+ *   property on first read, out of sight of the definition count, and the key list must be
+ *   taken again (that is no change of the test's). The first read then puts the global's
+ *   own getter back, so later reads (`performance.now()` in a loop) cost nothing more.
+ */
+function trackGlobalAssignments(): void {
+  if (trackingAssignments) return;
+  trackingAssignments = true;
+  for (const key of Reflect.ownKeys(globalThis)) {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, key);
+    if (descriptor?.configurable && typeof descriptor.set === 'function' && !ownSetters.has(descriptor.set)) wrapAccessor(key, descriptor);
+  }
+}
+
+function wrapAccessor(key: PropertyKey, descriptor: PropertyDescriptor): void {
+  const { get, set, enumerable } = descriptor as { get?: () => unknown; set: (value: unknown) => void; enumerable: boolean };
+  const wrappers = {
+    get(this: unknown): unknown {
+      const value = get ? Reflect.apply(get, this, []) : undefined;
+      // The value before any assignment (which would have gone through the setter).
+      if (this === globalThis && !accessorOriginals.has(key)) accessorOriginals.set(key, value);
+      const now = Object.getOwnPropertyDescriptor(globalThis, key);
+      if (now?.get === wrappers.get) unwrappedDefine(globalThis, key, { get, set: now.set, enumerable: now.enumerable, configurable: true });
+      // Listed again at the next sample, not as a change (no key noted).
+      definitions.count++;
+      return value;
+    },
+    set(this: unknown, value: unknown): void {
+      if (this === globalThis) {
+        if (!accessorOriginals.has(key) && get) {
+          // Before the first assignment: the original, to tell a restore from a replacement.
+          try {
+            accessorOriginals.set(key, Reflect.apply(get, globalThis, []));
+          } catch {
+            // A getter that throws has no value to restore.
+          }
+        }
+        assignedAccessors.add(key);
+        noteDefinitions([key]);
+      }
+      Reflect.apply(set, this, [value]);
+    },
+  };
+  for (const [wrapper, original] of [
+    [wrappers.get, get],
+    [wrappers.set, set],
+  ] as const) {
+    if (original) unwrappedDefine(wrapper, 'name', { value: original.name });
+  }
+  ownSetters.add(wrappers.set);
+  if (get) ownGetters.set(wrappers.get, get);
+  try {
+    unwrappedDefine(globalThis, key, { get: get ? wrappers.get : undefined, set: wrappers.set, enumerable, configurable: true });
+  } catch {
+    // A global that cannot be redefined keeps its own accessor (and goes untracked).
+  }
 }
 
 function noteDefinitions(keys: readonly PropertyKey[]): void {

@@ -11,15 +11,19 @@ describe('globals probe', function () {
   /** Global keys a test created, deleted in afterEach; and values it replaced, put back. */
   let created: PropertyKey[];
   let replaced: Map<PropertyKey, PropertyDescriptor>;
+  /** Accessor globals a test assigned, assigned back (putting back a descriptor would not reset what Node's getter returns). */
+  let assigned: Map<PropertyKey, unknown>;
 
   beforeEach(function () {
     created = [];
     replaced = new Map();
+    assigned = new Map();
   });
 
   afterEach(function () {
     for (const key of created) delete global[key];
     for (const [key, descriptor] of replaced) Object.defineProperty(globalThis, key, descriptor);
+    for (const [key, value] of assigned) global[key] = value;
   });
 
   const probe = (options: GlobalsOptions = {}) => createProbe(globalsProbe, options);
@@ -27,6 +31,12 @@ describe('globals probe', function () {
   /** Keep a global's descriptor to put it back in afterEach. */
   function saving(key: PropertyKey): void {
     if (!replaced.has(key)) replaced.set(key, Object.getOwnPropertyDescriptor(globalThis, key)!);
+  }
+
+  /** Keep an accessor global's value (read as a stubbing library reads it) to assign it back in afterEach. */
+  function assigning(key: PropertyKey): unknown {
+    if (!assigned.has(key)) assigned.set(key, global[key]);
+    return assigned.get(key);
   }
 
   const labels = (items: LeakItem[]) => items.map((item) => item.label).sort();
@@ -117,6 +127,81 @@ describe('globals probe', function () {
       for (const name of lazy) void global[name];
     });
     assert.deepEqual(items, []);
+  });
+
+  // sinon's fake timers assign globalThis.performance; Node keeps it an accessor whose getter
+  // returns the fake. The lazily loaded ones (Request, Headers, ...) turn into data
+  // properties, defined by Node where the definition count does not see it.
+  const ACCESSORS = ['performance', 'Request', 'Response', 'Headers', 'FormData', 'Blob', 'AbortController'];
+
+  it('reports accessor globals replaced by assignment and not put back', async function () {
+    // (Blob and FormData were read by an earlier test, which made them data properties.)
+    for (const key of ['performance', 'Request', 'Response', 'Headers'])
+      assert.equal(typeof Object.getOwnPropertyDescriptor(globalThis, key)?.get, 'function', `${key} is an accessor`);
+    const instance = await probe();
+    for (const key of ACCESSORS) assigning(key);
+    const items = await changedBy(instance, () => {
+      for (const key of ACCESSORS) global[key] = { fake: key };
+    });
+    // Mocha's reporter runs before afterEach: it gets the real globals back now.
+    for (const [key, value] of assigned) global[key] = value;
+    assert.deepEqual(labels(items), ACCESSORS.map((key) => `global "${key}" replaced`).sort());
+    assert.deepEqual(
+      items.map((item) => item.type),
+      ACCESSORS.map(() => 'replaced'),
+    );
+    // `performance` is still an accessor.
+    assert.equal(typeof Object.getOwnPropertyDescriptor(globalThis, 'performance')?.get, 'function');
+    // Replaced again by a later unit: that unit's finding too.
+    assert.deepEqual(labels(await changedBy(instance, () => (global['performance'] = { fake: 'again' }))), ['global "performance" replaced']);
+    assert.deepEqual((global['performance'] as { fake?: string }).fake, 'again');
+  });
+
+  it('reports a lazily loaded global read and then assigned in the same unit (as a stubbing library does)', async function () {
+    const lazy = ['ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'TextDecoderStream', 'DecompressionStream', 'PerformanceMark'].filter(
+      (name) => typeof Object.getOwnPropertyDescriptor(globalThis, name)?.get === 'function',
+    );
+    assert.ok(lazy.length >= 2, 'lazy globals not read yet');
+    const [stubbed, onlyRead] = lazy as [string, string];
+    const instance = await probe();
+    const items = await changedBy(instance, () => {
+      assigning(stubbed);
+      global[stubbed] = class Fake {};
+      void global[onlyRead];
+    });
+    assert.deepEqual(labels(items), [`global "${stubbed}" replaced`]);
+    assert.equal(Object.getOwnPropertyDescriptor(globalThis, onlyRead)?.get, undefined, `${onlyRead} was loaded`);
+  });
+
+  it('does not report an accessor global put back in the same unit, nor a later unit putting it back', async function () {
+    const instance = await probe();
+    const real = assigning('performance');
+    const realHeaders = assigning('Headers');
+    assert.deepEqual(
+      await changedBy(instance, () => {
+        global['performance'] = { now: () => 0 };
+        global['Headers'] = class {};
+        global['performance'] = real;
+        global['Headers'] = realHeaders;
+      }),
+      [],
+    );
+    assert.deepEqual(labels(await changedBy(instance, () => (global['performance'] = { now: () => 1 }))), ['global "performance" replaced']);
+    assert.deepEqual(await changedBy(instance, () => (global['performance'] = real)), []);
+    assert.equal(global['performance'], real);
+  });
+
+  it('reports an accessor global redefined (crypto has no setter), and not its original descriptor put back', async function () {
+    const instance = await probe();
+    saving('crypto');
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+    assert.deepEqual(labels(await changedBy(instance, () => Object.defineProperty(globalThis, 'crypto', { value: {}, configurable: true }))), [
+      'global "crypto" replaced',
+    ]);
+    assert.deepEqual(await changedBy(instance, () => Object.defineProperty(globalThis, 'crypto', original)), []);
+    assert.deepEqual(labels(await changedBy(instance, () => Object.defineProperty(globalThis, 'crypto', { get: () => ({}), configurable: true }))), [
+      'global "crypto" replaced',
+    ]);
   });
 
   it('ignores what the option names (globs with *) and what Node creates on first use', async function () {
