@@ -1,9 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import * as timers from 'node:timers';
 import { defineProbe, sameElements, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
 import { creationSite, runningChildProcesses, trackCreationSites } from './creation-sites';
 import { childDescriptors } from './handle-labels';
+import { currentCommandLine, killProcess, killTree, runningStrayProcesses, trackStrayProcesses, type StrayProcess } from './stray-processes';
 
 export interface ChildrenOptions {
   kill?: boolean;
@@ -14,6 +15,8 @@ interface ChildItem extends LeakItem {
   id: string;
   pid: number;
   command: string;
+  /** For a process that outlived a killed child (type `stray`): that child's pid and command line. */
+  parent?: { pid: number; command: string };
 }
 
 /** How long a leaked child gets to end after SIGTERM before it is sent SIGKILL. */
@@ -30,6 +33,10 @@ const MAX_COMMAND_LENGTH = 200;
  * Unlike the handles probe, it counts children that were unref'd or detached: they do not
  * keep Mocha alive, but they go on running (and using memory and CPU) after the run.
  * Processes started by native code without child_process are not seen.
+ *
+ * A child killed by a test may leave its own children running (the command an exec()'s
+ * shell started): they are counted too, as strays (see stray-processes.ts), with the line
+ * that started the killed child.
  */
 export const childrenProbe = defineProbe<ChildrenOptions>({
   name: 'children',
@@ -45,43 +52,63 @@ export const childrenProbe = defineProbe<ChildrenOptions>({
         'kill each leaked child once it is reported (SIGTERM, then SIGKILL after 2 s), so a leaky test cannot keep CI running or leave processes behind',
     },
   },
-  hint: 'A child process started in this test was still running after it. Wait for it to exit in the test (await once(child, "exit")), or kill it in afterEach (child.kill()); for exec/execFile, pass a timeout.',
+  hint: (item) => (item?.type === 'stray' ? STRAY_HINT : CHILD_HINT),
   create: createChildrenProbe,
 });
 
+const CHILD_HINT =
+  'A child process started in this test was still running after it. Wait for it to exit in the test (await once(child, "exit")), or kill it in afterEach (child.kill()); for exec/execFile, pass a timeout.';
+const STRAY_HINT =
+  'A child process was killed in this test, but a process it had started was still running after it (kill() ends only the child: with exec() or shell: true, that is the shell, not the command it runs). Start the command without a shell (execFile or spawn with the program and its arguments), or start it with detached: true and end the whole group with process.kill(-child.pid); and wait for the exit (await once(child, "exit")).';
+
 function createChildrenProbe({ options }: ProbeContext<ChildrenOptions>): ProbeInstance {
   trackCreationSites();
+  trackStrayProcesses();
   const kill = options.kill === true;
   const killer = kill ? new Killer() : undefined;
   let last: Reading | undefined;
   return {
     sample: (): Reading => {
       const children = runningChildProcesses();
+      const strays = runningStrayProcesses();
+      const running: Running[] = strays.length === 0 ? children : [...children, ...strays];
       // The same children as at the last sample (most often none): that reading holds.
-      if (last && sameElements(last.state as ChildProcess[], children)) return last;
-      last = { value: children.length, state: children };
+      if (last && sameElements(last.state as Running[], running)) return last;
+      last = { value: running.length, state: running };
       return last;
     },
-    newItems: (before, after) => newChildren(before.state as ChildProcess[], after.state as ChildProcess[]),
+    newItems: (before, after) => newChildren(before.state as Running[], after.state as Running[]),
     describe: async (items) => {
       const described = await withUsage(items as ChildItem[]);
       if (!killer) return described;
       return described.map((item, i) => {
-        const child = childOfItem.get(items[i]!);
-        return child && killer.kill(child) ? { ...item, killed: true, label: `${item.label} (killed by leakguard)` } : item;
+        const running = runningOfItem.get(items[i]!);
+        return running && killer.kill(running) ? { ...item, killed: true, label: `${item.label} (killed by leakguard)` } : item;
       });
     },
   };
 }
 
-function newChildren(before: ChildProcess[], after: ChildProcess[]): ChildItem[] {
+/** What a sample lists: child processes, and processes that outlived a killed child. */
+type Running = ChildProcess | StrayProcess;
+
+function isStray(running: Running): running is StrayProcess {
+  return !(running instanceof ChildProcess);
+}
+
+function newChildren(before: Running[], after: Running[]): ChildItem[] {
   if (after.length === 0) return [];
   const known = new Set(before);
   const items: ChildItem[] = [];
-  for (const child of after) {
+  for (const running of after) {
+    if (known.has(running)) continue;
+    if (isStray(running)) {
+      items.push(strayItem(running));
+      continue;
+    }
     // Exited since the sample was taken (during settling, for instance): not a leak.
-    if (known.has(child) || child.exitCode !== null || child.signalCode !== null) continue;
-    items.push(childItem(child));
+    if (running.exitCode !== null || running.signalCode !== null) continue;
+    items.push(childItem(running));
   }
   return items;
 }
@@ -89,18 +116,49 @@ function newChildren(before: ChildProcess[], after: ChildProcess[]): ChildItem[]
 function childItem(child: ChildProcess): ChildItem {
   const pid = child.pid!;
   const command = commandLine(child.spawnargs.length > 0 ? child.spawnargs : [child.spawnfile]);
-  const item: ChildItem = { id: `child:${pid}`, type: 'process', label: `child process pid ${pid}: ${command}`, pid, command };
+  const item: ChildItem = { id: `child:${pid}`, type: 'process', label: itemLabel('child process', pid, command), pid, command };
   // Its pipes, which the fds and handles probes see too: one resource (see core/shared-resources.ts).
   const fds = childDescriptors(child);
   if (fds.length > 0) item.fds = fds;
   const stack = stackLocations(creationSite(child)?.stack);
   if (stack.length > 0) item.stack = stack;
-  childOfItem.set(item, child);
+  runningOfItem.set(item, child);
   return item;
 }
 
-/** The child process of each item newItems() made, for describe() and kill. */
-const childOfItem = new WeakMap<LeakItem, ChildProcess>();
+/** A process that outlived the child it was started by, which a test killed: where that child was started. */
+function strayItem(stray: StrayProcess): ChildItem {
+  const command = commandLine(currentCommandLine(stray));
+  const parent = { pid: stray.parent.pid!, command: commandLine(stray.parent.spawnargs.length > 0 ? stray.parent.spawnargs : [stray.parent.spawnfile]) };
+  const item: ChildItem = {
+    id: `stray:${stray.pid}:${stray.startTime}`,
+    type: 'stray',
+    label: itemLabel('process', stray.pid, command, parent),
+    pid: stray.pid,
+    command,
+    parent,
+  };
+  // The killed child's pipes, which the stray holds open (the fds and handles probes see
+  // them): one resource with it (see core/shared-resources.ts).
+  const fds = childDescriptors(stray.parent);
+  if (fds.length > 0) item.fds = fds;
+  const stack = stackLocations(creationSite(stray.parent)?.stack);
+  if (stack.length > 0) item.stack = stack;
+  runningOfItem.set(item, stray);
+  return item;
+}
+
+/**
+ * `child process pid 12 (3.1 MiB RSS, 0% CPU): node x.js`; a stray says which killed child
+ * it outlived, in a closing parenthesis (a shortened label keeps it whole, cutting the command).
+ */
+function itemLabel(what: string, pid: number, command: string, parent?: { pid: number }, usage?: string): string {
+  const outlived = parent ? ` (outlived its parent, child process pid ${parent.pid}, which was killed)` : '';
+  return `${what} pid ${pid}${usage ? ` (${usage})` : ''}: ${command}${outlived}`;
+}
+
+/** The child process (or stray) of each item newItems() made, for describe() and kill. */
+const runningOfItem = new WeakMap<LeakItem, Running>();
 
 /** `node -e "setTimeout(() => {}, 60000)"`: arguments with spaces or quotes are quoted. */
 function commandLine(args: readonly string[]): string {
@@ -141,7 +199,7 @@ async function withUsage(items: ChildItem[]): Promise<ChildItem[]> {
     return {
       ...item,
       // Before the command line, which the summary may shorten.
-      label: `child process pid ${item.pid} (${formatMiB(stats.memory)} RSS, ${cpuPercent}% CPU): ${item.command}`,
+      label: itemLabel(item.parent ? 'process' : 'child process', item.pid, item.command, item.parent, `${formatMiB(stats.memory)} RSS, ${cpuPercent}% CPU`),
       memory: stats.memory,
       cpuPercent,
       cpuTimeMs: Math.round(stats.ctime),
@@ -160,33 +218,35 @@ function formatMiB(bytes: number): string {
  * alive), and SIGKILL at exit to those still running then.
  */
 class Killer {
-  private readonly pending = new Set<ChildProcess>();
+  private readonly pending = new Set<Running>();
   private readonly onExit = (): void => {
-    for (const child of this.pending) if (isRunning(child)) child.kill('SIGKILL');
+    for (const running of this.pending) send(running, 'SIGKILL');
   };
 
   constructor() {
     process.on('exit', this.onExit);
   }
 
-  /** Send SIGTERM to the child; false when it has already ended. */
-  kill(child: ChildProcess): boolean {
-    if (!isRunning(child)) return false;
-    try {
-      child.kill('SIGTERM');
-    } catch {
-      return false;
-    }
-    this.pending.add(child);
+  /** Send SIGTERM to the child (and what it started) or the stray; false when it has already ended. */
+  kill(running: Running): boolean {
+    if (!send(running, 'SIGTERM')) return false;
+    this.pending.add(running);
     const timer = timers.setTimeout(() => {
-      this.pending.delete(child);
-      if (isRunning(child)) child.kill('SIGKILL');
+      this.pending.delete(running);
+      send(running, 'SIGKILL');
     }, KILL_GRACE_MS);
     timer.unref();
     return true;
   }
 }
 
-function isRunning(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
+/** Signal a running child (with its descendants: they would outlive it) or stray; false when it has ended. */
+function send(running: Running, signal: NodeJS.Signals): boolean {
+  if (isStray(running)) return killProcess(running, signal);
+  if (running.exitCode !== null || running.signalCode !== null) return false;
+  try {
+    return killTree(running, signal);
+  } catch {
+    return false;
+  }
 }

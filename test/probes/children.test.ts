@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { exec, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import * as fs from 'node:fs';
 import type { ProbeInstance } from '../../src/core/probe';
 import { childrenProbe, type ChildrenOptions } from '../../src/probes/children';
 import { runningChildProcesses } from '../../src/probes/creation-sites';
+import { descendantsOf } from '../../src/probes/stray-processes';
 import { changedBy, sample } from '../helpers/probe-harness';
 
 const THIS_FILE = /test\/probes\/children\.test\.ts:\d+:\d+$/;
@@ -21,6 +23,8 @@ describe('children probe', function () {
   afterEach(async function () {
     for (const child of children) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
+      // What it started too: the command of an exec() would outlive its shell.
+      for (const { pid } of descendantsOf(child.pid!)) process.kill(pid, 'SIGKILL');
       child.kill('SIGKILL');
       await once(child, 'exit');
     }
@@ -142,6 +146,144 @@ describe('children probe', function () {
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(child.exitCode, null);
     assert.equal(isAlive(child.pid!), true);
+  });
+
+  describe('a process that outlives the child that started it, killed by the test', function () {
+    /** Processes the tests orphaned, killed in afterEach (they are nobody's children here). */
+    let strays: number[];
+
+    beforeEach(function () {
+      strays = [];
+    });
+
+    afterEach(function () {
+      for (const pid of strays) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Ended already.
+        }
+      }
+    });
+
+    /**
+     * Resolves once `pid` has ended (a zombie or gone). It is nobody's child here, so no
+     * event says so; the pipe it shared closes a moment before the kernel marks it ended.
+     */
+    async function ended(pid: number): Promise<void> {
+      for (;;) {
+        let state: string;
+        try {
+          const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+          state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        } catch {
+          return;
+        }
+        if (state === 'Z' || state === 'X') return;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+
+    /**
+     * exec() of a command that prints its pid once running: the shell's child. Resolves
+     * when the command runs (its first output), with its pid.
+     */
+    async function execCommand(): Promise<{ child: ChildProcess; commandPid: number }> {
+      const child = exec(`"${process.execPath}" -e "console.log(process.pid); ${LONG_RUNNING}"`);
+      children.push(child);
+      const [chunk] = (await once(child.stdout!, 'data')) as [Buffer | string];
+      const commandPid = Number(String(chunk).trim());
+      strays.push(commandPid);
+      return { child, commandPid };
+    }
+
+    it("reports the command of an exec() whose shell the test killed: pid, command line from /proc, the line that started the shell", async function () {
+      const instance = await probe();
+      let shell!: ChildProcess;
+      let commandPid = 0;
+      const items = await changedBy(instance, async () => {
+        ({ child: shell, commandPid } = await execCommand());
+        assert.notEqual(commandPid, shell.pid, 'the shell did not exec the command itself');
+        shell.kill();
+        await once(shell, 'exit');
+      });
+      assert.equal(items.length, 1, JSON.stringify(items));
+      const [item] = items;
+      assert.equal(item!.type, 'stray');
+      assert.equal(item!.pid, commandPid);
+      assert.equal(
+        item!.label,
+        `process pid ${commandPid}: ${process.execPath} -e "console.log(process.pid); ${LONG_RUNNING}" (outlived its parent, child process pid ${shell.pid}, which was killed)`,
+      );
+      assert.deepEqual(item!.parent, { pid: shell.pid, command: `/bin/sh -c ${JSON.stringify(`"${process.execPath}" -e "console.log(process.pid); ${LONG_RUNNING}"`)}` });
+      assert.match(item!.stack![0]!, THIS_FILE);
+      assert.match(String(childrenProbe.hint instanceof Function && childrenProbe.hint(item)), /without a shell/);
+      // Its memory and CPU, like a child's.
+      const [described] = await instance.describe!(items);
+      assert.match(described!.label, new RegExp(`^process pid ${commandPid} \\([\\d.]+ MiB RSS, [\\d.]+% CPU\\): `));
+    });
+
+    it('reports what a shell runs in the background (sh -c "... & wait"), and is clean once it ends', async function () {
+      const instance = await probe();
+      const before = await sample(instance);
+      // The background command says when it runs (its pid): then it is no longer a forked shell.
+      const background = `"${process.execPath}" -e "console.log(process.pid); ${LONG_RUNNING}"`;
+      const shell = spawn('sh', ['-c', `${background} & wait`], { stdio: ['ignore', 'pipe', 'ignore'] });
+      children.push(shell);
+      const [chunk] = (await once(shell.stdout!, 'data')) as [Buffer];
+      const commandPid = Number(String(chunk).trim());
+      strays.push(commandPid);
+      shell.kill();
+      await once(shell, 'exit');
+      const items = instance.newItems!(before, await sample(instance));
+      assert.deepEqual(
+        items.map((item) => [item.type, item.pid, item.label]),
+        [
+          [
+            'stray',
+            commandPid,
+            `process pid ${commandPid}: ${process.execPath} -e "console.log(process.pid); ${LONG_RUNNING}" (outlived its parent, child process pid ${shell.pid}, which was killed)`,
+          ],
+        ],
+      );
+      // Ended: clean.
+      process.kill(commandPid, 'SIGKILL');
+      await ended(commandPid);
+      assert.deepEqual(instance.newItems!(before, await sample(instance)), []);
+    });
+
+    it('does not report a killed child that started nothing, nor strays killed in the test', async function () {
+      const instance = await probe();
+      const items = await changedBy(instance, async () => {
+        const child = start(['-e', `console.log('ready'); ${LONG_RUNNING}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+        await once(child.stdout!, 'data');
+        child.kill();
+        await once(child, 'exit');
+        const { child: shell, commandPid } = await execCommand();
+        shell.kill();
+        await once(shell, 'exit');
+        process.kill(commandPid, 'SIGTERM');
+        await ended(commandPid);
+      });
+      assert.deepEqual(items, []);
+    });
+
+    it('kill: true ends a leaked shell together with the command it runs, which is then no stray', async function () {
+      const instance = await probe({ kill: true });
+      const before = await sample(instance);
+      const { child: shell } = await execCommand();
+      const items = instance.newItems!(before, await sample(instance));
+      assert.deepEqual(
+        items.map((item) => item.pid),
+        [shell.pid],
+      );
+      const [described] = await instance.describe!(items);
+      assert.equal(described!.killed, true);
+      // The command's end closes the pipe it shared with the shell (which ended before).
+      await once(shell.stdout!, 'close');
+      assert.equal(shell.signalCode, 'SIGTERM');
+      assert.deepEqual(instance.newItems!(before, await sample(instance)), []);
+    });
   });
 
   // Why a sample costs microseconds between two tests that change nothing (the time itself
