@@ -88,3 +88,47 @@ export function stackLocations(captured: CapturedStack | undefined, max = 5): st
 export function projectFrame(stack: readonly string[]): string | undefined {
   return stack.find((frame) => !/(^|[\\/])node_modules[\\/]/.test(frame)) ?? stack[0];
 }
+
+/** Where an item was created, as the summary and the JSON report name it (see {@link creationFrames}). */
+export interface CreationFrames {
+  /** The frame to name: `file:line:col`, as in the stack. */
+  at: string;
+  /** The first frame outside node_modules, when `at` is the test's own frame and this one differs (the library line it went through). */
+  via?: string;
+}
+
+/**
+ * The frame to name as where something was created by a unit (a test, a hook) of
+ * `unitFile`: the unit's own frame when the stack passes through its file (the line to
+ * change: the test that made the resource and did not release it, where the first frame
+ * outside node_modules may be library code the user did not write, like a vendored build
+ * or the `lib/` of the package under test), with that first frame beside it; else the
+ * first frame outside node_modules ({@link projectFrame}).
+ */
+export function creationFrames(stack: readonly string[], unitFile?: string): CreationFrames | undefined {
+  const first = projectFrame(stack);
+  if (first === undefined) return undefined;
+  const own = unitFile ? stack.find((frame) => sameFile(frameFile(frame), unitFile)) : undefined;
+  if (own === undefined || own === first) return { at: first };
+  return { at: own, via: first };
+}
+
+/** The location of a frame: `/p/a.js:1:2` of `/p/a.js:1:2` or `at fn (/p/a.js:1:2)` (the form custom probes may give). */
+export function frameLocation(frame: string): string {
+  const text = frame.trim().replace(/^at\s+/, '');
+  return /^.+? \((.+)\)$/.exec(text)?.[1] ?? text;
+}
+
+/** The file of a frame: `/p/a.js` of `/p/a.js:1:2`, `at fn (/p/a.js:1:2)` or `file:///p/a.js:1:2`. */
+function frameFile(frame: string): string {
+  const file = frameLocation(frame).replace(/:\d+(?::\d+)?$/, '');
+  return file.startsWith('file://') ? decodeURIComponent(file.slice('file://'.length)) : file;
+}
+
+/** Whether two paths name the same file, also when one is relative to the project and the other absolute. */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [longer, shorter] = a.length > b.length ? [a, b] : [b, a];
+  const tail = shorter.replace(/^\.[\\/]/, '');
+  return !path.isAbsolute(tail) && (longer.endsWith(`/${tail}`) || longer.endsWith(`\\${tail}`));
+}

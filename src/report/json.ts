@@ -3,6 +3,7 @@ import { nowNs } from '../core/real-timers';
 import { basename, dirname, join } from 'node:path';
 import type { LeakItem } from '../core/probe';
 import type { Leak, LeakReport, MemorySite } from '../core/report-model';
+import { creationFrames, frameLocation } from '../core/stack-frames';
 import { causeEntries } from './causes';
 import { relativePath, relativePathsIn } from './paths';
 
@@ -41,7 +42,7 @@ function relativeSite(site: MemorySite, cwd: string): MemorySite {
 }
 
 function relativeLeak(leak: Leak, cwd: string): Leak {
-  const copy: Leak = { ...leak, items: leak.items.map((item) => relativeItem(item, cwd)) };
+  const copy: Leak = { ...leak, items: leak.items.map((item) => relativeItem(item, cwd, leak.file)) };
   if (leak.file !== undefined) copy.file = relativePath(leak.file, cwd);
   if (leak.growthByType) copy.growthByType = leak.growthByType.map((entry) => ({ ...entry }));
   // The path starts at a module's file: `(module scope) /project/test/a.spec.js`.
@@ -49,12 +50,20 @@ function relativeLeak(leak: Leak, cwd: string): Leak {
   return copy;
 }
 
-function relativeItem(item: LeakItem, cwd: string): LeakItem {
+function relativeItem(item: LeakItem, cwd: string, unitFile: string | undefined): LeakItem {
   const copy: LeakItem = { ...item };
   // An allocation site's identity is its location: relative, like memorySites[].site.
   if (item.type === 'allocation site' && typeof item.id === 'string') copy.id = relativePathsIn(item.id, cwd);
   if (typeof item.path === 'string') copy.path = relativePath(item.path, cwd);
-  if (Array.isArray(item.stack)) copy.stack = item.stack.map((frame) => relativePathsIn(frame, cwd));
+  if (Array.isArray(item.stack)) {
+    copy.stack = item.stack.map((frame) => relativePathsIn(String(frame), cwd));
+    // Where it was created, as the summary says it (an allocation site says it by its id).
+    const frames = item.type === 'allocation site' ? undefined : creationFrames(copy.stack, unitFile === undefined ? undefined : relativePath(unitFile, cwd));
+    if (frames) {
+      copy.createdAt = frameLocation(frames.at);
+      if (frames.via) copy.createdVia = frameLocation(frames.via);
+    }
+  }
   return copy;
 }
 

@@ -1,5 +1,5 @@
 import type { LeakItem } from '../core/probe';
-import { projectFrame } from '../core/stack-frames';
+import { creationFrames, projectFrame } from '../core/stack-frames';
 import { MAX_LEAKS, type Leak, type LeakReport, type MemorySite } from '../core/report-model';
 import { formatBytes, formatValue } from '../core/thresholds';
 import { allowedLines } from './allowed-line';
@@ -344,7 +344,7 @@ function growthLines(leak: Leak, cwd: string, width: number): string[] {
 /** The items of a leak; `site`: the creation site its block names already, not said again per item. */
 function itemLines(leak: Leak, cwd: string, maxItems: number, width: number, site?: CreationSite): string[] {
   const shown = mostUsefulFirst(leak.items).slice(0, maxItems);
-  const lines = shown.flatMap((item) => describeItem(item, cwd, width, site));
+  const lines = shown.flatMap((item) => describeItem(item, cwd, width, site, leak.file));
   const hidden = Math.max(leak.items.length, leak.itemsTotal ?? 0) - shown.length;
   if (hidden > 0) lines.push(`${ITEM_INDENT}… and ${hidden} more`);
   return lines;
@@ -368,9 +368,11 @@ function sizeOf(item: LeakItem): number {
 
 /**
  * `test/out.log (12 KiB), created at test/io.spec.js:42:7 (openLog)`: one line, or two
- * when that would be too long, with where it was created on the second.
+ * when that would be too long, with where it was created on the second. Where that is the
+ * test's own line and the stack went through other code of the project first, `via` names
+ * that too (see creationFrames).
  */
-function describeItem(item: LeakItem, cwd: string, width: number, site?: CreationSite): string[] {
+function describeItem(item: LeakItem, cwd: string, width: number, site?: CreationSite, unitFile?: string): string[] {
   // Longer labels are cut in the middle, where a path is least informative.
   const maxLabelLength = width - ITEM_INDENT.length;
   // String(): custom probes are often plain JavaScript, and a label is not always a string.
@@ -380,10 +382,11 @@ function describeItem(item: LeakItem, cwd: string, width: number, site?: Creatio
     text += ` ${truncateMiddle(oneLine(relativePath(item.path, cwd)), maxLabelLength)}`;
   }
   if (sizeOf(item) >= 0) text += ` (${formatBytes(sizeOf(item))})`;
-  // The project's own line, not a dependency's: that is the line to change.
-  const top = hasStack(item) ? projectFrame((item.stack ?? []).map(String)) : undefined;
-  if (top === undefined || (site && sameLine(parseFrame(String(top)), site))) return [text];
-  const created = `created at ${formatFrame(String(top), cwd)}`;
+  // The test's own line, or the project's, not a dependency's: that is the line to change.
+  // Under a cause's block, which names the line its units share, the project's.
+  const frames = hasStack(item) ? creationFrames((item.stack ?? []).map(String), site ? undefined : unitFile) : undefined;
+  if (frames === undefined || (site && sameLine(parseFrame(frames.at), site))) return [text];
+  const created = `created at ${formatFrame(frames.at, cwd)}${frames.via ? `, via ${formatFrame(frames.via, cwd)}` : ''}`;
   const oneLiner = `${text}, ${created}`;
   return oneLiner.length <= width ? [oneLiner] : [text, `${ITEM_INDENT}  ${created}`];
 }

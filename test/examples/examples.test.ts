@@ -224,7 +224,7 @@ describe('examples', function () {
         assert.match(run.stdout, /1 failing/);
         assert.doesNotMatch(run.stdout, /✔ emits the first quote but is never stopped/);
         assert.match(run.stdout, /1\) price feed\n\s+emits the first quote but is never stopped:\n\s+LeakError: leakguard: this test leaked \(handles\)/);
-        assert.match(run.stdout, /setInterval\(\) every 5 ms, created at src\/price-feed\.ts:\d+:\d+/);
+        assert.match(run.stdout, /setInterval\(\) every 5 ms, created at test\/price-feed\.spec\.ts:\d+:\d+, via src\/price-feed\.ts:\d+:\d+/);
         assert.doesNotMatch(run.stdout, /"after all" hook: leakguard/);
       });
 
@@ -305,7 +305,7 @@ describe('examples', function () {
       });
 
       it('prints the items, where they were created and the hints in the summary', () => {
-        assert.match(run.stderr, /connection orders#\d+ acquired by orders\.findOrder, created at lib\/orders\.js:\d+:\d+ \(findOrder\)/);
+        assert.match(run.stderr, /connection orders#\d+ acquired by orders\.findOrder\n\s+created at test\/orders\.spec\.js:\d+:\d+ \(Context\.<anonymous>\), via lib\/orders\.js:\d+:\d+ \(findOrder\)/);
         assert.match(run.stderr, /page \d+: https:\/\/shop\.test\/cart, created at test\/checkout\.spec\.js:\d+:\d+/);
         assert.match(run.stderr, /hint: A page opened in this test is still open/);
         assert.match(run.stderr, /leakguard: 2 leaks from 2 causes in 2 of 7 tests/);

@@ -62,6 +62,8 @@ describe('toJsonReport', () => {
         path: 'out.log',
         stack: [`    at open (${path.join('test', 'server.spec.js')}:42:7)`, 'at node:fs:1:1'],
         fd: 17,
+        // Where it was created, as the summary says it: the location of the test's own frame.
+        createdAt: `${path.join('test', 'server.spec.js')}:42:7`,
       },
       { label: 'file /tmp/other.log', path: '/tmp/other.log' },
     ]);

@@ -7,7 +7,8 @@ const { checkedOutConnections } = require('../lib/connection-pool');
  * Database connections checked out and not released. Each one is an item, so a leak says
  * which connection, who acquired it and where:
  *
- *   connection orders#2 acquired by orders.findOrder, created at lib/orders.js:13:27 (findOrder)
+ *   connection orders#2 acquired by orders.findOrder
+ *     created at test/orders.spec.js:19:26 (Context.<anonymous>), via lib/orders.js:12:27 (findOrder)
  *
  * leakguard loads this file with require(), like the tests load lib/connection-pool.js, so
  * both see the same module and the same pools.

@@ -1,0 +1,44 @@
+import { strict as assert } from 'node:assert';
+import { creationFrames, frameLocation } from '../../src/core/stack-frames';
+
+describe('creationFrames: the frame to name as where a resource was created', () => {
+  const TEST = '/p/test/websocket.test.js';
+
+  it("names the test's own frame when the stack went through the project's library code first, with that frame beside it", () => {
+    assert.deepEqual(creationFrames(['/p/lib/websocket.js:1073:5', '/p/lib/websocket.js:90:3', `${TEST}:42:7`], TEST), {
+      at: `${TEST}:42:7`,
+      via: '/p/lib/websocket.js:1073:5',
+    });
+    // A vendored build the user did not write.
+    assert.deepEqual(creationFrames(['/p/build/engine.io.js:88:12', `${TEST}:9:1`], TEST), { at: `${TEST}:9:1`, via: '/p/build/engine.io.js:88:12' });
+  });
+
+  it("names the test's frame alone when dependencies in node_modules are all it went through", () => {
+    assert.deepEqual(creationFrames(['/p/node_modules/express/lib/application.js:635:24', `${TEST}:36:18`], TEST), { at: `${TEST}:36:18` });
+  });
+
+  it('names the first frame outside node_modules when the stack does not pass through the unit file (a hook in a setup file, a timer of background work)', () => {
+    assert.deepEqual(creationFrames(['/p/node_modules/x/index.js:1:1', '/p/lib/pool.js:12:3', '/p/test/setup.js:4:1'], TEST), { at: '/p/lib/pool.js:12:3' });
+    assert.deepEqual(creationFrames(['/p/lib/pool.js:12:3'], undefined), { at: '/p/lib/pool.js:12:3' });
+    assert.equal(creationFrames([], TEST), undefined);
+  });
+
+  it('matches the unit file in the forms reports hold: relative to the project, V8 frames, file:// URLs', () => {
+    assert.deepEqual(creationFrames(['lib/websocket.js:10:2', 'test/websocket.test.js:42:7'], 'test/websocket.test.js'), {
+      at: 'test/websocket.test.js:42:7',
+      via: 'lib/websocket.js:10:2',
+    });
+    assert.deepEqual(creationFrames(['    at connect (/p/lib/ws.js:1:1)', `    at Context.<anonymous> (${TEST}:42:7)`], TEST), {
+      at: `    at Context.<anonymous> (${TEST}:42:7)`,
+      via: '    at connect (/p/lib/ws.js:1:1)',
+    });
+    assert.deepEqual(creationFrames(['file:///p/lib/ws.mjs:1:1', `file://${TEST}:3:4`], TEST), { at: `file://${TEST}:3:4`, via: 'file:///p/lib/ws.mjs:1:1' });
+    // Another file that ends the same way is not the unit's.
+    assert.deepEqual(creationFrames(['/p/lib/a.js:1:1', '/p/other-test/websocket.test.js:2:2'], 'test/websocket.test.js'), { at: '/p/lib/a.js:1:1' });
+  });
+
+  it('frameLocation takes the location out of a V8 frame', () => {
+    assert.equal(frameLocation('    at Context.<anonymous> (/p/test/a.js:1:2)'), '/p/test/a.js:1:2');
+    assert.equal(frameLocation('/p/test/a.js:1:2'), '/p/test/a.js:1:2');
+  });
+});
