@@ -160,10 +160,21 @@ function itemLabel(what: string, pid: number, command: string, parent?: { pid: n
 /** The child process (or stray) of each item newItems() made, for describe() and kill. */
 const runningOfItem = new WeakMap<LeakItem, Running>();
 
-/** `node -e "setTimeout(() => {}, 60000)"`: arguments with spaces or quotes are quoted. */
+/**
+ * `node -e "setTimeout(() => {}, 60000)"`: arguments with spaces or quotes are quoted; a
+ * long one is cut after the last whole argument that fits (` ...`), not inside one.
+ */
 function commandLine(args: readonly string[]): string {
-  const text = args.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg))).join(' ');
-  return text.length > MAX_COMMAND_LENGTH ? `${text.slice(0, MAX_COMMAND_LENGTH - 3)}...` : text;
+  const quoted = args.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg)));
+  const text = quoted.join(' ');
+  if (text.length <= MAX_COMMAND_LENGTH) return text;
+  let kept = '';
+  for (const arg of quoted) {
+    const next = kept ? `${kept} ${arg}` : arg;
+    if (next.length > MAX_COMMAND_LENGTH - 4) break;
+    kept = next;
+  }
+  return kept ? `${kept} ...` : `${text.slice(0, MAX_COMMAND_LENGTH - 3)}...`;
 }
 
 interface Usage {

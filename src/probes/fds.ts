@@ -18,7 +18,7 @@ import {
   trackCreationSites,
 } from './creation-sites';
 import { untrackedOpenersLoaded, watchUntrackedOpeners } from './untracked-openers';
-import { activeHandles } from './handle-labels';
+import { activeHandles, formatEndpoint } from './handle-labels';
 import type { SocketInfo } from './proc-net';
 
 export interface FdsOptions {
@@ -100,7 +100,7 @@ function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null
     dispose: () => sampler.dispose(),
     newItems: (before, after) => withoutIdleFetchConnections(newFds(fdDir, before, after, ignored, sampler.unattributed)),
     mayEndByItself: (items) => mayEndByItself(items as FdItem[]),
-    describe: (items) => describeFds(items as FdItem[]),
+    describe: (items) => describeFds(fdDir, items as FdItem[]),
   };
 }
 
@@ -489,21 +489,45 @@ function statFd(fd: number): FdItem | undefined {
 }
 
 /** Sockets get their protocol, addresses and state; regular files their size. */
-function describeFds(items: FdItem[]): LeakItem[] {
+function describeFds(fdDir: string, items: FdItem[]): LeakItem[] {
   const inodes = new Set(items.map(inodeOf).filter((inode) => inode !== undefined));
   const sockets = inodes.size > 0 ? findSockets(inodes) : new Map<string, SocketInfo>();
   const idle = idleAgentSockets();
   const owners = handlesByFd(idle);
   return items.map((item) => {
-    const described = item.type === 'file' ? withOpenSite(withFileSize(item)) : withSocket(item, sockets);
-    return withOwner(described, owners.get(item.fd), idle);
+    const owner = owners.get(item.fd);
+    const described = item.type === 'file' ? withOpenSite(withFileSize(item)) : withSocket(fdDir, item, sockets, owner);
+    return withOwner(described, owner, idle);
   });
 }
 
-function withSocket(item: FdItem, sockets: Map<string, SocketInfo>): FdItem {
+function withSocket(fdDir: string, item: FdItem, sockets: Map<string, SocketInfo>, owner: object | undefined): FdItem {
   const inode = inodeOf(item);
-  const socket = inode === undefined ? undefined : sockets.get(inode);
-  return socket ? { ...item, label: `fd ${item.fd} -> ${socketLabel(socket)}`, socket } : item;
+  if (inode === undefined) return item;
+  const socket = sockets.get(inode);
+  if (socket) return { ...item, label: `fd ${item.fd} -> ${socketLabel(socket)}`, socket };
+  return { ...item, label: `fd ${item.fd} -> ${unlistedSocket(fdDir, item, inode, owner)}` };
+}
+
+/**
+ * What is known of a socket that no /proc/net table lists (`socket:[79440]` said nothing):
+ * closed since it was listed (its descriptor is gone or is another file now); else a TCP
+ * connection its peer reset or closed and Node has not read since (the kernel then drops
+ * it from the tables), with the addresses its handle still knows; else a kind or a
+ * network namespace leakguard does not read.
+ */
+function unlistedSocket(fdDir: string, item: FdItem, inode: string, owner: object | undefined): string {
+  let now: string | undefined;
+  try {
+    now = readlinkSync(join(fdDir, String(item.fd)));
+  } catch {
+    now = undefined;
+  }
+  if (now !== item.target) return `socket (inode ${inode}, closed before it could be read)`;
+  if (owner instanceof Socket && !owner.connecting && owner.localAddress && !owner.remoteAddress) {
+    return `TCP ${formatEndpoint(owner.localAddress, owner.localPort)}, peer gone (reset or closed by the other end)`;
+  }
+  return `socket (inode ${inode}, in no /proc/net table: not connected, or another network namespace)`;
 }
 
 /**

@@ -63,9 +63,14 @@ function describeServer(server: net.Server): Described {
 function describeSocket(socket: net.Socket): Described {
   if (innerHandleName(socket) === 'TTY') return { label: 'terminal stream' };
   const fd = withDescriptor(socket);
-  const local = socket.localAddress ? `${formatHost(socket.localAddress)}:${socket.localPort}` : undefined;
-  const remote = socket.remoteAddress ? `${formatHost(socket.remoteAddress)}:${socket.remotePort}` : undefined;
-  if (local || remote) return { label: `socket ${local ?? '?'} -> ${remote ?? '?'}`, ...fd };
+  const local = socket.localAddress ? formatEndpoint(socket.localAddress, socket.localPort) : undefined;
+  const remote = socket.remoteAddress ? formatEndpoint(socket.remoteAddress, socket.remotePort) : undefined;
+  if (local && remote) return { label: `socket ${local} -> ${remote}`, ...fd };
+  // What is known, never a `?`: a peer the kernel no longer has (it reset or closed the
+  // connection, and Node has not read since), or a connection under way.
+  if (socket.connecting) return { label: local ? `socket ${local} (connecting)` : 'socket (connecting)', ...fd };
+  if (local) return { label: `socket ${local}, peer gone (reset or closed by the other end)`, ...fd };
+  if (remote) return { label: `socket to ${remote}`, ...fd };
   return { label: innerHandleName(socket) === 'Pipe' ? 'pipe or Unix socket' : 'socket (not connected)', ...fd };
 }
 
@@ -100,6 +105,11 @@ function withDescriptor(owner: net.Server | net.Socket): Pick<LeakItem, 'fd'> {
 
 function withDescriptors(fds: number[]): Pick<LeakItem, 'fds'> {
   return fds.length > 0 ? { fds } : {};
+}
+
+/** `127.0.0.1:8080`, `[::1]:8080`. */
+export function formatEndpoint(host: string, port: number | undefined): string {
+  return `${formatHost(host)}:${port}`;
 }
 
 function formatHost(host: string): string {

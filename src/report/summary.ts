@@ -5,6 +5,7 @@ import { formatBytes, formatValue } from '../core/thresholds';
 import { allowedLines } from './allowed-line';
 import { groupByCause, parseFrame, type CreationSite, type LeakCause } from './causes';
 import { relativePath, relativePathsIn } from './paths';
+import { shortenLabel } from './shorten';
 
 export interface SummaryOptions {
   /** Paths under this directory are shown relative to it. */
@@ -475,8 +476,7 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** Cut in the middle, at word boundaries, keeping a closing parenthesised part whole (see shorten.ts). */
 function truncateMiddle(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const head = Math.ceil((max - 1) / 2);
-  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+  return shortenLabel(text, max);
 }

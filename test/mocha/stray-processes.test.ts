@@ -87,6 +87,7 @@ describe('a process that outlives the shell a test killed, end to end', function
     assert.match((item as { parent?: { command: string } }).parent!.command, /^\/bin\/sh -c /);
     assert.match(item.stack![0]!, /^test\/exec\.spec\.js:\d+:\d+$/);
     assert.match(leak.hint ?? '', /without a shell/);
-    assert.match(run.stderr, new RegExp(`process pid ${strayPid} `));
+    // The summary shortens the long label, keeping what it outlived whole.
+    assert.match(run.stderr, new RegExp(`^ {4}process pid ${strayPid}[ …].* \\(outlived its parent, child process pid \\d+, which was killed\\)$`, 'm'));
   });
 });

@@ -273,6 +273,62 @@ describe('fds probe', function () {
     assert.ok(described.includes(`-> TCP 127.0.0.1:${port} -> ${local} (ESTABLISHED)`), described);
   });
 
+  /**
+   * A connection whose client reset it while the server's side, accepted paused
+   * (pauseOnConnect), has not read since: Node keeps that side open, and the kernel has
+   * dropped it from every /proc/net table. Resolves once the reset is done.
+   */
+  async function resetConnection(server: Server): Promise<{ accepted: Socket; port: number }> {
+    const { port } = await listen(server, { port: 0, host: '127.0.0.1' });
+    const accepting = once(server, 'connection');
+    const client = track(createConnection(port, '127.0.0.1'));
+    await once(client, 'connect');
+    const [accepted] = (await accepting) as [Socket];
+    track(accepted);
+    client.resetAndDestroy();
+    await once(client, 'close');
+    return { accepted, port };
+  }
+
+  it('says what is known of a socket its peer reset, which no /proc/net table lists (was "socket:[79440]")', async function () {
+    const instance = await probe();
+    const server = createServer({ pauseOnConnect: true });
+    let accepted!: Socket;
+    const items = await changedBy(instance, async () => {
+      ({ accepted } = await resetConnection(server));
+    });
+    const described = await instance.describe!(items);
+    const reset = described.find((item) => item.fd === (accepted as unknown as { _handle: { fd: number } })._handle.fd);
+    assert.ok(reset, labels(described));
+    assert.match(
+      reset.label,
+      new RegExp(`^fd \\d+ -> TCP 127\\.0\\.0\\.1:${(server.address() as AddressInfo).port}, peer gone \\(reset or closed by the other end\\)$`),
+    );
+    assert.ok(!labels(described).includes('socket:['), labels(described));
+  });
+
+  it('says a socket was closed before it could be read, not "socket:[inode]"', async function () {
+    const instance = await probe();
+    const server = createServer((socket) => track(socket));
+    const { port } = await listen(server, { port: 0, host: '127.0.0.1' });
+    let client!: Socket;
+    const items = await changedBy(instance, async () => {
+      const accepted = once(server, 'connection');
+      client = createConnection(port, '127.0.0.1');
+      await Promise.all([once(client, 'connect'), accepted]);
+    });
+    const clientFd = (client as unknown as { _handle: { fd: number } })._handle.fd;
+    const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${clientFd}`))![1];
+    // Closed between the verdict and its description.
+    client.destroy();
+    await once(client, 'close');
+    const described = await instance.describe!(items.filter((item) => item.fd === clientFd));
+    assert.deepEqual(
+      described.map((item) => item.label),
+      [`fd ${clientFd} -> socket (inode ${inode}, closed before it could be read)`],
+    );
+  });
+
   it('tells the settle wait what may still end by itself: a connected socket may, a listening one or a file may not', async function () {
     const instance = await probe();
     const server = createServer((socket) => track(socket));

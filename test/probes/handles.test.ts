@@ -52,6 +52,35 @@ describe('handles probe hints', () => {
   });
 });
 
+describe('handles probe: socket labels', () => {
+  it('names a socket whose peer reset it by its address, not "-> ?"', async function () {
+    const { createConnection } = await import('node:net');
+    // Accepted paused: Node does not read it, so it stays open after the client's reset.
+    const accepted: import('node:net').Socket[] = [];
+    const server = createServer({ pauseOnConnect: true }, (socket) => accepted.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const instance = await createProbe(handlesProbe, { ignore: [] });
+      const items = await changedBy(instance, async () => {
+        const connected = once(server, 'connection');
+        const client = createConnection(port, '127.0.0.1');
+        await Promise.all([once(client, 'connect'), connected]);
+        client.resetAndDestroy();
+        await once(client, 'close');
+      });
+      const sockets = items.filter((item) => item.type === 'TCPSocketWrap');
+      assert.deepEqual(
+        sockets.map((item) => item.label),
+        [`socket 127.0.0.1:${port}, peer gone (reset or closed by the other end)`],
+      );
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      server.close();
+    }
+  });
+});
+
 describe('handles probe: reused handles', () => {
   it('says that a socket taken from a keep-alive pool was created before the test', async function () {
     const http = await import('node:http');

@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import { shortenLabel } from '../../src/report/shorten';
+
+describe('shortenLabel: labels that fit a line without a word or an aside cut in two', () => {
+  const REUSED = 'socket 127.0.0.1:33333 -> 127.0.0.1:44444 (reused: created before this test, e.g. kept in a keep-alive pool)';
+
+  /** Every word of `shortened` (between spaces and the ellipsis) is a whole word of `text`. */
+  function assertWholeWords(shortened: string, text: string): void {
+    const words = new Set(text.split(' '));
+    for (const piece of shortened.split('…')) {
+      const inner = piece.trim().split(' ');
+      // The first word of a tail and the last of a head may be cut at a path or address boundary.
+      for (const word of inner.slice(1, -1)) assert.ok(words.has(word), `"${word}" in "${shortened}" is a whole word of "${text}"`);
+    }
+  }
+
+  it('leaves a label that fits as it is', () => {
+    assert.equal(shortenLabel('setInterval() every 1000 ms', 40), 'setInterval() every 1000 ms');
+  });
+
+  it('keeps a closing parenthesised part whole and cuts what comes before it (was "(reuse…fore this test")', () => {
+    const label = 'fd 23 -> /home/user/projects/some/very/long/path/to/a/deeply/nested/file.log (reused: created before this test)';
+    const shortened = shortenLabel(label, 80);
+    assert.ok(shortened.length <= 80, shortened);
+    assert.equal(shortened, 'fd 23 -> /home/user/projects/…/file.log (reused: created before this test)');
+  });
+
+  it('cuts a closing part too long to keep whole at a word, and closes it, leaving the text before it its share', () => {
+    for (const max of [96, 60]) {
+      const shortened = shortenLabel(REUSED, max);
+      assert.ok(shortened.length <= max, shortened);
+      assert.match(shortened, /^socket 127\.0\.0\.1:/);
+      assert.match(shortened, /\(reused: created before this( test,( e\.g\. kept in a keep-alive)?)?…\)$/, shortened);
+      assertWholeWords(shortened, REUSED);
+    }
+    assert.equal(shortenLabel(REUSED, 96), 'socket 127.0.0.1:33333 ->…:44444 (reused: created before this test, e.g. kept in a keep-alive…)');
+  });
+
+  it('cuts a long command or path in its middle at boundaries, not inside an aside', () => {
+    const label = 'child process pid 12 (3.1 MiB RSS, 0% CPU): /usr/bin/node /home/user/project/node_modules/.bin/some-tool --flag value --another-flag another-value';
+    for (const max of [96, 60, 40]) {
+      const shortened = shortenLabel(label, max);
+      assert.ok(shortened.length <= max, `${max}: ${shortened}`);
+      assert.equal((shortened.match(/\(/g) ?? []).length, (shortened.match(/\)/g) ?? []).length, `balanced: ${shortened}`);
+      assertWholeWords(shortened, label);
+    }
+    assert.equal(
+      shortenLabel('fd 23 -> /home/user/projects/some/very/long/path/to/a/deeply/nested/directory/with/a/file-name-that-is-long.log', 96),
+      'fd 23 -> /home/user/projects/some/very/long/path/to/a/deeply/nested/…/file-name-that-is-long.log',
+    );
+  });
+
+  it('keeps the pid and the aside of a stray process label, whatever the width', () => {
+    const label =
+      'process pid 1480 (41.4 MiB RSS, 12.5% CPU): /usr/bin/node -e "setInterval(() => {}, 1000)" --some --more --arguments (outlived its parent, child process pid 1479, which was killed)';
+    const shortened = shortenLabel(label, 100);
+    assert.ok(shortened.length <= 100, shortened);
+    assert.match(shortened, /^process pid 1480 ?…/);
+    assert.match(shortened, / \(outlived its parent, child process pid 1479, which was killed\)$/);
+  });
+
+  it('never goes over the width, down to one character', () => {
+    for (let max = 1; max <= REUSED.length; max++) assert.ok(shortenLabel(REUSED, max).length <= max, `${max}: ${shortenLabel(REUSED, max)}`);
+  });
+});
