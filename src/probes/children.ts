@@ -149,12 +149,13 @@ function strayItem(stray: StrayProcess): ChildItem {
 }
 
 /**
- * `child process pid 12 (3.1 MiB RSS, 0% CPU): node x.js`; a stray says which killed child
- * it outlived, in a closing parenthesis (a shortened label keeps it whole, cutting the command).
+ * `child process pid 12 (3.1 MiB RSS, 0% CPU): node x.js`; a stray says first which killed
+ * child it outlived (`process pid 13 left running by killed child process pid 12 (...)`):
+ * a label shortened to fit a line keeps its start and cuts the command.
  */
 function itemLabel(what: string, pid: number, command: string, parent?: { pid: number }, usage?: string): string {
-  const outlived = parent ? ` (outlived its parent, child process pid ${parent.pid}, which was killed)` : '';
-  return `${what} pid ${pid}${usage ? ` (${usage})` : ''}: ${command}${outlived}`;
+  const outlived = parent ? ` left running by killed child process pid ${parent.pid}` : '';
+  return `${what} pid ${pid}${outlived}${usage ? ` (${usage})` : ''}: ${command}`;
 }
 
 /** The child process (or stray) of each item newItems() made, for describe() and kill. */

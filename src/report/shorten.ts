@@ -3,7 +3,7 @@
  * at a fixed character count read `socket … (reuse…fore this test, e.g. kept in a …)`,
  * which says nothing. The cut goes where a path or a command is least informative, its
  * middle, at word (or path segment) boundaries; a closing parenthesised part (`(reused:
- * created before this test, ...)`, `(outlived its parent, ...)`) is kept whole when it
+ * created before this test, ...)`, `(fds 21, 23)`) is kept whole when it
  * leaves the text before it a fair share of the line, else cut at a word and closed; a
  * parenthesised part the cut would fall into is left out whole.
  */
@@ -13,7 +13,7 @@ const ELLIPSIS = '…';
 const MIN_HEAD = 16;
 /** The share of the width the text before a closing part keeps, where it is that long: what it is comes before the aside. */
 const HEAD_SHARE = 0.4;
-/** How far a cut may move to reach a boundary, as a share of the part it cuts. */
+/** How far the cut of a closing part may move back to end at a word, as a share of its room. */
 const BOUNDARY_REACH = 0.35;
 
 /** `text` in at most `max` characters (an ellipsis marks what was left out). */
@@ -58,45 +58,66 @@ function cutEnd(part: string, max: number): string {
 
 /** Characters a cut may follow or precede: word and path boundaries. */
 const BOUNDARY = /[\s/\\,;:=&]/;
-/** The head of a middle cut may take this share of the room more than half, to end at a boundary. */
-const HEAD_STRETCH = 0.25;
+/** The share of the room the end of a middle cut keeps to start at a word: at most (rather, at most the first), at least. */
+const TAIL_MOST = [0.4, 0.6] as const;
+const TAIL_LEAST = 0.1;
+/** How far back from its room the start of a middle cut may end, to end at a boundary. */
+const HEAD_REACH = 0.6;
 
-/** `text` cut in its middle to at most `max` characters, at boundaries where there are some nearby. */
+/**
+ * `text` cut in its middle to at most `max` characters: its end from the start of a word
+ * (a command line's last arguments, a URL, a file name whole), its start up to a boundary,
+ * neither inside a parenthesised aside.
+ */
 function cutMiddle(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 1) return ELLIPSIS.slice(0, Math.max(0, max));
   const room = max - ELLIPSIS.length;
-  const headEnd = headCut(text, Math.ceil(room / 2), Math.floor(room * (0.5 + HEAD_STRETCH)));
-  const tailLength = room - headEnd;
-  let tailStart = text.length - tailLength;
-  // Not into an aside near the end: leave it out whole; else from the next boundary.
-  const group = parenthesisGroups(text).find(([start, end]) => start < tailStart && tailStart < end);
-  if (group && text.length - group[1] >= tailLength * (1 - BOUNDARY_REACH * 2)) tailStart = group[1];
-  else tailStart = boundaryAfter(text, tailStart, Math.ceil(tailStart + tailLength / 2));
-  return `${text.slice(0, headEnd).trimEnd()}${ELLIPSIS}${text.slice(tailStart).trimStart()}`;
+  const inAside = asideTest(text);
+  const firstTail = tailCut(text, room, inAside);
+  const head = text.slice(0, headCut(text, room - (text.length - firstTail), inAside)).trimEnd();
+  // What the start left of its room (it ended at a boundary, or before an aside) goes to the end.
+  let tailStart = widerTail(text, firstTail, room - head.length, inAside);
+  // `…, with 3 pipes`: the comma before a clause says one begins.
+  if (text.slice(tailStart - 2, tailStart) === ', ' && head.length + 1 + text.length - tailStart + 2 <= max) tailStart -= 2;
+  return `${head}${ELLIPSIS}${text.slice(tailStart).trimStart()}`;
 }
 
 /**
- * Where the head of a middle cut ends: the last boundary up to `longest` (so a word or an
- * address is kept whole), not inside a parenthesised aside (which is then left out whole);
- * `ideal` where there is none nearby.
+ * Where the end of a middle cut starts: the earliest word start that fits in 40% of the
+ * room (else a little more), else the earliest boundary, not in an aside; else the first
+ * boundary after half the room, else half the room.
  */
-function headCut(text: string, ideal: number, longest: number): number {
-  const groups = parenthesisGroups(text);
-  const inAside = (position: number) => groups.some(([start, end]) => start < position && position < end);
-  for (let i = longest; i > ideal * (1 - BOUNDARY_REACH); i--) {
-    if (!inAside(i) && (BOUNDARY.test(text[i - 1]!) || text[i] === '(')) return i;
+function tailCut(text: string, room: number, inAside: (position: number) => boolean): number {
+  const latest = text.length - Math.ceil(room * TAIL_LEAST);
+  const wordStart = (i: number) => /\s/.test(text[i - 1]!);
+  const boundary = (i: number) => BOUNDARY.test(text[i - 1]!);
+  for (const [share, starts] of [[TAIL_MOST[0], wordStart], [TAIL_MOST[1], wordStart], [TAIL_MOST[1], boundary]] as const) {
+    for (let i = Math.max(1, text.length - Math.floor(room * share)); i <= latest; i++) if (!inAside(i) && starts(i)) return i;
   }
-  return ideal;
+  const half = text.length - Math.floor(room / 2);
+  for (let i = half; i < text.length; i++) if (!inAside(i) && boundary(i)) return i;
+  return half;
 }
 
-/** The first position at or after `from`, not after `limit`, just before a boundary character or after a space; else `from`. */
-function boundaryAfter(text: string, from: number, limit: number): number {
-  for (let i = from; i < limit && i < text.length; i++) {
-    if (/\s/.test(text[i]!)) return i + 1;
-    if (BOUNDARY.test(text[i]!)) return i;
+/** The earliest word start before `tailStart` whose end fits in `room`, not in an aside; else `tailStart`. */
+function widerTail(text: string, tailStart: number, room: number, inAside: (position: number) => boolean): number {
+  for (let i = Math.max(1, text.length - room); i < tailStart; i++) if (!inAside(i) && /\s/.test(text[i - 1]!)) return i;
+  return tailStart;
+}
+
+/** Where the start of a middle cut ends: the last boundary (or aside's start) within `room`, else `room`. */
+function headCut(text: string, room: number, inAside: (position: number) => boolean): number {
+  for (let i = room; i > room * (1 - HEAD_REACH); i--) {
+    if (!inAside(i) && (BOUNDARY.test(text[i - 1]!) || text[i] === '(')) return i;
   }
-  return from;
+  return Math.max(0, room);
+}
+
+/** Whether a cut at a position would fall inside one of the text's top-level `(...)` asides. */
+function asideTest(text: string): (position: number) => boolean {
+  const groups = parenthesisGroups(text);
+  return (position) => groups.some(([start, end]) => start < position && position < end);
 }
 
 /** The top-level `(...)` groups of `text` as [start, end) pairs. */

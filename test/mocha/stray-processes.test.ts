@@ -81,13 +81,13 @@ describe('a process that outlives the shell a test killed, end to end', function
     assert.equal(item.pid, strayPid);
     assert.match(
       item.label,
-      new RegExp(`^process pid ${strayPid} \\([\\d.]+ MiB RSS, [\\d.]+% CPU\\): \\S*node -e "require\\(.*setInterval.*" \\(outlived its parent, child process pid \\d+, which was killed\\), with 2 pipes \\(fds \\d+, \\d+\\)$`),
+      new RegExp(`^process pid ${strayPid} left running by killed child process pid \\d+ \\([\\d.]+ MiB RSS, [\\d.]+% CPU\\): \\S*node -e "require\\(.*setInterval.*", with 2 pipes \\(fds \\d+, \\d+\\)$`),
     );
     assert.deepEqual(item.facets?.map((facet) => facet.probe).sort(), ['fds', 'fds', 'handles', 'handles']);
     assert.match((item as { parent?: { command: string } }).parent!.command, /^\/bin\/sh -c /);
     assert.match(item.stack![0]!, /^test\/exec\.spec\.js:\d+:\d+$/);
     assert.match(leak.hint ?? '', /without a shell/);
-    // The summary shortens the long label, keeping what it outlived whole.
-    assert.match(run.stderr, new RegExp(`^ {4}process pid ${strayPid}[ …].* \\(outlived its parent, child process pid \\d+, which was killed\\)$`, 'm'));
+    // The summary shortens the long label, keeping its start: what the process outlived.
+    assert.match(run.stderr, new RegExp(`^ {4}process pid ${strayPid} left running by killed child process pid \\d+.*…`, 'm'));
   });
 });

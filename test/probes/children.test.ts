@@ -213,14 +213,14 @@ describe('children probe', function () {
       assert.equal(item!.pid, commandPid);
       assert.equal(
         item!.label,
-        `process pid ${commandPid}: ${process.execPath} -e "console.log(process.pid); ${LONG_RUNNING}" (outlived its parent, child process pid ${shell.pid}, which was killed)`,
+        `process pid ${commandPid} left running by killed child process pid ${shell.pid}: ${process.execPath} -e "console.log(process.pid); ${LONG_RUNNING}"`,
       );
       assert.deepEqual(item!.parent, { pid: shell.pid, command: `/bin/sh -c ${JSON.stringify(`"${process.execPath}" -e "console.log(process.pid); ${LONG_RUNNING}"`)}` });
       assert.match(item!.stack![0]!, THIS_FILE);
       assert.match(String(childrenProbe.hint instanceof Function && childrenProbe.hint(item)), /without a shell/);
       // Its memory and CPU, like a child's.
       const [described] = await instance.describe!(items);
-      assert.match(described!.label, new RegExp(`^process pid ${commandPid} \\([\\d.]+ MiB RSS, [\\d.]+% CPU\\): `));
+      assert.match(described!.label, new RegExp(`^process pid ${commandPid} left running by killed child process pid ${shell.pid} \\([\\d.]+ MiB RSS, [\\d.]+% CPU\\): `));
     });
 
     it('reports what a shell runs in the background (sh -c "... & wait"), and is clean once it ends', async function () {
@@ -242,7 +242,7 @@ describe('children probe', function () {
           [
             'stray',
             commandPid,
-            `process pid ${commandPid}: ${process.execPath} -e "console.log(process.pid); ${LONG_RUNNING}" (outlived its parent, child process pid ${shell.pid}, which was killed)`,
+            `process pid ${commandPid} left running by killed child process pid ${shell.pid}: ${process.execPath} -e "console.log(process.pid); ${LONG_RUNNING}"`,
           ],
         ],
       );
