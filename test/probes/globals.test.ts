@@ -108,8 +108,9 @@ describe('globals probe', function () {
   });
 
   it("takes leakguard's timer wrappers for the timers they wrap", async function () {
-    saving('setTimeout');
+    // Wrapped first, so that afterEach puts back the wrapper (later tests' timers are tracked).
     trackCreationSites();
+    saving('setTimeout');
     const instance = await probe();
     const original = unwrapGlobal(global['setTimeout']);
     assert.notEqual(original, global['setTimeout'], 'setTimeout is wrapped');
