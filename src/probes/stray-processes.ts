@@ -55,7 +55,12 @@ export function trackStrayProcesses(): void {
 
 /** Kill `child` and what it started, without noting strays: leakguard's own kill (children.kill). */
 export function killTree(child: ChildProcess, signal: NodeJS.Signals): boolean {
-  const descendants = typeof child.pid === 'number' ? descendantsOf(child.pid) : [];
+  let descendants: Omit<StrayProcess, 'parent'>[] = [];
+  try {
+    if (typeof child.pid === 'number') descendants = descendantsOf(child.pid);
+  } catch {
+    // No /proc to read (not Linux): the child alone.
+  }
   const sent = killUntracked.call(child, signal);
   for (const process of descendants) killProcess(process, signal);
   return sent;
