@@ -410,20 +410,10 @@ export class MemoryLane {
     return uncollectedValue() - this.valueAtLastRead >= this.options.threshold + runnerKeeps;
   }
 
-  /**
-   * What the next read may cost: the last one's, scaled by how much the heap grew since (a
-   * full GC's cost grows with the live heap; the heap now holds garbage too, so this errs
-   * on the dear side).
-   */
-  private nextReadMs(): number {
-    const heap = v8.getHeapStatistics().used_heap_size;
-    return this.lastReadMs * Math.max(1, heap / Math.max(1, this.heapAtLastRead));
-  }
-
-  /** Whether `reads` reads fit the budget (judged by what the next may cost), or one may be forced past it. */
+  /** Whether `reads` reads fit the budget (judged by what the last one cost), or one may be forced past it. */
   private mayRead(reason: ReadReason, reads = 1): boolean {
     const budget = Math.max(READ_BUDGET_MS, READ_BUDGET_SHARE * (nowMs() - this.startedAt));
-    if (this.readMs + reads * this.nextReadMs() <= (reason === 'growth' ? budget / 2 : budget)) return true;
+    if (this.readMs + reads * this.lastReadMs <= (reason === 'growth' ? budget / 2 : budget)) return true;
     if (reason === 'settle' && this.freeReads < FREE_READS && v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP) {
       this.freeReads++;
       return true;
