@@ -635,14 +635,15 @@ export class MemoryLane {
       // In the order the units ran (samples are attributed in allocation order).
       const feeders = [...stats.keptBy];
       const tests = feeders.filter(([window]) => window.unit.kind === 'test');
-      const single = tests.length === 1 ? tests[0]![0] : undefined;
+      // The test that fed it most: the one run again when the others fed it little (see needsRepeat).
+      const largest = tests.reduce<(typeof tests)[number] | undefined>((most, feeder) => (!most || feeder[1] > most[1] ? feeder : most), undefined)?.[0];
       const verdict: SiteVerdict = judgeSite(
         {
           testBytes: tests.map(([, bytes]) => bytes),
           hookBytes: feeders.filter(([window]) => window.unit.kind !== 'test').reduce((sum, [, bytes]) => sum + bytes, 0),
           stoppedGrowing: stats.turnedOver && stats.liveWhenLastFed <= stats.peakBeforeLastFed + this.options.threshold / 2,
           ownCode: stats.site.stack.length === 1,
-          keptAgainBytes: single && this.keptAgain(single),
+          keptAgainBytes: largest && this.keptAgain(largest),
         },
         this.options.threshold,
       );

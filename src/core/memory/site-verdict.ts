@@ -28,7 +28,7 @@ export interface SiteEvidence {
   stoppedGrowing: boolean;
   /** The allocating stack holds no user function but the unit's own body (or a callback defined there). */
   ownCode: boolean;
-  /** For a site one test fed: how much memory grew while that test ran again (GC before and after), if it was. */
+  /** How much memory grew while the test that fed the site most ran again (GC before and after), if it was. */
   keptAgainBytes?: number;
 }
 
