@@ -25,6 +25,13 @@ export interface LeakItem {
   size?: number;
   /** Where it was created: `file:line:col` strings, the user's frame first. */
   stack?: string[];
+  /**
+   * The id of the item (of the same probe) whose callback created this one: an interval a
+   * timer started when it fired. Such an item is the leak of the unit that created its
+   * origin, wherever it appears (verdicts come after the run has gone on; see
+   * core/candidates.ts). Not carried into reports.
+   */
+  createdBy?: string;
   /** Anything else a probe wants to carry into the JSON report. */
   [extra: string]: unknown;
 }
@@ -134,10 +141,12 @@ export interface TypeGrowth {
 }
 
 /**
- * How the engine lets transient resources close before it gives a verdict: when a unit
- * grew, it samples again after short, growing pauses until the growth is gone or the
- * time is spent. A socket that finishes closing or a timer that fires a few ms after the
- * test is then not reported.
+ * How the engine lets transient resources close before it gives a verdict: it samples
+ * again after short, growing pauses until the growth is gone or the time is spent. A
+ * socket that finishes closing or a timer that fires a few ms after the test is then not
+ * reported. Items wait for it without holding the run: they are judged when the unit's
+ * suite has ended, and settle then only if still there (see core/candidates.ts); a value
+ * probe (no items) settles where the unit ends.
  */
 export interface SettleRule {
   /** How many more samples at most. */

@@ -31,6 +31,12 @@ export interface CreationSite {
   timer?: { kind: 'setTimeout' | 'setInterval'; delayMs: number };
   /** Created while leakguard ran a probe's code: leakguard's, never a test's (see core/own-code.ts). */
   owned?: true;
+  /**
+   * Created by the callback of a tracked timer: the first timer of that chain (one the
+   * code created outside any timer's callback). Its unit owns this too, wherever it
+   * appears (see LeakItem.createdBy).
+   */
+  createdBy?: CreationSite;
 }
 
 const SITE = Symbol.for('leakguard.creationSite');
@@ -129,10 +135,19 @@ function isDone(timer: NodeJS.Timeout): boolean {
   return (timer as unknown as { _destroyed?: boolean })._destroyed === true;
 }
 
+/** The site of the tracked timer whose callback is running, if one is. */
+let runningTimer: CreationSite | undefined;
+
+/** The timer item id of a timer's site (as the handles probe names it). */
+export function timerId(site: CreationSite): string {
+  return `timer:${site.sequence}`;
+}
+
 function mark(object: unknown, above: Function, timer?: CreationSite['timer']): void {
   if (typeof object !== 'object' || object === null || (object as Tracked)[SITE]) return;
   const site: CreationSite = { stack: captureCreationStack(above), sequence: ++sequence };
   if (inOwnCode()) site.owned = true;
+  else if (runningTimer) site.createdBy = runningTimer.createdBy ?? runningTimer;
   if (timer) site.timer = timer;
   else descriptorOpenings++;
   Object.defineProperty(object, SITE, { value: site, enumerable: false, configurable: true });
@@ -289,8 +304,23 @@ function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {
       // A probe's own timer: not tracked, and what its callback creates is the probe's too.
       return original.call(this, typeof callback === 'function' ? asOwnCode(callback as () => unknown) : callback, delay, ...rest);
     }
-    const timer = original.call(this, callback, delay, ...rest);
+    let site: CreationSite | undefined;
+    // While the callback runs, what it creates is noted as the timer's (see CreationSite.createdBy).
+    const run =
+      typeof callback === 'function'
+        ? function timerCallback(this: unknown, ...args: unknown[]) {
+            const outer = runningTimer;
+            runningTimer = site;
+            try {
+              return (callback as (...args: unknown[]) => unknown).apply(this, args);
+            } finally {
+              runningTimer = outer;
+            }
+          }
+        : callback;
+    const timer = original.call(this, run, delay, ...rest);
     mark(timer, wrapped, { kind, delayMs: typeof delay === 'number' ? delay : 1 });
+    site = creationSite(timer);
     if (creationSite(timer)) liveTimers.add(timer);
     // Samples prune too; this bounds the set when nothing samples (handles probe off).
     if (liveTimers.size > pruneAbove) {
