@@ -1,9 +1,12 @@
 /**
  * The sampling engine: samples every probe around a unit of work (a test, a hook), lets
  * transient resources settle and decides what leaked; memory goes to the memory lane,
- * which judges it by allocation site over the run. It knows nothing of Mocha: an adapter
- * calls begin/end.
+ * which judges it by allocation site over the run. A unit's new items (handles, fds, temp
+ * entries) are judged when its suite has ended, without holding the run (see
+ * candidates.ts). It knows nothing of Mocha: an adapter calls begin/end and says when a
+ * suite has ended.
  */
+import { CandidateGroup, Candidates } from './candidates';
 import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarded-probe';
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
@@ -11,6 +14,7 @@ import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './pro
 import { nowMs, RealPromise, sleep, withTimeLimit } from './real-timers';
 import { enterOwnCode, leaveOwnCode } from './own-code';
 import type { ProbeWatchdog, WatchSlot } from './watchdog';
+import { safeItems } from './safe-item';
 import { MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
 
 export interface EngineOptions {
@@ -47,6 +51,23 @@ export interface UnitMemory {
   group?: unknown;
 }
 
+/** How a unit ends (see LeakEngine.end). */
+export interface UnitEnd extends UnitMemory {
+  /**
+   * The suite whose end decides about the unit's new items (an adapter's token, given
+   * again to {@link LeakEngine.judgeCandidates}): the run goes on at once, and what the
+   * unit left and is still there then is its leak. Undefined: judged now, after a settle
+   * wait (a test that must fail in its place).
+   */
+  suite?: unknown;
+}
+
+/** The leaks found of one unit after it ended (see LeakEngine.judgeCandidates). */
+export interface UnitLeaks {
+  unit: UnitInfo;
+  leaks: Leak[];
+}
+
 /** What a unit created that is only judged later (a `before all` hook's resources live until the suite ends). */
 export interface HeldScope {
   readonly unit: UnitInfo;
@@ -81,6 +102,8 @@ export class LeakEngine {
    */
   private lastCleanEnd: { readings: Readings; boundary: number } | undefined;
   private watchdog: ProbeWatchdog | undefined;
+  /** Units' new items awaiting their verdict (see candidates.ts). */
+  private readonly candidates = new Candidates();
 
   private constructor(private readonly options: EngineOptions) {}
 
@@ -146,22 +169,23 @@ export class LeakEngine {
 
   /**
    * Sample every probe at the end of a unit and return what it leaked; `unit` names a
-   * window opened by {@link next}. Synchronous when the cheap readings already show the
-   * unit clean (most units): nothing grew past its threshold, and the GC policy needs no
-   * collection to trust the memory readings.
+   * window opened by {@link next}. With `ending.suite`, the unit's new items are left to
+   * the verdict at that suite's end ({@link judgeCandidates}) and its end readings begin
+   * the next window. Synchronous when the cheap readings leave nothing to judge now (most
+   * units): no value probe grew past its threshold, and the memory lane need not read.
    */
-  end(scope: Scope, unit = scope.unit, memory: UnitMemory = {}): Leak[] | Promise<Leak[]> {
+  end(scope: Scope, unit = scope.unit, ending: UnitEnd = {}): Leak[] | Promise<Leak[]> {
     this.lastCleanEnd = undefined;
     if (!unit) throw new TypeError('end(): a window opened by next() needs its unit');
     const after = this.sampleAll();
     if (after instanceof RealPromise) {
       return after.then(async (taken) => {
-        await this.memoryEnded(unit, scope, taken, memory);
-        return this.judgeEnd(unit, scope, this.growths(scope, taken));
+        await this.memoryEnded(unit, scope, taken, ending);
+        return this.judgeEnd(unit, scope, this.unitGrowths(unit, scope, taken, ending.suite));
       });
     }
-    const remembered = this.memoryEnded(unit, scope, after, memory);
-    const growths = this.growths(scope, after);
+    const remembered = this.memoryEnded(unit, scope, after, ending);
+    const growths = this.unitGrowths(unit, scope, after, ending.suite);
     if (remembered === undefined && this.cleanAsRead(growths)) {
       this.lastCleanEnd = { readings: after, boundary: this.lastBoundary };
       return [];
@@ -170,6 +194,93 @@ export class LeakEngine {
       await remembered;
       return this.judgeEnd(unit, scope, growths);
     })();
+  }
+
+  /**
+   * The unit's growths, once the pending candidates have seen `after` (free evidence) and
+   * what their callbacks created is taken out. With a `suite`, the probes whose items grew
+   * past their threshold leave the map: their items become candidates.
+   */
+  private unitGrowths(unit: UnitInfo, scope: Scope, after: Readings, suite: unknown): Map<GuardedProbe, Growth> {
+    const candidates = this.candidates;
+    if (candidates.size > 0) candidates.observe(after);
+    const growths = this.growths(scope, after);
+    for (const [probe, growth] of growths) {
+      if (!growth.items) continue;
+      if (candidates.size > 0) {
+        growth.items = candidates.withoutDescendants(probe, growth.items);
+        growth.delta = growth.items.length;
+      }
+      if (suite === undefined || growth.delta <= probe.threshold) continue;
+      candidates.add(new CandidateGroup(unit, probe, scope.readings.get(probe)!, after.get(probe)!, growth.items, suite));
+      growths.delete(probe);
+    }
+    return growths;
+  }
+
+  /**
+   * `suite` has ended (its `after all` hooks have run): the verdict on the candidates of
+   * the units that named it. What is still there, after a settle wait for what may still
+   * go by itself, leaked; per unit, in the order the units ended.
+   */
+  judgeCandidates(suite: unknown): Promise<UnitLeaks[]> {
+    return this.judgeGroups(this.candidates.take(suite));
+  }
+
+  /** The verdict on every candidate still waiting (the run's end, or a run cut short). */
+  judgeAllCandidates(): Promise<UnitLeaks[]> {
+    return this.judgeGroups(this.candidates.take(undefined, true));
+  }
+
+  /**
+   * A run that ends without its end (process.exit() in a test): every candidate still
+   * waiting, as its last reading left it, without a settle or details; synchronous, for
+   * an exit handler. Nothing is lost.
+   */
+  unjudgedCandidates(): UnitLeaks[] {
+    const found: UnitLeaks[] = [];
+    for (const group of this.candidates.take(undefined, true)) {
+      if (!group.grown) continue;
+      const all = [...group.items.values()];
+      const leak = this.leakOf(group.unit, group.probe, all.length, safeItems(all.slice(0, MAX_ITEMS_PER_LEAK))?.items ?? [], all.length);
+      const last = found.at(-1);
+      if (last?.unit === group.unit) last.leaks.push(leak);
+      else found.push({ unit: group.unit, leaks: [leak] });
+    }
+    return found;
+  }
+
+  private async judgeGroups(groups: CandidateGroup[]): Promise<UnitLeaks[]> {
+    if (groups.length === 0) return [];
+    // The settle lets time pass: the next window begins with a reading taken after it.
+    this.lastCleanEnd = undefined;
+    const now = new Map<GuardedProbe, Reading | undefined>();
+    for (const group of groups) {
+      const { probe } = group;
+      if (!now.has(probe)) now.set(probe, probe.active ? await probe.sample() : undefined);
+      const reading = now.get(probe);
+      if (!reading || !group.update(reading)) group.items.clear();
+    }
+    await RealPromise.all(groups.filter((group) => group.grown).map((group) => this.settleGroup(group)));
+    const found: UnitLeaks[] = [];
+    for (const group of groups) {
+      if (!group.grown) continue;
+      const items = [...group.items.values()];
+      const leak = await this.toLeak(group.unit, group.probe, { delta: items.length, items });
+      // A unit's groups were made together, one per probe: they are next to each other.
+      const last = found.at(-1);
+      if (last?.unit === group.unit) last.leaks.push(leak);
+      else found.push({ unit: group.unit, leaks: [leak] });
+    }
+    return found;
+  }
+
+  /** Let what is still there of a group go by itself, as a unit's growth settles. */
+  private async settleGroup(group: CandidateGroup): Promise<void> {
+    const held = (): Growth => ({ delta: group.items.size, items: [...group.items.values()] });
+    const growths = new Map([[group.probe, held()]]);
+    await this.settle(growths, (_probe, now) => (group.update(now) ? held() : undefined));
+    if (!growths.has(group.probe)) group.items.clear();
   }
 
   private async judgeEnd(unit: UnitInfo, scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<Leak[]> {
@@ -404,17 +515,24 @@ export class LeakEngine {
   private async toLeak(unit: UnitInfo, probe: GuardedProbe, growth: Growth): Promise<Leak> {
     const all = growth.items ?? [];
     const items = await probe.describe(all.slice(0, MAX_ITEMS_PER_LEAK));
+    return this.leakOf(unit, probe, growth.delta, items, all.length);
+  }
+
+  /** A leak of `unit`, `items` described as far as they will be (at most MAX_ITEMS_PER_LEAK of `total`). */
+  private leakOf(unit: UnitInfo, probe: GuardedProbe, delta: number, items: LeakItem[], total: number): Leak {
+    // Lineage between items is the engine's business, not the report's.
+    for (const item of items) delete item.createdBy;
     const leak: Leak = {
       test: unit.title,
       file: unit.file,
       kind: unit.kind,
       probe: probe.name,
-      delta: growth.delta,
+      delta,
       unit: probe.definition.unit,
       threshold: probe.threshold,
       items,
     };
-    if (all.length > items.length) leak.itemsTotal = all.length;
+    if (total > items.length) leak.itemsTotal = total;
     const hint = probe.hint(items[0]);
     if (hint) leak.hint = hint;
     return leak;

@@ -1,0 +1,117 @@
+/**
+ * What a unit left open, awaiting its fate: each new item of an item probe (a handle, an
+ * fd, a temp entry) is a candidate, tracked by identity while the run goes on. The
+ * readings later units take anyway say which ones were released; what is still there when
+ * the unit's suite has ended (its `after all` hooks included) is the unit's leak. Nothing
+ * here samples or waits: the engine feeds the readings and asks for the verdicts.
+ */
+import type { GuardedProbe } from './guarded-probe';
+import { itemId, type LeakItem, type Reading } from './probe';
+import type { UnitInfo } from './report-model';
+
+/** One unit's candidates of one probe. */
+export class CandidateGroup {
+  /** What is still there, by id, as the last reading described it. */
+  items = new Map<string, LeakItem>();
+  /** Every id it has held: what their callbacks create is this unit's too (see LeakItem.createdBy). */
+  readonly origins = new Set<string>();
+  private lastSeen: Reading;
+
+  constructor(
+    readonly unit: UnitInfo,
+    readonly probe: GuardedProbe,
+    /** The unit's begin reading: a candidate is still there while it is new since this. */
+    readonly begin: Reading,
+    end: Reading,
+    items: LeakItem[],
+    /** The suite whose end decides (an adapter's token; see LeakEngine.judgeCandidates). */
+    readonly suite: unknown,
+  ) {
+    this.lastSeen = end;
+    for (const item of items) this.hold(item);
+  }
+
+  /**
+   * Bring the group up to `now`, a later reading of its probe: what is gone is released,
+   * what its items created since is taken in. False when the probe could not tell (it was
+   * switched off): the group then has no verdict.
+   */
+  update(now: Reading): boolean {
+    if (now === this.lastSeen) return true;
+    const found = this.probe.newItems(this.begin, now);
+    if (!found) return false;
+    this.lastSeen = now;
+    const held = this.items;
+    this.items = new Map();
+    for (const item of found) {
+      const id = itemId(item);
+      if (held.has(id) || this.createdFromHere(item)) this.hold(item);
+    }
+    return true;
+  }
+
+  /** Whether `item` was created by the callback of one of this group's items. */
+  createdFromHere(item: LeakItem): boolean {
+    return typeof item.createdBy === 'string' && this.origins.has(item.createdBy);
+  }
+
+  /** Still more than its probe lets pass. */
+  get grown(): boolean {
+    return this.items.size > this.probe.threshold;
+  }
+
+  private hold(item: LeakItem): void {
+    const id = itemId(item);
+    this.items.set(id, item);
+    this.origins.add(id);
+  }
+}
+
+/** The groups still waiting for their verdict, in the order their units ended. */
+export class Candidates {
+  private groups: CandidateGroup[] = [];
+
+  get size(): number {
+    return this.groups.length;
+  }
+
+  add(group: CandidateGroup): void {
+    this.groups.push(group);
+  }
+
+  /**
+   * Free evidence: readings taken anyway (a later unit's end). A group whose items are
+   * gone, down to its threshold, is clean and let go; one whose probe can no longer tell
+   * is let go too.
+   */
+  observe(readings: ReadonlyMap<GuardedProbe, Reading>): void {
+    let released = false;
+    for (const group of this.groups) {
+      const now = readings.get(group.probe);
+      if (!now) continue;
+      if (!group.update(now) || !group.grown) {
+        group.items.clear();
+        released = true;
+      }
+    }
+    if (released) this.groups = this.groups.filter((group) => group.items.size > 0);
+  }
+
+  /**
+   * `items`, a unit's new items of `probe`, without those that the callback of a pending
+   * candidate created (a timer that started an interval when it fired): they belong to
+   * that candidate's unit, not to the unit they appeared in.
+   */
+  withoutDescendants(probe: GuardedProbe, items: LeakItem[]): LeakItem[] {
+    if (this.groups.length === 0 || !items.some((item) => typeof item.createdBy === 'string')) return items;
+    const groups = this.groups.filter((group) => group.probe === probe);
+    return items.filter((item) => !groups.some((group) => group.createdFromHere(item)));
+  }
+
+  /** Take out the groups of `suite` (every group when `all`), for their verdict. */
+  take(suite: unknown, all = false): CandidateGroup[] {
+    const taken = all ? this.groups : this.groups.filter((group) => group.suite === suite);
+    this.groups = all ? [] : this.groups.filter((group) => group.suite !== suite);
+    return taken;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The engine used directly, no Mocha: a unit ended with a suite token leaves its new items
+ * as candidates and returns at once; the verdict comes when the adapter says the suite has
+ * ended. Real handles (timers), a real item probe, real time.
+ */
+import { strict as assert } from 'node:assert';
+import { LeakEngine, type Scope, type UnitLeaks } from '../../src/core/engine';
+import { defineProbe, type ConfiguredProbe } from '../../src/core/probe';
+import { isPromise } from '../../src/core/real-timers';
+import type { UnitInfo } from '../../src/core/report-model';
+import { handlesProbe } from '../../src/probes/handles';
+
+const handles: ConfiguredProbe = { definition: handlesProbe, threshold: 0, options: {} };
+
+/** An item probe over a set of named slots, whose names (its ids) are used again once freed, like fd numbers. */
+function slotsProbe(): { probe: ConfiguredProbe; open: Set<string> } {
+  const open = new Set<string>();
+  const definition = defineProbe({
+    name: 'slots',
+    unit: 'count',
+    description: 'named slots in use',
+    defaultThreshold: 0,
+    create: () => ({
+      sample: () => ({ value: open.size, items: [...open].map((name) => ({ id: name, label: `slot ${name}` })) }),
+    }),
+  });
+  return { probe: { definition, threshold: 0, options: {} }, open };
+}
+
+function createEngine(probes: ConfiguredProbe[]): Promise<LeakEngine> {
+  return LeakEngine.create({ probes, rootDir: process.cwd(), sampleTimeoutMs: 5000, warn: () => {} });
+}
+
+const unit = (title: string): UnitInfo => ({ kind: 'test', title, file: __filename });
+
+/** End a unit with its suite token: it must not wait. */
+function endNow(engine: LeakEngine, scope: Scope, ended: UnitInfo, suite: object): void {
+  const leaks = engine.end(scope, ended, { suite });
+  assert.ok(!isPromise(leaks), `${ended.title}: end() waited`);
+  assert.deepEqual(leaks, [], `${ended.title}: judged before its suite ended`);
+}
+
+function verdicts(found: UnitLeaks[]): string[] {
+  return found.flatMap(({ unit: judged, leaks }) => leaks.map((leak) => `${judged.title}: ${leak.probe} +${leak.delta} ${leak.items.map((item) => item.label).join(', ')}`));
+}
+
+describe('LeakEngine verdicts at the end of a suite', () => {
+  let engine: LeakEngine;
+  const cleanups: (() => void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+    await engine?.dispose();
+  });
+
+  it('let the run go on, and blame what is still there when the suite ends on the unit that left it', async () => {
+    engine = await createEngine([handles]);
+    const suite = {};
+    const first = unit('leaves an interval');
+    const scope = engine.begin(first) as Scope;
+    const interval = setInterval(() => {}, 60_000);
+    cleanups.push(() => clearInterval(interval));
+    endNow(engine, scope, first, suite);
+    // The next unit begins where the first ended: the interval is not new in it.
+    const next = unit('the next unit');
+    endNow(engine, engine.next() as Scope, next, suite);
+    const found = verdicts(await engine.judgeCandidates(suite));
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(found[0]!, /^leaves an interval: handles \+1 setInterval\(\) every 60000 ms/);
+    // Judged once: nothing is left for the run's end.
+    assert.deepEqual(await engine.judgeAllCandidates(), []);
+  });
+
+  it('find a unit clean whose items are released before its suite ends (an after hook closing them)', async () => {
+    engine = await createEngine([handles]);
+    const suite = {};
+    const first = unit('starts an interval the suite clears');
+    const scope = engine.begin(first) as Scope;
+    const interval = setInterval(() => {}, 60_000);
+    endNow(engine, scope, first, suite);
+    clearInterval(interval);
+    assert.deepEqual(await engine.judgeCandidates(suite), []);
+  });
+
+  it('let what is still there settle when the suite ends: a timer due soon is no leak', async () => {
+    engine = await createEngine([handles]);
+    const suite = {};
+    const first = unit('starts a short timer');
+    const scope = engine.begin(first) as Scope;
+    setTimeout(() => {}, 5);
+    endNow(engine, scope, first, suite);
+    assert.deepEqual(await engine.judgeCandidates(suite), []);
+  });
+
+  it('judge only the suite that ended; the rest at the run end', async () => {
+    engine = await createEngine([handles]);
+    const inner = {};
+    const outer = {};
+    const a = unit('in the outer suite');
+    let scope = engine.begin(a) as Scope;
+    const kept = setInterval(() => {}, 60_000);
+    cleanups.push(() => clearInterval(kept));
+    endNow(engine, scope, a, outer);
+    const b = unit('in the inner suite');
+    scope = engine.next() as Scope;
+    const innerKept = setInterval(() => {}, 30_000);
+    cleanups.push(() => clearInterval(innerKept));
+    endNow(engine, scope, b, inner);
+    assert.deepEqual(verdicts(await engine.judgeCandidates(inner)).map((line) => line.split(':')[0]), ['in the inner suite']);
+    assert.deepEqual(verdicts(await engine.judgeAllCandidates()).map((line) => line.split(':')[0]), ['in the outer suite']);
+  });
+
+  it('take what a later unit reads as proof of release: an id freed and used again is the new user\'s only', async () => {
+    const slots = slotsProbe();
+    engine = await createEngine([slots.probe]);
+    const suite = {};
+    const first = unit('takes slot 7');
+    let scope = engine.begin(first) as Scope;
+    slots.open.add('7');
+    endNow(engine, scope, first, suite);
+    const second = unit('frees slot 7');
+    scope = engine.next() as Scope;
+    slots.open.delete('7');
+    endNow(engine, scope, second, suite);
+    const third = unit('takes slot 7 again');
+    scope = engine.next() as Scope;
+    slots.open.add('7');
+    endNow(engine, scope, third, suite);
+    assert.deepEqual(verdicts(await engine.judgeCandidates(suite)), ['takes slot 7 again: slots +1 slot 7']);
+  });
+
+  it("blame what a unit's timer creates after the unit ended on that unit, not on the unit it appears in", async () => {
+    engine = await createEngine([handles]);
+    const suite = {};
+    const first = unit('starts a timer that starts an interval');
+    let scope = engine.begin(first) as Scope;
+    let fired!: () => void;
+    const firing = new Promise<void>((resolve) => (fired = resolve));
+    setTimeout(() => {
+      const interval = setInterval(() => {}, 60_000);
+      cleanups.push(() => clearInterval(interval));
+      fired();
+    }, 1);
+    endNow(engine, scope, first, suite);
+    const second = unit('runs while the timer fires');
+    scope = engine.next() as Scope;
+    await firing;
+    endNow(engine, scope, second, suite);
+    const found = verdicts(await engine.judgeCandidates(suite));
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(found[0]!, /^starts a timer that starts an interval: handles \+1 setInterval\(\) every 60000 ms/);
+  });
+
+  it('judge a value probe (no items) where the unit ends, as before', async () => {
+    let count = 0;
+    const counter = defineProbe({ name: 'counter', unit: 'count', defaultThreshold: 0, create: () => ({ sample: () => count }) });
+    engine = await createEngine([{ definition: counter, threshold: 0, options: {} }]);
+    const scope = engine.begin(unit('counts one more')) as Scope;
+    count++;
+    const leaks = await engine.end(scope, undefined, { suite: {} });
+    assert.deepEqual(
+      leaks.map((leak) => [leak.test, leak.probe, leak.delta]),
+      [['counts one more', 'counter', 1]],
+    );
+  });
+
+  it('without a suite token, judge at the end of the unit, waiting for it to settle (a test failed in its place)', async () => {
+    engine = await createEngine([handles]);
+    const scope = engine.begin(unit('leaves an interval')) as Scope;
+    const interval = setInterval(() => {}, 60_000);
+    cleanups.push(() => clearInterval(interval));
+    const ended = engine.end(scope);
+    assert.ok(isPromise(ended));
+    assert.deepEqual(
+      (await ended).map((leak) => [leak.probe, leak.delta]),
+      [['handles', 1]],
+    );
+    assert.deepEqual(await engine.judgeAllCandidates(), []);
+  });
+});
