@@ -7,6 +7,7 @@
  */
 import type { GuardedProbe } from './guarded-probe';
 import { itemId, type LeakItem, type Reading } from './probe';
+import { nowMs } from './real-timers';
 import type { UnitInfo } from './report-model';
 
 /** One unit's candidates of one probe. */
@@ -16,6 +17,10 @@ export class CandidateGroup {
   /** Every id it has held: what their callbacks create is this unit's too (see LeakItem.createdBy). */
   readonly origins = new Set<string>();
   private lastSeen: Reading;
+  /** Ids still there when the suite ended that cannot go by themselves: leaked, whatever happens later. */
+  private readonly frozen = new Set<string>();
+  /** When the unit ended (nowMs() time): where its settle time starts. */
+  readonly endedAt = nowMs();
 
   constructor(
     readonly unit: UnitInfo,
@@ -47,7 +52,29 @@ export class CandidateGroup {
       const id = itemId(item);
       if (held.has(id) || this.createdFromHere(item)) this.hold(item);
     }
+    for (const id of this.frozen) if (!this.items.has(id) && held.has(id)) this.items.set(id, held.get(id)!);
     return true;
+  }
+
+  /**
+   * The suite has ended: of what is still there, what cannot go by itself is a leak now,
+   * whatever code that runs later does (the next suite's). `mayEndByItself` says whether
+   * any of some items may (see ProbeInstance.mayEndByItself); it is asked once for all,
+   * then, when some may, one by one while they are few, else kind by kind (an answer may
+   * cost a read of /proc/net). Returns whether anything may still go by itself.
+   */
+  freeze(mayEndByItself: (items: LeakItem[]) => boolean): boolean {
+    const items = [...this.items.values()];
+    const parts = !mayEndByItself(items) ? [] : items.length === 1 ? [items] : items.length <= FREEZE_ONE_BY_ONE ? items.map((item) => [item]) : byKind(items);
+    const mayEnd = new Set<LeakItem>();
+    for (const part of parts) if (parts.length === 1 || mayEndByItself(part)) for (const item of part) mayEnd.add(item);
+    for (const item of items) if (!mayEnd.has(item)) this.frozen.add(itemId(item));
+    return mayEnd.size > 0;
+  }
+
+  /** What is still there and may go by itself (not frozen). */
+  get unfrozen(): LeakItem[] {
+    return [...this.items].filter(([id]) => !this.frozen.has(id)).map(([, item]) => item);
   }
 
   /** Whether `item` was created by the callback of one of this group's items. */
@@ -70,6 +97,8 @@ export class CandidateGroup {
 /** The groups still waiting for their verdict, in the order their units ended. */
 export class Candidates {
   private groups: CandidateGroup[] = [];
+  /** Taken out for their verdict, still settling: what their callbacks create is still theirs. */
+  readonly settling = new Set<CandidateGroup>();
 
   get size(): number {
     return this.groups.length;
@@ -103,8 +132,8 @@ export class Candidates {
    * that candidate's unit, not to the unit they appeared in.
    */
   withoutDescendants(probe: GuardedProbe, items: LeakItem[]): LeakItem[] {
-    if (this.groups.length === 0 || !items.some((item) => typeof item.createdBy === 'string')) return items;
-    const groups = this.groups.filter((group) => group.probe === probe);
+    if ((this.groups.length === 0 && this.settling.size === 0) || !items.some((item) => typeof item.createdBy === 'string')) return items;
+    const groups = [...this.groups, ...this.settling].filter((group) => group.probe === probe);
     return items.filter((item) => !groups.some((group) => group.createdFromHere(item)));
   }
 
@@ -114,4 +143,18 @@ export class Candidates {
     this.groups = all ? [] : this.groups.filter((group) => group.suite !== suite);
     return taken;
   }
+}
+
+/** Up to this many items, each is asked about on its own (see CandidateGroup.freeze). */
+const FREEZE_ONE_BY_ONE = 8;
+
+function byKind(items: LeakItem[]): LeakItem[][] {
+  const kinds = new Map<string, LeakItem[]>();
+  for (const item of items) {
+    const kind = item.type ?? '';
+    const same = kinds.get(kind);
+    if (same) same.push(item);
+    else kinds.set(kind, [item]);
+  }
+  return [...kinds.values()];
 }

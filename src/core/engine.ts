@@ -11,7 +11,7 @@ import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarde
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
-import { nowMs, RealPromise, sleep, withTimeLimit } from './real-timers';
+import { nowMs, RealPromise, realClearInterval, realSetInterval, sleep, sleepUnref, withTimeLimit } from './real-timers';
 import { enterOwnCode, leaveOwnCode } from './own-code';
 import type { ProbeWatchdog, WatchSlot } from './watchdog';
 import { safeItems } from './safe-item';
@@ -207,9 +207,10 @@ export class LeakEngine {
     const growths = this.growths(scope, after);
     for (const [probe, growth] of growths) {
       if (!growth.items) continue;
-      if (candidates.size > 0) {
-        growth.items = candidates.withoutDescendants(probe, growth.items);
-        growth.delta = growth.items.length;
+      const own = candidates.withoutDescendants(probe, growth.items);
+      if (own !== growth.items) {
+        growth.items = own;
+        growth.delta = own.length;
       }
       if (suite === undefined || growth.delta <= probe.threshold) continue;
       candidates.add(new CandidateGroup(unit, probe, scope.readings.get(probe)!, after.get(probe)!, growth.items, suite));
@@ -220,16 +221,18 @@ export class LeakEngine {
 
   /**
    * `suite` has ended (its `after all` hooks have run): the verdict on the candidates of
-   * the units that named it. What is still there, after a settle wait for what may still
-   * go by itself, leaked; per unit, in the order the units ended.
+   * the units that named it. What is gone is clean; what is still there and may still go
+   * by itself settles in the background, the run going on (its settle time counts from
+   * its unit's end); the rest leaked. Returns the leaks found now and those of earlier
+   * suites whose settle has ended since, per unit.
    */
   judgeCandidates(suite: unknown): Promise<UnitLeaks[]> {
-    return this.judgeGroups(this.candidates.take(suite));
+    return this.judgeGroups(this.candidates.take(suite), false);
   }
 
-  /** The verdict on every candidate still waiting (the run's end, or a run cut short). */
+  /** The verdict on every candidate still waiting, settling ones included (the run's end, or a run cut short). */
   judgeAllCandidates(): Promise<UnitLeaks[]> {
-    return this.judgeGroups(this.candidates.take(undefined, true));
+    return this.judgeGroups(this.candidates.take(undefined, true), true);
   }
 
   /**
@@ -238,49 +241,99 @@ export class LeakEngine {
    * an exit handler. Nothing is lost.
    */
   unjudgedCandidates(): UnitLeaks[] {
+    const groups = [...this.settled.splice(0), ...this.candidates.settling, ...this.candidates.take(undefined, true)];
+    this.candidates.settling.clear();
     const found: UnitLeaks[] = [];
-    for (const group of this.candidates.take(undefined, true)) {
+    for (const group of groups) {
       if (!group.grown) continue;
       const all = [...group.items.values()];
-      const leak = this.leakOf(group.unit, group.probe, all.length, safeItems(all.slice(0, MAX_ITEMS_PER_LEAK))?.items ?? [], all.length);
-      const last = found.at(-1);
-      if (last?.unit === group.unit) last.leaks.push(leak);
-      else found.push({ unit: group.unit, leaks: [leak] });
+      addLeak(found, group.unit, this.leakOf(group.unit, group.probe, all.length, safeItems(all.slice(0, MAX_ITEMS_PER_LEAK))?.items ?? [], all.length));
     }
     return found;
   }
 
-  private async judgeGroups(groups: CandidateGroup[]): Promise<UnitLeaks[]> {
-    if (groups.length === 0) return [];
-    // The settle lets time pass: the next window begins with a reading taken after it.
-    this.lastCleanEnd = undefined;
-    const now = new Map<GuardedProbe, Reading | undefined>();
-    for (const group of groups) {
-      const { probe } = group;
-      if (!now.has(probe)) now.set(probe, probe.active ? await probe.sample() : undefined);
-      const reading = now.get(probe);
-      if (!reading || !group.update(reading)) group.items.clear();
+  /** Candidates whose background settle has ended, awaiting their verdict (made between units: describe() may open things). */
+  private settled: CandidateGroup[] = [];
+  /** The background settles still running. */
+  private readonly settling = new Set<Promise<void>>();
+
+  private async judgeGroups(groups: CandidateGroup[], waitForAll: boolean): Promise<UnitLeaks[]> {
+    const decided: CandidateGroup[] = [];
+    if (groups.length > 0) {
+      // The next window begins with a reading taken after this one.
+      this.lastCleanEnd = undefined;
+      const now = new Map<GuardedProbe, Reading | undefined>();
+      for (const group of groups) {
+        const { probe } = group;
+        if (!now.has(probe)) now.set(probe, probe.active ? await probe.sample() : undefined);
+        const reading = now.get(probe);
+        if (!reading || !group.update(reading)) group.items.clear();
+      }
+      // Where settle time is left (it counts from the unit's end): a few turns of the event
+      // loop first, for what the suite's `after` hooks closed without waiting.
+      const settling = groups.filter((group) => group.grown && group.probe.settle && nowMs() - group.endedAt < group.probe.settle.maxWaitMs);
+      await RealPromise.all(settling.map((group) => this.settleGroup(group, { turnsOnly: true })));
+      const waits: Promise<void>[] = [];
+      for (const group of groups) {
+        if (!settling.includes(group) || !group.grown) decided.push(group);
+        else if (!group.probe.tellsWhatMayEnd) {
+          // The probe cannot tell what may still go by itself: it settles now, the run waiting.
+          waits.push(this.settleGroup(group));
+          decided.push(group);
+        } else if (group.freeze((items) => group.probe.mayEndByItself(items))) this.settleInBackground(group);
+        else decided.push(group);
+      }
+      await RealPromise.all(waits);
     }
-    await RealPromise.all(groups.filter((group) => group.grown).map((group) => this.settleGroup(group)));
+    if (waitForAll) await this.backgroundSettles();
     const found: UnitLeaks[] = [];
-    for (const group of groups) {
+    for (const group of [...this.settled.splice(0), ...decided]) {
       if (!group.grown) continue;
       const items = [...group.items.values()];
-      const leak = await this.toLeak(group.unit, group.probe, { delta: items.length, items });
-      // A unit's groups were made together, one per probe: they are next to each other.
-      const last = found.at(-1);
-      if (last?.unit === group.unit) last.leaks.push(leak);
-      else found.push({ unit: group.unit, leaks: [leak] });
+      addLeak(found, group.unit, await this.toLeak(group.unit, group.probe, { delta: items.length, items }));
     }
     return found;
   }
 
-  /** Let what is still there of a group go by itself, as a unit's growth settles. */
-  private async settleGroup(group: CandidateGroup): Promise<void> {
-    const held = (): Growth => ({ delta: group.items.size, items: [...group.items.values()] });
+  /** Let what is still there of a group go by itself, as a unit's growth settles; its settle time counts from its unit's end. */
+  private async settleGroup(group: CandidateGroup, { turnsOnly = false, background = false } = {}): Promise<void> {
+    // Frozen items (see CandidateGroup.freeze) are leaks whatever comes: the wait is for the others.
+    const held = (): Growth => {
+      const items = group.unfrozen;
+      return { delta: items.length === 0 ? 0 : group.items.size, items };
+    };
     const growths = new Map([[group.probe, held()]]);
-    await this.settle(growths, (_probe, now) => (group.update(now) ? held() : undefined));
+    await this.settle(growths, (_probe, now) => (group.update(now) ? held() : undefined), { started: group.endedAt, turnsOnly, background });
     if (!growths.has(group.probe)) group.items.clear();
+  }
+
+  /**
+   * {@link settleGroup} while the run goes on, for what may still go by itself (a socket
+   * its peer closes; what cannot is a leak already, see CandidateGroup.freeze): its waits
+   * keep no handle the probes count, and its samples are exact. A later call gives the
+   * verdict (see judgeCandidates).
+   */
+  private settleInBackground(group: CandidateGroup): void {
+    this.candidates.settling.add(group);
+    const settling = this.settleGroup(group, { background: true })
+      .catch((error: unknown) => this.options.warn(`internal error while settling (the items are judged as last read): ${errorMessage(error)}`))
+      .finally(() => {
+        this.candidates.settling.delete(group);
+        this.settling.delete(settling);
+        this.settled.push(group);
+      });
+    this.settling.add(settling);
+  }
+
+  /** Wait for every background settle; its waits do not keep the process alive, so this does. */
+  private async backgroundSettles(): Promise<void> {
+    if (this.settling.size === 0) return;
+    const keepAlive = realSetInterval(() => {}, 1_000);
+    try {
+      while (this.settling.size > 0) await RealPromise.all([...this.settling]);
+    } finally {
+      realClearInterval(keepAlive);
+    }
   }
 
   private async judgeEnd(unit: UnitInfo, scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<Leak[]> {
@@ -462,21 +515,33 @@ export class LeakEngine {
   private async settle(
     growths: Map<GuardedProbe, Growth>,
     measure: (probe: GuardedProbe, now: Reading) => Growth | undefined,
+    {
+      started = nowMs(),
+      turnsOnly = false,
+      background = false,
+    }: {
+      /** When the wait began, in nowMs() time. */
+      started?: number;
+      /** Only the quick turns of the event loop. */
+      turnsOnly?: boolean;
+      /** While tests run: waits that keep no handle a probe counts. */
+      background?: boolean;
+    } = {},
   ): Promise<void> {
+    const pause = background ? sleepUnref : sleep;
     const pending = [...growths].filter(([probe, growth]) => probe.settle && growth.delta > probe.threshold);
     if (pending.length === 0) return;
-    const started = nowMs();
     const longest = Math.max(...pending.map(([probe]) => probe.settle!.maxWaitMs));
     for (let attempt = 0; pending.length > 0; attempt++) {
       const waited = nowMs() - started;
-      if (waited >= longest) break;
+      if (waited >= longest || (turnsOnly && attempt >= SETTLE_TURNS)) break;
       // After the quick turns, wait only while something may still end by itself: a
       // leaked interval or listening server stays until code closes it.
       if (attempt >= SETTLE_TURNS && !pending.some(([probe, growth]) => probe.mayEndByItself(growth.items))) break;
       // Most of what closes by itself (a socket, a handle) is gone after a turn or two
       // of the event loop: try those first, then back off in real time.
-      const pause = attempt < SETTLE_TURNS ? 0 : 2 ** (attempt - SETTLE_TURNS);
-      await sleep(Math.min(pause, longest - waited));
+      const wait = attempt < SETTLE_TURNS ? 0 : 2 ** (attempt - SETTLE_TURNS);
+      await pause(Math.min(wait, longest - waited));
       for (let i = pending.length - 1; i >= 0; i--) {
         const [probe, growth] = pending[i]!;
         const rule = probe.settle!;
@@ -591,3 +656,9 @@ export function hangReportAfter(sampleTimeoutMs: number): number {
   return Math.max(2 * sampleTimeoutMs, 2_000);
 }
 
+/** Add `leak` to `unit`'s entry: a unit's groups were made together, one per probe, so they come one after the other. */
+function addLeak(found: UnitLeaks[], unit: UnitInfo, leak: Leak): void {
+  const last = found.at(-1);
+  if (last?.unit === unit) last.leaks.push(leak);
+  else found.push({ unit, leaks: [leak] });
+}

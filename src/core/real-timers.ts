@@ -21,6 +21,9 @@ export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 const realSetTimeout = timers.setTimeout;
 const realClearTimeout = timers.clearTimeout;
 const realSetImmediate = timers.setImmediate;
+/** For leakguard's own keep-alive while it waits at the run's end. */
+export const realSetInterval = timers.setInterval;
+export const realClearInterval = timers.clearInterval;
 const RealDate = Date;
 /**
  * process.hrtime.bigint rather than performance.now: ~0.15 us against ~0.5 us per read
@@ -37,6 +40,17 @@ export function sleep(ms: number): Promise<void> {
     } else {
       realSetTimeout(resolve, ms);
     }
+  });
+}
+
+/**
+ * {@link sleep} that does not keep the process alive, and that no probe counts among the
+ * test's handles: for waits that run while tests run (see LeakEngine.judgeCandidates).
+ */
+export function sleepUnref(ms: number): Promise<void> {
+  return new RealPromise((resolve) => {
+    const waiting = ms <= 0 ? realSetImmediate(resolve) : realSetTimeout(resolve, ms);
+    waiting.unref();
   });
 }
 
