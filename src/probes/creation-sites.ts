@@ -13,6 +13,7 @@
  * too: the live ones are kept (pruned as they exit) for the children probe, which counts
  * them whether or not they are ref'd.
  */
+import { executionAsyncResource } from 'node:async_hooks';
 import { ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import fs = require('node:fs');
@@ -135,8 +136,16 @@ function isDone(timer: NodeJS.Timeout): boolean {
   return (timer as unknown as { _destroyed?: boolean })._destroyed === true;
 }
 
-/** The site of the tracked timer whose callback is running, if one is. */
-let runningTimer: CreationSite | undefined;
+/**
+ * The site of the tracked timer whose callback is running, if one is: Node runs a timer's
+ * callback with the timer as the current async resource (read without enabling async
+ * hooks, and without wrapping the callback, which would show in the user's stacks).
+ */
+function runningTimer(): CreationSite | undefined {
+  const resource: unknown = executionAsyncResource();
+  const site = typeof resource === 'object' && resource !== null ? creationSite(resource) : undefined;
+  return site?.timer ? site : undefined;
+}
 
 /** The timer item id of a timer's site (as the handles probe names it). */
 export function timerId(site: CreationSite): string {
@@ -147,7 +156,10 @@ function mark(object: unknown, above: Function, timer?: CreationSite['timer']): 
   if (typeof object !== 'object' || object === null || (object as Tracked)[SITE]) return;
   const site: CreationSite = { stack: captureCreationStack(above), sequence: ++sequence };
   if (inOwnCode()) site.owned = true;
-  else if (runningTimer) site.createdBy = runningTimer.createdBy ?? runningTimer;
+  else {
+    const parent = runningTimer();
+    if (parent) site.createdBy = parent.createdBy ?? parent;
+  }
   if (timer) site.timer = timer;
   else descriptorOpenings++;
   Object.defineProperty(object, SITE, { value: site, enumerable: false, configurable: true });
@@ -304,23 +316,8 @@ function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {
       // A probe's own timer: not tracked, and what its callback creates is the probe's too.
       return original.call(this, typeof callback === 'function' ? asOwnCode(callback as () => unknown) : callback, delay, ...rest);
     }
-    let site: CreationSite | undefined;
-    // While the callback runs, what it creates is noted as the timer's (see CreationSite.createdBy).
-    const run =
-      typeof callback === 'function'
-        ? function timerCallback(this: unknown, ...args: unknown[]) {
-            const outer = runningTimer;
-            runningTimer = site;
-            try {
-              return (callback as (...args: unknown[]) => unknown).apply(this, args);
-            } finally {
-              runningTimer = outer;
-            }
-          }
-        : callback;
-    const timer = original.call(this, run, delay, ...rest);
+    const timer = original.call(this, callback, delay, ...rest);
     mark(timer, wrapped, { kind, delayMs: typeof delay === 'number' ? delay : 1 });
-    site = creationSite(timer);
     if (creationSite(timer)) liveTimers.add(timer);
     // Samples prune too; this bounds the set when nothing samples (handles probe off).
     if (liveTimers.size > pruneAbove) {
