@@ -77,7 +77,10 @@ export interface ProbeInstance {
    * Whether any of these new items may still go away without more code running: a socket
    * the peer may close, a timer due soon, a request in flight. The engine's settle wait
    * stops as soon as no probe has such an item (an interval or a listening server only
-   * goes when code closes it; waiting for it only costs time). Default: true.
+   * goes when code closes it; waiting for it only costs time). When a unit's suite has
+   * ended, what it says may not go is a leak at once, and the rest settles in the
+   * background while the run goes on; a probe without it settles in the foreground.
+   * Default: true.
    */
   mayEndByItself?(items: LeakItem[]): boolean;
   /** Fill in details for the items that leaked (sizes, owners, ...). Runs only for leaks. */
