@@ -11,7 +11,7 @@ import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarde
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
-import { nowMs, RealPromise, realClearInterval, realSetInterval, sleep, sleepUnref, withTimeLimit } from './real-timers';
+import { nowMs, RealPromise, sleep, sleepUnref, withTimeLimit } from './real-timers';
 import { enterOwnCode, leaveOwnCode } from './own-code';
 import type { ProbeWatchdog, WatchSlot } from './watchdog';
 import { safeItems } from './safe-item';
@@ -241,6 +241,8 @@ export class LeakEngine {
    * an exit handler. Nothing is lost.
    */
   unjudgedCandidates(): UnitLeaks[] {
+    for (const run of this.inBackground.values()) run.stopped = true;
+    this.inBackground.clear();
     const groups = [...this.settled.splice(0), ...this.candidates.settling, ...this.candidates.take(undefined, true)];
     this.candidates.settling.clear();
     const found: UnitLeaks[] = [];
@@ -254,8 +256,8 @@ export class LeakEngine {
 
   /** Candidates whose background settle has ended, awaiting their verdict (made between units: describe() may open things). */
   private settled: CandidateGroup[] = [];
-  /** The background settles still running. */
-  private readonly settling = new Set<Promise<void>>();
+  /** The background settles still running, by group: stopped to be finished in the foreground (see settleNow). */
+  private readonly inBackground = new Map<CandidateGroup, { stopped: boolean }>();
 
   private async judgeGroups(groups: CandidateGroup[], waitForAll: boolean): Promise<UnitLeaks[]> {
     const decided: CandidateGroup[] = [];
@@ -285,7 +287,7 @@ export class LeakEngine {
       }
       await RealPromise.all(waits);
     }
-    if (waitForAll) await this.backgroundSettles();
+    if (waitForAll) await this.settleNow();
     const found: UnitLeaks[] = [];
     for (const group of [...this.settled.splice(0), ...decided]) {
       if (!group.grown) continue;
@@ -296,43 +298,53 @@ export class LeakEngine {
   }
 
   /** Let what is still there of a group go by itself, as a unit's growth settles; its settle time counts from its unit's end. */
-  private async settleGroup(group: CandidateGroup, { turnsOnly = false, background = false } = {}): Promise<void> {
+  private async settleGroup(group: CandidateGroup, { turnsOnly = false, background = undefined as { stopped: boolean } | undefined } = {}): Promise<void> {
     // Frozen items (see CandidateGroup.freeze) are leaks whatever comes: the wait is for the others.
     const held = (): Growth => {
       const items = group.unfrozen;
       return { delta: items.length === 0 ? 0 : group.items.size, items };
     };
     const growths = new Map([[group.probe, held()]]);
-    await this.settle(growths, (_probe, now) => (group.update(now) ? held() : undefined), { started: group.endedAt, turnsOnly, background });
-    if (!growths.has(group.probe)) group.items.clear();
+    const measure = (_probe: GuardedProbe, now: Reading) => (group.update(now) ? held() : undefined);
+    await this.settle(growths, measure, { started: group.endedAt, turnsOnly, background });
+    if (!background?.stopped && !growths.has(group.probe)) group.items.clear();
   }
 
   /**
-   * {@link settleGroup} while the run goes on, for what may still go by itself (a socket
-   * its peer closes; what cannot is a leak already, see CandidateGroup.freeze): its waits
-   * keep no handle the probes count, and its samples are exact. A later call gives the
-   * verdict (see judgeCandidates).
+   * {@link settleGroup} while tests run, for what may still go by itself (a socket its peer
+   * closes; what cannot is a leak already, see CandidateGroup.freeze): its waits keep no
+   * handle the probes count (nor the process alive), and its samples are exact. A later
+   * call gives the verdict (see judgeCandidates); a hook about to run first has it
+   * finished in the foreground (see settleNow).
    */
   private settleInBackground(group: CandidateGroup): void {
+    const run = { stopped: false };
+    this.inBackground.set(group, run);
     this.candidates.settling.add(group);
-    const settling = this.settleGroup(group, { background: true })
+    this.settleGroup(group, { background: run })
       .catch((error: unknown) => this.options.warn(`internal error while settling (the items are judged as last read): ${errorMessage(error)}`))
       .finally(() => {
+        if (run.stopped) return;
+        this.inBackground.delete(group);
         this.candidates.settling.delete(group);
-        this.settling.delete(settling);
         this.settled.push(group);
       });
-    this.settling.add(settling);
   }
 
-  /** Wait for every background settle; its waits do not keep the process alive, so this does. */
-  private async backgroundSettles(): Promise<void> {
-    if (this.settling.size === 0) return;
-    const keepAlive = realSetInterval(() => {}, 1_000);
-    try {
-      while (this.settling.size > 0) await RealPromise.all([...this.settling]);
-    } finally {
-      realClearInterval(keepAlive);
+  /**
+   * Finish every background settle now, the run waiting: before a hook runs (its cleanup
+   * is later code, which must not decide about earlier suites' candidates) and at the
+   * run's end. Their verdicts come with the next judgeCandidates.
+   */
+  async settleNow(): Promise<void> {
+    if (this.inBackground.size === 0) return;
+    const groups = [...this.inBackground];
+    this.inBackground.clear();
+    for (const [, run] of groups) run.stopped = true;
+    await RealPromise.all(groups.map(([group]) => this.settleGroup(group)));
+    for (const [group] of groups) {
+      this.candidates.settling.delete(group);
+      this.settled.push(group);
     }
   }
 
@@ -518,14 +530,14 @@ export class LeakEngine {
     {
       started = nowMs(),
       turnsOnly = false,
-      background = false,
+      background,
     }: {
       /** When the wait began, in nowMs() time. */
       started?: number;
       /** Only the quick turns of the event loop. */
       turnsOnly?: boolean;
-      /** While tests run: waits that keep no handle a probe counts. */
-      background?: boolean;
+      /** While tests run: waits that keep no handle a probe counts; it ends, without a verdict, once `stopped`. */
+      background?: { stopped: boolean };
     } = {},
   ): Promise<void> {
     const pause = background ? sleepUnref : sleep;
@@ -542,6 +554,7 @@ export class LeakEngine {
       // of the event loop: try those first, then back off in real time.
       const wait = attempt < SETTLE_TURNS ? 0 : 2 ** (attempt - SETTLE_TURNS);
       await pause(Math.min(wait, longest - waited));
+      if (background?.stopped) return;
       for (let i = pending.length - 1; i >= 0; i--) {
         const [probe, growth] = pending[i]!;
         const rule = probe.settle!;

@@ -21,9 +21,6 @@ export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 const realSetTimeout = timers.setTimeout;
 const realClearTimeout = timers.clearTimeout;
 const realSetImmediate = timers.setImmediate;
-/** For leakguard's own keep-alive while it waits at the run's end. */
-export const realSetInterval = timers.setInterval;
-export const realClearInterval = timers.clearInterval;
 const RealDate = Date;
 /**
  * process.hrtime.bigint rather than performance.now: ~0.15 us against ~0.5 us per read

@@ -258,6 +258,10 @@ export class RunGuard implements HookBoundaries {
       await this.endUnendedTest();
       await this.closeOpenUnits();
       if (!this.engine) return;
+      // A hook's cleanup is later code: what earlier suites left settles before it runs.
+      await this.engine.settleNow();
+      // Root `after all` hooks are the run's teardown: tests outside any describe are judged before them.
+      if (phase === 'after all' && suite.root) this.recordLate(await this.engine.judgeCandidates(suite));
       // The phase's hooks have run: what follows (tests) opens from here.
       if (!next) return this.openWindow();
       const unit = hookUnit(next, next.originalTitle ?? next.title);
