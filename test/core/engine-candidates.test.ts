@@ -194,6 +194,21 @@ describe('LeakEngine verdicts at the end of a suite', () => {
     assert.deepEqual(verdicts(await engine.judgeAllCandidates()), ['takes a file slot and a peer slot: slots +1 slot file-1']);
   });
 
+  it('finish the background settle in the foreground before a hook runs: what the hook then frees was still a leak', async () => {
+    const slots = slotsProbe({ attempts: 3, maxWaitMs: 50 });
+    engine = await createEngine([slots.probe]);
+    const suite = {};
+    const first = unit('leaves a peer slot its peer never frees');
+    const scope = engine.begin(first) as Scope;
+    slots.open.add('peer-4');
+    endNow(engine, scope, first, suite);
+    assert.deepEqual(await engine.judgeCandidates(suite), []);
+    // An adapter about to run a hook (a root after() that frees everything).
+    await engine.settleNow();
+    slots.open.delete('peer-4');
+    assert.deepEqual(verdicts(await engine.judgeAllCandidates()), ['leaves a peer slot its peer never frees: slots +1 slot peer-4']);
+  });
+
   it('judge a value probe (no items) where the unit ends, as before', async () => {
     let count = 0;
     const counter = defineProbe({ name: 'counter', unit: 'count', defaultThreshold: 0, create: () => ({ sample: () => count }) });
