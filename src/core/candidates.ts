@@ -45,6 +45,29 @@ export class CandidateGroup {
     if (now === this.lastSeen) return true;
     const found = this.probe.newItems(this.begin, now);
     if (!found) return false;
+    this.take(now, found);
+    return true;
+  }
+
+  /**
+   * {@link update} from what is new in `now` since an earlier begin than this group's
+   * (`shared`, by id: one call of the probe for all the groups of a suite). What it lists
+   * is there; when one of the group's items is not among it (released, or an id that
+   * counts from the other begin), the group asks the probe itself.
+   */
+  updateFrom(now: Reading, shared: ReadonlyMap<string, LeakItem>, descendants: readonly LeakItem[]): boolean {
+    if (now === this.lastSeen) return true;
+    for (const id of this.items.keys()) if (!shared.has(id) && !this.frozen.has(id)) return this.update(now);
+    this.lastSeen = now;
+    for (const id of this.items.keys()) {
+      const item = shared.get(id);
+      if (item) this.items.set(id, item);
+    }
+    for (const item of descendants) if (this.createdFromHere(item)) this.hold(item);
+    return true;
+  }
+
+  private take(now: Reading, found: Iterable<LeakItem>): void {
     this.lastSeen = now;
     const held = this.items;
     this.items = new Map();
@@ -53,7 +76,6 @@ export class CandidateGroup {
       if (held.has(id) || this.createdFromHere(item)) this.hold(item);
     }
     for (const id of this.frozen) if (!this.items.has(id) && held.has(id)) this.items.set(id, held.get(id)!);
-    return true;
   }
 
   /**
@@ -75,6 +97,11 @@ export class CandidateGroup {
   /** What is still there and may go by itself (not frozen). */
   get unfrozen(): LeakItem[] {
     return [...this.items].filter(([id]) => !this.frozen.has(id)).map(([, item]) => item);
+  }
+
+  /** Whether the group was last brought up to `now`. */
+  hasSeen(now: Reading): boolean {
+    return now === this.lastSeen;
   }
 
   /** Whether `item` was created by the callback of one of this group's items. */
@@ -113,12 +140,12 @@ export class Candidates {
    * gone, down to its threshold, is clean and let go; one whose probe can no longer tell
    * is let go too.
    */
-  observe(readings: ReadonlyMap<GuardedProbe, Reading>): void {
+  observe(readings: ReadonlyMap<GuardedProbe, Reading>, mayHaveReleased: (probe: GuardedProbe, now: Reading) => boolean = () => true): void {
     let released = false;
-    for (const group of this.groups) {
-      const now = readings.get(group.probe);
-      if (!now) continue;
-      if (!group.update(now) || !group.grown) {
+    for (const [probe, groups] of byProbe(this.groups)) {
+      const now = readings.get(probe);
+      if (!now || !mayHaveReleased(probe, now)) continue;
+      for (const group of updateAll(groups, now)) {
         group.items.clear();
         released = true;
       }
@@ -157,4 +184,31 @@ function byKind(items: LeakItem[]): LeakItem[][] {
     else kinds.set(kind, [item]);
   }
   return [...kinds.values()];
+}
+
+/** The groups of each probe, in the order given. */
+export function byProbe(groups: Iterable<CandidateGroup>): Map<GuardedProbe, CandidateGroup[]> {
+  const found = new Map<GuardedProbe, CandidateGroup[]>();
+  for (const group of groups) {
+    const same = found.get(group.probe);
+    if (same) same.push(group);
+    else found.set(group.probe, [group]);
+  }
+  return found;
+}
+
+/**
+ * Bring `groups` (of one probe, oldest first) up to `now`, with one call of the probe for
+ * all of them where it can (see CandidateGroup.updateFrom): a suite whose tests all leak
+ * would otherwise pay a call per test at every test's end. Returns the groups now clean
+ * (down to their threshold) or without a verdict (the probe could not tell).
+ */
+export function updateAll(groups: CandidateGroup[], now: Reading): CandidateGroup[] {
+  const due = groups.filter((group) => !group.hasSeen(now));
+  if (due.length <= 1) return groups.filter((group) => !group.update(now) || !group.grown);
+  const found = due[0]!.probe.newItems(due[0]!.begin, now);
+  if (!found) return groups;
+  const shared = new Map(found.map((item) => [itemId(item), item]));
+  const descendants = found.filter((item) => typeof item.createdBy === 'string');
+  return groups.filter((group) => !group.updateFrom(now, shared, descendants) || !group.grown);
 }

@@ -6,7 +6,7 @@
  * candidates.ts). It knows nothing of Mocha: an adapter calls begin/end and says when a
  * suite has ended.
  */
-import { CandidateGroup, Candidates } from './candidates';
+import { byProbe, CandidateGroup, Candidates, updateAll } from './candidates';
 import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarded-probe';
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
@@ -203,8 +203,15 @@ export class LeakEngine {
    */
   private unitGrowths(unit: UnitInfo, scope: Scope, after: Readings, suite: unknown): Map<GuardedProbe, Growth> {
     const candidates = this.candidates;
-    if (candidates.size > 0) candidates.observe(after);
     const growths = this.growths(scope, after);
+    if (candidates.size > 0) {
+      // Nothing can have been released where the count grew by all the unit added (a suite
+      // whose every test leaks): comparing would cost a call of the probe per test.
+      candidates.observe(after, (probe, now) => {
+        const begin = scope.readings.get(probe);
+        return !begin || now.value - begin.value < (growths.get(probe)?.delta ?? 0);
+      });
+    }
     for (const [probe, growth] of growths) {
       if (!growth.items) continue;
       const own = candidates.withoutDescendants(probe, growth.items);
@@ -264,25 +271,36 @@ export class LeakEngine {
     if (groups.length > 0) {
       // The next window begins with a reading taken after this one.
       this.lastCleanEnd = undefined;
-      const now = new Map<GuardedProbe, Reading | undefined>();
-      for (const group of groups) {
-        const { probe } = group;
-        if (!now.has(probe)) now.set(probe, probe.active ? await probe.sample() : undefined);
-        const reading = now.get(probe);
-        if (!reading || !group.update(reading)) group.items.clear();
+      for (const [probe, same] of byProbe(groups)) {
+        const reading = probe.active ? await probe.sample() : undefined;
+        for (const group of reading ? updateAll(same, reading) : same) group.items.clear();
       }
       // Where settle time is left (it counts from the unit's end): a few turns of the event
       // loop first, for what the suite's `after` hooks closed without waiting.
       const settling = groups.filter((group) => group.grown && group.probe.settle && nowMs() - group.endedAt < group.probe.settle.maxWaitMs);
-      await RealPromise.all(settling.map((group) => this.settleGroup(group, { turnsOnly: true })));
+      for (let turn = 0; turn < SETTLE_TURNS && settling.some((group) => group.grown); turn++) {
+        await sleep(0);
+        // One exact sample per probe for all its groups (a suite whose every test leaks).
+        for (const [probe, same] of byProbe(settling.filter((group) => group.grown))) {
+          const reading = probe.active ? await probe.sample() : undefined;
+          for (const group of reading ? updateAll(same, reading) : same) group.items.clear();
+        }
+      }
+      // Whether anything of a probe's groups may still go by itself: asked once for all of
+      // them first (an answer may cost a read of /proc/net).
+      const mayEnd = new Map<GuardedProbe, boolean>();
+      for (const [probe, same] of byProbe(settling.filter((group) => group.grown))) {
+        if (probe.tellsWhatMayEnd) mayEnd.set(probe, probe.mayEndByItself(same.flatMap((group) => [...group.items.values()])));
+      }
       const waits: Promise<void>[] = [];
       for (const group of groups) {
+        const { probe } = group;
         if (!settling.includes(group) || !group.grown) decided.push(group);
-        else if (!group.probe.tellsWhatMayEnd) {
+        else if (!probe.tellsWhatMayEnd) {
           // The probe cannot tell what may still go by itself: it settles now, the run waiting.
           waits.push(this.settleGroup(group));
           decided.push(group);
-        } else if (group.freeze((items) => group.probe.mayEndByItself(items))) this.settleInBackground(group);
+        } else if (group.freeze((items) => mayEnd.get(probe) !== false && probe.mayEndByItself(items))) this.settleInBackground(group);
         else decided.push(group);
       }
       await RealPromise.all(waits);

@@ -209,6 +209,40 @@ describe('LeakEngine verdicts at the end of a suite', () => {
     assert.deepEqual(verdicts(await engine.judgeAllCandidates()), ['leaves a peer slot its peer never frees: slots +1 slot peer-4']);
   });
 
+  it('compare a suite whose every unit leaks with a bounded number of probe calls, not one per earlier unit at each end', async () => {
+    const open = new Set<string>();
+    let comparisons = 0;
+    const definition = defineProbe({
+      name: 'counted',
+      unit: 'count',
+      defaultThreshold: 0,
+      settle: { attempts: 3, maxWaitMs: 50 },
+      create: () => ({
+        sample: () => ({ value: open.size, items: [...open].map((name) => ({ id: name, label: name })) }),
+        newItems: (before, after) => {
+          comparisons++;
+          const seen = new Set((before.items ?? []).map((item) => item.id));
+          return (after.items ?? []).filter((item) => !seen.has(item.id));
+        },
+        mayEndByItself: () => false,
+      }),
+    });
+    engine = await createEngine([{ definition, threshold: 0, options: {} }]);
+    const suite = {};
+    const units = 40;
+    let scope = engine.begin(unit('leaks 0')) as Scope;
+    for (let i = 0; i < units; i++) {
+      open.add(`slot ${i}`);
+      endNow(engine, scope, unit(`leaks ${i}`), suite);
+      scope = engine.next() as Scope;
+    }
+    const found = await judged(engine, suite);
+    assert.equal(found.length, units);
+    assert.equal(found[units - 1], `leaks ${units - 1}: counted +1 slot ${units - 1}`);
+    // One comparison per unit's end, and a few for the suite: not one per earlier unit at every end (820).
+    assert.ok(comparisons <= units + 10, `${comparisons} comparisons`);
+  });
+
   it('judge a value probe (no items) where the unit ends, as before', async () => {
     let count = 0;
     const counter = defineProbe({ name: 'counter', unit: 'count', defaultThreshold: 0, create: () => ({ sample: () => count }) });
