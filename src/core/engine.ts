@@ -3,15 +3,16 @@
  * transient resources settle and decides what leaked; memory goes to the memory lane,
  * which judges it by allocation site over the run. A unit's new items (handles, fds, temp
  * entries) are judged when its suite has ended, without holding the run (see
- * candidates.ts). It knows nothing of Mocha: an adapter calls begin/end and says when a
+ * suite-verdicts.ts). It knows nothing of Mocha: an adapter calls begin/end and says when a
  * suite has ended.
  */
-import { byProbe, CandidateGroup, Candidates, updateAll } from './candidates';
 import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarded-probe';
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
-import { nowMs, RealPromise, sleep, sleepUnref, withTimeLimit } from './real-timers';
+import { RealPromise, withTimeLimit } from './real-timers';
+import { settle, type Growth } from './settle';
+import { SuiteVerdicts, type UnitLeaks } from './suite-verdicts';
 import { enterOwnCode, leaveOwnCode } from './own-code';
 import type { ProbeWatchdog, WatchSlot } from './watchdog';
 import { safeItems } from './safe-item';
@@ -62,11 +63,7 @@ export interface UnitEnd extends UnitMemory {
   suite?: unknown;
 }
 
-/** The leaks found of one unit after it ended (see LeakEngine.judgeCandidates). */
-export interface UnitLeaks {
-  unit: UnitInfo;
-  leaks: Leak[];
-}
+export type { UnitLeaks } from './suite-verdicts';
 
 /** What a unit created that is only judged later (a `before all` hook's resources live until the suite ends). */
 export interface HeldScope {
@@ -76,17 +73,8 @@ export interface HeldScope {
   readonly created: Map<GuardedProbe, { items: LeakItem[] | undefined; growth: number }>;
 }
 
-/** Turns of the event loop the settle tries before it starts to wait in milliseconds. */
-const SETTLE_TURNS = 3;
-
 /** One reading per probe. */
 type Readings = Map<GuardedProbe, Reading>;
-
-/** Growth of one probe over a unit. */
-interface Growth {
-  delta: number;
-  items: LeakItem[] | undefined;
-}
 
 export class LeakEngine {
   readonly faults: ProbeFault[] = [];
@@ -102,8 +90,12 @@ export class LeakEngine {
    */
   private lastCleanEnd: { readings: Readings; boundary: number } | undefined;
   private watchdog: ProbeWatchdog | undefined;
-  /** Units' new items awaiting their verdict (see candidates.ts). */
-  private readonly candidates = new Candidates();
+  /** Units' new items awaiting their verdict at their suite's end. */
+  private readonly verdicts = new SuiteVerdicts({
+    toLeak: (unit, probe, growth) => this.toLeak(unit, probe, growth),
+    leakNow: (unit, probe, items) => this.leakOf(unit, probe, items.length, safeItems(items.slice(0, MAX_ITEMS_PER_LEAK))?.items ?? [], items.length),
+    warn: (message) => this.options.warn(message),
+  });
 
   private constructor(private readonly options: EngineOptions) {}
 
@@ -196,178 +188,42 @@ export class LeakEngine {
     })();
   }
 
-  /**
-   * The unit's growths, once the pending candidates have seen `after` (free evidence) and
-   * what their callbacks created is taken out. With a `suite`, the probes whose items grew
-   * past their threshold leave the map: their items become candidates.
-   */
+  /** The unit's growths; with a `suite`, those of item probes become candidates (see SuiteVerdicts.unitEnded). */
   private unitGrowths(unit: UnitInfo, scope: Scope, after: Readings, suite: unknown): Map<GuardedProbe, Growth> {
-    const candidates = this.candidates;
     const growths = this.growths(scope, after);
-    if (candidates.size > 0) {
-      // Nothing can have been released where the count grew by all the unit added (a suite
-      // whose every test leaks): comparing would cost a call of the probe per test.
-      candidates.observe(after, (probe, now) => {
-        const begin = scope.readings.get(probe);
-        return !begin || now.value - begin.value < (growths.get(probe)?.delta ?? 0);
-      });
-    }
-    for (const [probe, growth] of growths) {
-      if (!growth.items) continue;
-      const own = candidates.withoutDescendants(probe, growth.items);
-      if (own !== growth.items) {
-        growth.items = own;
-        growth.delta = own.length;
-      }
-      if (suite === undefined || growth.delta <= probe.threshold) continue;
-      candidates.add(new CandidateGroup(unit, probe, scope.readings.get(probe)!, after.get(probe)!, growth.items, suite));
-      growths.delete(probe);
-    }
+    this.verdicts.unitEnded(unit, scope.readings, after, growths, suite);
     return growths;
   }
 
   /**
-   * `suite` has ended (its `after all` hooks have run): the verdict on the candidates of
-   * the units that named it. What is gone is clean; what is still there and may still go
-   * by itself settles in the background, the run going on (its settle time counts from
-   * its unit's end); the rest leaked. Returns the leaks found now and those of earlier
-   * suites whose settle has ended since, per unit.
+   * `suite` has ended (its `after all` hooks have run): the verdicts on what the units
+   * that named it left (see SuiteVerdicts.judge), per unit.
    */
   judgeCandidates(suite: unknown): Promise<UnitLeaks[]> {
-    return this.judgeGroups(this.candidates.take(suite), false);
+    // Its samples and turns take time: the next window begins with a reading taken after.
+    if (this.verdicts.waiting(suite)) this.lastCleanEnd = undefined;
+    return this.verdicts.judge(suite);
   }
 
   /** The verdict on every candidate still waiting, settling ones included (the run's end, or a run cut short). */
   judgeAllCandidates(): Promise<UnitLeaks[]> {
-    return this.judgeGroups(this.candidates.take(undefined, true), true);
+    if (this.verdicts.waiting(undefined, true)) this.lastCleanEnd = undefined;
+    return this.verdicts.judge(undefined, true);
   }
 
-  /**
-   * A run that ends without its end (process.exit() in a test): every candidate still
-   * waiting, as its last reading left it, without a settle or details; synchronous, for
-   * an exit handler. Nothing is lost.
-   */
+  /** See SuiteVerdicts.unjudged: synchronous, for an exit handler. */
   unjudgedCandidates(): UnitLeaks[] {
-    for (const run of this.inBackground.values()) run.stopped = true;
-    this.inBackground.clear();
-    const groups = [...this.settled.splice(0), ...this.candidates.settling, ...this.candidates.take(undefined, true)];
-    this.candidates.settling.clear();
-    const found: UnitLeaks[] = [];
-    for (const group of groups) {
-      if (!group.grown) continue;
-      const all = [...group.items.values()];
-      addLeak(found, group.unit, this.leakOf(group.unit, group.probe, all.length, safeItems(all.slice(0, MAX_ITEMS_PER_LEAK))?.items ?? [], all.length));
-    }
-    return found;
+    return this.verdicts.unjudged();
   }
 
-  /** Candidates whose background settle has ended, awaiting their verdict (made between units: describe() may open things). */
-  private settled: CandidateGroup[] = [];
-  /** The background settles still running, by group: stopped to be finished in the foreground (see settleNow). */
-  private readonly inBackground = new Map<CandidateGroup, { stopped: boolean }>();
-
-  private async judgeGroups(groups: CandidateGroup[], waitForAll: boolean): Promise<UnitLeaks[]> {
-    const decided: CandidateGroup[] = [];
-    if (groups.length > 0) {
-      // The next window begins with a reading taken after this one.
-      this.lastCleanEnd = undefined;
-      for (const [probe, same] of byProbe(groups)) {
-        const reading = probe.active ? await probe.sample() : undefined;
-        for (const group of reading ? updateAll(same, reading) : same) group.items.clear();
-      }
-      // Where settle time is left (it counts from the unit's end): a few turns of the event
-      // loop first, for what the suite's `after` hooks closed without waiting.
-      const settling = groups.filter((group) => group.grown && group.probe.settle && nowMs() - group.endedAt < group.probe.settle.maxWaitMs);
-      for (let turn = 0; turn < SETTLE_TURNS && settling.some((group) => group.grown); turn++) {
-        await sleep(0);
-        // One exact sample per probe for all its groups (a suite whose every test leaks).
-        for (const [probe, same] of byProbe(settling.filter((group) => group.grown))) {
-          const reading = probe.active ? await probe.sample() : undefined;
-          for (const group of reading ? updateAll(same, reading) : same) group.items.clear();
-        }
-      }
-      // Whether anything of a probe's groups may still go by itself: asked once for all of
-      // them first (an answer may cost a read of /proc/net).
-      const mayEnd = new Map<GuardedProbe, boolean>();
-      for (const [probe, same] of byProbe(settling.filter((group) => group.grown))) {
-        if (probe.tellsWhatMayEnd) mayEnd.set(probe, probe.mayEndByItself(same.flatMap((group) => [...group.items.values()])));
-      }
-      const waits: Promise<void>[] = [];
-      for (const group of groups) {
-        const { probe } = group;
-        if (!settling.includes(group) || !group.grown) decided.push(group);
-        else if (!probe.tellsWhatMayEnd) {
-          // The probe cannot tell what may still go by itself: it settles now, the run waiting.
-          waits.push(this.settleGroup(group));
-          decided.push(group);
-        } else if (group.freeze((items) => mayEnd.get(probe) !== false && probe.mayEndByItself(items))) this.settleInBackground(group);
-        else decided.push(group);
-      }
-      await RealPromise.all(waits);
-    }
-    if (waitForAll) await this.settleNow();
-    const found: UnitLeaks[] = [];
-    for (const group of [...this.settled.splice(0), ...decided]) {
-      if (!group.grown) continue;
-      const items = [...group.items.values()];
-      addLeak(found, group.unit, await this.toLeak(group.unit, group.probe, { delta: items.length, items }));
-    }
-    return found;
-  }
-
-  /** Let what is still there of a group go by itself, as a unit's growth settles; its settle time counts from its unit's end. */
-  private async settleGroup(group: CandidateGroup, { turnsOnly = false, background = undefined as { stopped: boolean } | undefined } = {}): Promise<void> {
-    // Frozen items (see CandidateGroup.freeze) are leaks whatever comes: the wait is for the others.
-    const held = (): Growth => {
-      const items = group.unfrozen;
-      return { delta: items.length === 0 ? 0 : group.items.size, items };
-    };
-    const growths = new Map([[group.probe, held()]]);
-    const measure = (_probe: GuardedProbe, now: Reading) => (group.update(now) ? held() : undefined);
-    await this.settle(growths, measure, { started: group.endedAt, turnsOnly, background });
-    if (!background?.stopped && !growths.has(group.probe)) group.items.clear();
-  }
-
-  /**
-   * {@link settleGroup} while tests run, for what may still go by itself (a socket its peer
-   * closes; what cannot is a leak already, see CandidateGroup.freeze): its waits keep no
-   * handle the probes count (nor the process alive), and its samples are exact. A later
-   * call gives the verdict (see judgeCandidates); a hook about to run first has it
-   * finished in the foreground (see settleNow).
-   */
-  private settleInBackground(group: CandidateGroup): void {
-    const run = { stopped: false };
-    this.inBackground.set(group, run);
-    this.candidates.settling.add(group);
-    this.settleGroup(group, { background: run })
-      .catch((error: unknown) => this.options.warn(`internal error while settling (the items are judged as last read): ${errorMessage(error)}`))
-      .finally(() => {
-        if (run.stopped) return;
-        this.inBackground.delete(group);
-        this.candidates.settling.delete(group);
-        this.settled.push(group);
-      });
-  }
-
-  /**
-   * Finish every background settle now, the run waiting: before a hook runs (its cleanup
-   * is later code, which must not decide about earlier suites' candidates) and at the
-   * run's end. Their verdicts come with the next judgeCandidates.
-   */
-  async settleNow(): Promise<void> {
-    if (this.inBackground.size === 0) return;
-    const groups = [...this.inBackground];
-    this.inBackground.clear();
-    for (const [, run] of groups) run.stopped = true;
-    await RealPromise.all(groups.map(([group]) => this.settleGroup(group)));
-    for (const [group] of groups) {
-      this.candidates.settling.delete(group);
-      this.settled.push(group);
-    }
+  /** Finish every background settle now, the run waiting (see SuiteVerdicts.settleNow): before a hook runs. */
+  settleNow(): Promise<void> {
+    if (this.verdicts.waiting(undefined, true)) this.lastCleanEnd = undefined;
+    return this.verdicts.settleNow();
   }
 
   private async judgeEnd(unit: UnitInfo, scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<Leak[]> {
-    await this.settle(growths, (probe, now) => this.growth(probe, scope.readings.get(probe)!, now));
+    await settle(growths, (probe, now) => this.growth(probe, scope.readings.get(probe)!, now));
     const leaks: Leak[] = [];
     for (const [probe, growth] of growths) {
       if (growth.delta > probe.threshold) leaks.push(await this.toLeak(unit, probe, growth));
@@ -445,7 +301,7 @@ export class LeakEngine {
       if (growth) growths.set(probe, growth);
     }
     // What the suite's `after all` hooks closed may take a moment to go.
-    await this.settle(growths, measure);
+    await settle(growths, measure);
     const leaks: Leak[] = [];
     for (const [probe, growth] of growths) {
       if (growth.delta > probe.threshold) leaks.push(await this.toLeak(held.unit, probe, growth));
@@ -541,59 +397,6 @@ export class LeakEngine {
     return { delta: items ? items.length : end.value - begin.value, items };
   }
 
-  /** Re-sample probes that grew until the growth is gone or their settle time is spent. */
-  private async settle(
-    growths: Map<GuardedProbe, Growth>,
-    measure: (probe: GuardedProbe, now: Reading) => Growth | undefined,
-    {
-      started = nowMs(),
-      turnsOnly = false,
-      background,
-    }: {
-      /** When the wait began, in nowMs() time. */
-      started?: number;
-      /** Only the quick turns of the event loop. */
-      turnsOnly?: boolean;
-      /** While tests run: waits that keep no handle a probe counts; it ends, without a verdict, once `stopped`. */
-      background?: { stopped: boolean };
-    } = {},
-  ): Promise<void> {
-    const pause = background ? sleepUnref : sleep;
-    const pending = [...growths].filter(([probe, growth]) => probe.settle && growth.delta > probe.threshold);
-    if (pending.length === 0) return;
-    const longest = Math.max(...pending.map(([probe]) => probe.settle!.maxWaitMs));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const waited = nowMs() - started;
-      if (waited >= longest || (turnsOnly && attempt >= SETTLE_TURNS)) break;
-      // After the quick turns, wait only while something may still end by itself: a
-      // leaked interval or listening server stays until code closes it.
-      if (attempt >= SETTLE_TURNS && !pending.some(([probe, growth]) => probe.mayEndByItself(growth.items))) break;
-      // Most of what closes by itself (a socket, a handle) is gone after a turn or two
-      // of the event loop: try those first, then back off in real time.
-      const wait = attempt < SETTLE_TURNS ? 0 : 2 ** (attempt - SETTLE_TURNS);
-      await pause(Math.min(wait, longest - waited));
-      if (background?.stopped) return;
-      for (let i = pending.length - 1; i >= 0; i--) {
-        const [probe, growth] = pending[i]!;
-        const rule = probe.settle!;
-        if (attempt >= rule.attempts || nowMs() - started > rule.maxWaitMs) {
-          pending.splice(i, 1);
-          continue;
-        }
-        const now = await probe.sample();
-        const next = now && measure(probe, now);
-        if (!next) {
-          growths.delete(probe);
-          pending.splice(i, 1);
-          continue;
-        }
-        growth.delta = next.delta;
-        growth.items = next.items;
-        if (next.delta <= probe.threshold) pending.splice(i, 1);
-      }
-    }
-  }
-
   /** What a held unit created that is still there now. */
   private survivorGrowth(probe: GuardedProbe, held: HeldScope, now: Reading): Growth | undefined {
     const begin = held.begin.get(probe);
@@ -687,9 +490,3 @@ export function hangReportAfter(sampleTimeoutMs: number): number {
   return Math.max(2 * sampleTimeoutMs, 2_000);
 }
 
-/** Add `leak` to `unit`'s entry: a unit's groups were made together, one per probe, so they come one after the other. */
-function addLeak(found: UnitLeaks[], unit: UnitInfo, leak: Leak): void {
-  const last = found.at(-1);
-  if (last?.unit === unit) last.leaks.push(leak);
-  else found.push({ unit, leaks: [leak] });
-}
