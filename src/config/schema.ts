@@ -44,7 +44,7 @@ export function buildConfigSchema(): Schema {
         enum: ['test', 'end'],
         default: DEFAULT_FAIL_AT,
         description:
-          'In mode "fail": test fails the leaking test itself with the leak as its error (leaks of hooks fail the run at its end); end fails the run once, at its end.',
+          'In mode "fail": test fails the leaking test itself with the leak as its error, judged where the test ends, so cleanup in its suite\'s after() does not count (leaks of hooks fail the run at its end); end fails the run once, at its end, judging a test\'s resources when its suite has ended.',
       },
       baseline: {
         anyOf: [

@@ -56,8 +56,9 @@ export interface LeakguardConfig<Plugins = {}> {
   mode?: 'warn' | 'fail';
   /**
    * In mode `fail`, where a leak fails: `test` (default) fails the leaking test itself,
-   * with the leak as its error (leaks of hooks fail the run at its end); `end` fails the
-   * run once, at its end.
+   * with the leak as its error, judged where the test ends (cleanup in its suite's
+   * `after()` does not count; leaks of hooks fail the run at its end); `end` fails the
+   * run once, at its end, a test's resources judged when its suite has ended.
    */
   failAt?: 'test' | 'end';
   /**

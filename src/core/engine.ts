@@ -1,8 +1,10 @@
 /**
  * The sampling engine: samples every probe around a unit of work (a test, a hook), lets
  * transient resources settle and decides what leaked; memory goes to the memory lane,
- * which judges it by allocation site over the run. It knows nothing of Mocha: an adapter
- * calls begin/end.
+ * which judges it by allocation site over the run. A unit's new items (handles, fds, temp
+ * entries) are judged when its suite has ended, without holding the run (see
+ * suite-verdicts.ts). It knows nothing of Mocha: an adapter calls begin/end and says when a
+ * suite has ended.
  */
 import { dropIgnoredOnDescribe } from './created-by';
 import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarded-probe';
@@ -10,9 +12,12 @@ import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memo
 import { memoryOptions } from './memory/options';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
 import { mergeSharedResources } from './shared-resources';
-import { nowMs, RealPromise, sleep, withTimeLimit } from './real-timers';
+import { RealPromise, withTimeLimit } from './real-timers';
+import { settle, type Growth } from './settle';
+import { SuiteVerdicts, type UnitLeaks } from './suite-verdicts';
 import { enterOwnCode, leaveOwnCode } from './own-code';
 import type { ProbeWatchdog, WatchSlot } from './watchdog';
+import { safeItems } from './safe-item';
 import { MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
 
 export interface EngineOptions {
@@ -51,6 +56,19 @@ export interface UnitMemory {
   body?: Function;
 }
 
+/** How a unit ends (see LeakEngine.end). */
+export interface UnitEnd extends UnitMemory {
+  /**
+   * The suite whose end decides about the unit's new items (an adapter's token, given
+   * again to {@link LeakEngine.judgeCandidates}): the run goes on at once, and what the
+   * unit left and is still there then is its leak. Undefined: judged now, after a settle
+   * wait (a test that must fail in its place).
+   */
+  suite?: unknown;
+}
+
+export type { UnitLeaks } from './suite-verdicts';
+
 /** What a unit created that is only judged later (a `before all` hook's resources live until the suite ends). */
 export interface HeldScope {
   readonly unit: UnitInfo;
@@ -59,17 +77,8 @@ export interface HeldScope {
   readonly created: Map<GuardedProbe, { items: LeakItem[] | undefined; growth: number }>;
 }
 
-/** Turns of the event loop the settle tries before it starts to wait in milliseconds. */
-const SETTLE_TURNS = 3;
-
 /** One reading per probe. */
 type Readings = Map<GuardedProbe, Reading>;
-
-/** Growth of one probe over a unit. */
-interface Growth {
-  delta: number;
-  items: LeakItem[] | undefined;
-}
 
 export class LeakEngine {
   readonly faults: ProbeFault[] = [];
@@ -85,6 +94,16 @@ export class LeakEngine {
    */
   private lastCleanEnd: { readings: Readings; boundary: number } | undefined;
   private watchdog: ProbeWatchdog | undefined;
+  /** Units' new items awaiting their verdict at their suite's end. */
+  private readonly verdicts = new SuiteVerdicts({
+    toLeak: async (unit, probe, growth) => {
+      const growths = new Map([[probe, growth]]);
+      await dropIgnoredOnDescribe(growths);
+      return growth.delta > probe.threshold ? this.toLeak(unit, probe, growth) : undefined;
+    },
+    leakNow: (unit, probe, items) => this.leakOf(unit, probe, items.length, safeItems(items.slice(0, MAX_ITEMS_PER_LEAK))?.items ?? [], items.length),
+    warn: (message) => this.options.warn(message),
+  });
 
   private constructor(private readonly options: EngineOptions) {}
 
@@ -150,22 +169,23 @@ export class LeakEngine {
 
   /**
    * Sample every probe at the end of a unit and return what it leaked; `unit` names a
-   * window opened by {@link next}. Synchronous when the cheap readings already show the
-   * unit clean (most units): nothing grew past its threshold, and the GC policy needs no
-   * collection to trust the memory readings.
+   * window opened by {@link next}. With `ending.suite`, the unit's new items are left to
+   * the verdict at that suite's end ({@link judgeCandidates}) and its end readings begin
+   * the next window. Synchronous when the cheap readings leave nothing to judge now (most
+   * units): no value probe grew past its threshold, and the memory lane need not read.
    */
-  end(scope: Scope, unit = scope.unit, memory: UnitMemory = {}): Leak[] | Promise<Leak[]> {
+  end(scope: Scope, unit = scope.unit, ending: UnitEnd = {}): Leak[] | Promise<Leak[]> {
     this.lastCleanEnd = undefined;
     if (!unit) throw new TypeError('end(): a window opened by next() needs its unit');
     const after = this.sampleAll();
     if (after instanceof RealPromise) {
       return after.then(async (taken) => {
-        await this.memoryEnded(unit, scope, taken, memory);
-        return this.judgeEnd(unit, scope, this.growths(scope, taken));
+        await this.memoryEnded(unit, scope, taken, ending);
+        return this.judgeEnd(unit, scope, this.unitGrowths(unit, scope, taken, ending.suite));
       });
     }
-    const remembered = this.memoryEnded(unit, scope, after, memory);
-    const growths = this.growths(scope, after);
+    const remembered = this.memoryEnded(unit, scope, after, ending);
+    const growths = this.unitGrowths(unit, scope, after, ending.suite);
     if (remembered === undefined && this.cleanAsRead(growths)) {
       this.lastCleanEnd = { readings: after, boundary: this.lastBoundary };
       return [];
@@ -176,8 +196,47 @@ export class LeakEngine {
     })();
   }
 
+  /** The unit's growths; with a `suite`, those of item probes become candidates (see SuiteVerdicts.unitEnded). */
+  private unitGrowths(unit: UnitInfo, scope: Scope, after: Readings, suite: unknown): Map<GuardedProbe, Growth> {
+    const growths = this.growths(scope, after);
+    this.verdicts.unitEnded(unit, scope.readings, after, growths, suite);
+    return growths;
+  }
+
+  /**
+   * `suite` has ended (its `after all` hooks have run): the verdicts on what the units
+   * that named it left (see SuiteVerdicts.judge), per unit.
+   */
+  judgeCandidates(suite: unknown): Promise<UnitLeaks[]> {
+    // Its samples and turns take time: the next window begins with a reading taken after.
+    if (this.verdicts.waiting(suite)) this.lastCleanEnd = undefined;
+    return this.verdicts.judge(suite).then((found) => this.oncePerResourceOf(found));
+  }
+
+  /** The verdict on every candidate still waiting, settling ones included (the run's end, or a run cut short). */
+  judgeAllCandidates(): Promise<UnitLeaks[]> {
+    if (this.verdicts.waiting(undefined, true)) this.lastCleanEnd = undefined;
+    return this.verdicts.judge(undefined, true).then((found) => this.oncePerResourceOf(found));
+  }
+
+  /** See SuiteVerdicts.unjudged: synchronous, for an exit handler. */
+  unjudgedCandidates(): UnitLeaks[] {
+    return this.oncePerResourceOf(this.verdicts.unjudged());
+  }
+
+  /** {@link oncePerResource} for each unit's late leaks. */
+  private oncePerResourceOf(found: UnitLeaks[]): UnitLeaks[] {
+    return found.map(({ unit, leaks }) => ({ unit, leaks: this.oncePerResource(leaks) })).filter(({ leaks }) => leaks.length > 0);
+  }
+
+  /** Finish every background settle now, the run waiting (see SuiteVerdicts.settleNow): before a hook runs. */
+  settleNow(): Promise<void> {
+    if (this.verdicts.waiting(undefined, true)) this.lastCleanEnd = undefined;
+    return this.verdicts.settleNow();
+  }
+
   private async judgeEnd(unit: UnitInfo, scope: Scope, growths: Map<GuardedProbe, Growth>): Promise<Leak[]> {
-    await this.settle(growths, (probe, now) => this.growth(probe, scope.readings.get(probe)!, now));
+    await settle(growths, (probe, now) => this.growth(probe, scope.readings.get(probe)!, now));
     await dropIgnoredOnDescribe(growths);
     const leaks: Leak[] = [];
     for (const [probe, growth] of growths) {
@@ -256,7 +315,7 @@ export class LeakEngine {
       if (growth) growths.set(probe, growth);
     }
     // What the suite's `after all` hooks closed may take a moment to go.
-    await this.settle(growths, measure);
+    await settle(growths, measure);
     await dropIgnoredOnDescribe(growths);
     const leaks: Leak[] = [];
     for (const [probe, growth] of growths) {
@@ -369,46 +428,6 @@ export class LeakEngine {
     return { delta: items ? items.length : end.value - begin.value, items };
   }
 
-  /** Re-sample probes that grew until the growth is gone or their settle time is spent. */
-  private async settle(
-    growths: Map<GuardedProbe, Growth>,
-    measure: (probe: GuardedProbe, now: Reading) => Growth | undefined,
-  ): Promise<void> {
-    const pending = [...growths].filter(([probe, growth]) => probe.settle && growth.delta > probe.threshold);
-    if (pending.length === 0) return;
-    const started = nowMs();
-    const longest = Math.max(...pending.map(([probe]) => probe.settle!.maxWaitMs));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const waited = nowMs() - started;
-      if (waited >= longest) break;
-      // After the quick turns, wait only while something may still end by itself: a
-      // leaked interval or listening server stays until code closes it.
-      if (attempt >= SETTLE_TURNS && !pending.some(([probe, growth]) => probe.mayEndByItself(growth.items))) break;
-      // Most of what closes by itself (a socket, a handle) is gone after a turn or two
-      // of the event loop: try those first, then back off in real time.
-      const pause = attempt < SETTLE_TURNS ? 0 : 2 ** (attempt - SETTLE_TURNS);
-      await sleep(Math.min(pause, longest - waited));
-      for (let i = pending.length - 1; i >= 0; i--) {
-        const [probe, growth] = pending[i]!;
-        const rule = probe.settle!;
-        if (attempt >= rule.attempts || nowMs() - started > rule.maxWaitMs) {
-          pending.splice(i, 1);
-          continue;
-        }
-        const now = await probe.sample();
-        const next = now && measure(probe, now);
-        if (!next) {
-          growths.delete(probe);
-          pending.splice(i, 1);
-          continue;
-        }
-        growth.delta = next.delta;
-        growth.items = next.items;
-        if (next.delta <= probe.threshold) pending.splice(i, 1);
-      }
-    }
-  }
-
   /** What a held unit created that is still there now. */
   private survivorGrowth(probe: GuardedProbe, held: HeldScope, now: Reading): Growth | undefined {
     const begin = held.begin.get(probe);
@@ -426,17 +445,24 @@ export class LeakEngine {
   private async toLeak(unit: UnitInfo, probe: GuardedProbe, growth: Growth): Promise<Leak> {
     const all = growth.items ?? [];
     const items = await probe.describe(all.slice(0, MAX_ITEMS_PER_LEAK));
+    return this.leakOf(unit, probe, growth.delta, items, all.length);
+  }
+
+  /** A leak of `unit`, `items` described as far as they will be (at most MAX_ITEMS_PER_LEAK of `total`). */
+  private leakOf(unit: UnitInfo, probe: GuardedProbe, delta: number, items: LeakItem[], total: number): Leak {
+    // Lineage between items is the engine's business, not the report's.
+    for (const item of items) delete item.createdBy;
     const leak: Leak = {
       test: unit.title,
       file: unit.file,
       kind: unit.kind,
       probe: probe.name,
-      delta: growth.delta,
+      delta,
       unit: probe.definition.unit,
       threshold: probe.threshold,
       items,
     };
-    if (all.length > items.length) leak.itemsTotal = all.length;
+    if (total > items.length) leak.itemsTotal = total;
     const hint = probe.hint(items[0]);
     if (hint) leak.hint = hint;
     return leak;

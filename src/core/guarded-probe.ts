@@ -207,6 +207,11 @@ export class GuardedProbe {
     return ignored ? items.filter((item) => !createdByIgnored(item, ignored)) : items;
   }
 
+  /** Whether the probe says which items may still go by themselves (see ProbeInstance.mayEndByItself). */
+  get tellsWhatMayEnd(): boolean {
+    return typeof this.instance.mayEndByItself === 'function' && !this.switchedOff;
+  }
+
   /** See ProbeInstance.mayEndByItself: when unsure (no items, no answer, a throw), true. */
   mayEndByItself(items: LeakItem[] | undefined): boolean {
     if (!items || !this.instance.mayEndByItself || this.switchedOff) return true;

@@ -34,6 +34,13 @@ export interface LeakItem {
   pid?: number;
   fd?: number;
   fds?: number[];
+  /**
+   * The id of the item (of the same probe) whose callback created this one: an interval a
+   * timer started when it fired. Such an item is the leak of the unit that created its
+   * origin, wherever it appears (verdicts come after the run has gone on; see
+   * core/candidates.ts). Not carried into reports.
+   */
+  createdBy?: string;
   /** Anything else a probe wants to carry into the JSON report. */
   [extra: string]: unknown;
 }
@@ -79,7 +86,10 @@ export interface ProbeInstance {
    * Whether any of these new items may still go away without more code running: a socket
    * the peer may close, a timer due soon, a request in flight. The engine's settle wait
    * stops as soon as no probe has such an item (an interval or a listening server only
-   * goes when code closes it; waiting for it only costs time). Default: true.
+   * goes when code closes it; waiting for it only costs time). When a unit's suite has
+   * ended, what it says may not go is a leak at once, and the rest settles in the
+   * background while the run goes on; a probe without it settles in the foreground.
+   * Default: true.
    */
   mayEndByItself?(items: LeakItem[]): boolean;
   /** Fill in details for the items that leaked (sizes, owners, ...). Runs only for leaks. */
@@ -143,10 +153,12 @@ export interface TypeGrowth {
 }
 
 /**
- * How the engine lets transient resources close before it gives a verdict: when a unit
- * grew, it samples again after short, growing pauses until the growth is gone or the
- * time is spent. A socket that finishes closing or a timer that fires a few ms after the
- * test is then not reported.
+ * How the engine lets transient resources close before it gives a verdict: it samples
+ * again after short, growing pauses until the growth is gone or the time is spent. A
+ * socket that finishes closing or a timer that fires a few ms after the test is then not
+ * reported. Items wait for it without holding the run: they are judged when the unit's
+ * suite has ended, and settle then only if still there (see core/candidates.ts); a value
+ * probe (no items) settles where the unit ends.
  */
 export interface SettleRule {
   /** How many more samples at most. */

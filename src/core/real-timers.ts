@@ -40,6 +40,17 @@ export function sleep(ms: number): Promise<void> {
   });
 }
 
+/**
+ * {@link sleep} that does not keep the process alive, and that no probe counts among the
+ * test's handles: for waits that run while tests run (see LeakEngine.judgeCandidates).
+ */
+export function sleepUnref(ms: number): Promise<void> {
+  return new RealPromise((resolve) => {
+    const waiting = ms <= 0 ? realSetImmediate(resolve) : realSetTimeout(resolve, ms);
+    waiting.unref();
+  });
+}
+
 /** Race `work` against a real-time limit; resolves to `timedOut` when the limit passes first. */
 export function withTimeLimit<T>(
   work: Promise<T>,

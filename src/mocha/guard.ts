@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig } from '../config/types';
 import { KnownLeaks } from '../core/baseline';
-import { LeakEngine, type HeldScope, type Scope } from '../core/engine';
+import { LeakEngine, type HeldScope, type Scope, type UnitLeaks } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
 import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
 import { isPromise } from '../core/real-timers';
@@ -62,6 +62,8 @@ export class RunGuard implements HookBoundaries {
   private lastTestHook: OnDemandHook | undefined;
   /** `before all` hooks' creations, judged when their suite ends. */
   private readonly held = new Map<MochaSuite, HeldScope[]>();
+  /** The last attempt of each retried test: what an earlier one left is not judged (a retry replaces it). */
+  private readonly lastAttempts = new Map<string, UnitInfo>();
   private ended = false;
   /** What `this.leakguard.allow()` and title tags allow (see ./allowances). */
   readonly allowances: Allowances;
@@ -71,6 +73,8 @@ export class RunGuard implements HookBoundaries {
     private readonly output: Output,
     /** leakguard's own root hooks, which a repeated test must not run. */
     private readonly isOwnHook: (hook: MochaHook) => boolean,
+    /** failAt "test": a leaking test is failed in its place, so its verdict cannot wait for its suite's end. */
+    private readonly failsTestsInPlace = false,
   ) {
     this.known = KnownLeaks.of(config);
     this.allowances = new Allowances(config.probeNames ?? builtinProbes.map((probe) => probe.name), (message) => output.warn(message));
@@ -144,7 +148,8 @@ export class RunGuard implements HookBoundaries {
       const unit = testUnit(test);
       // A passed test may be run again, until its suite ends, to tell a memory leak from growth that happens once.
       const rerun = test.state === 'passed' ? () => (require('./rerun') as typeof import('./rerun')).rerunTest(test, this.isOwnHook) : undefined;
-      const leaks = engine.end(window.scope, unit, { rerun, group: groupOf(test.parent), body: rerun && test.fn });
+      const leaks = engine.end(window.scope, unit, { rerun, group: groupOf(test.parent), body: rerun && test.fn, suite: this.decidingSuite(test) });
+      if ((test.currentRetry?.() ?? 0) > 0) this.lastAttempts.set(unitKey(unit), unit);
       if (!isPromise(leaks) && leaks.length === 0) {
         this.countTest(test);
         // A clean first attempt has nothing to record or replace.
@@ -256,6 +261,10 @@ export class RunGuard implements HookBoundaries {
       await this.endUnendedTest();
       await this.closeOpenUnits();
       if (!this.engine) return;
+      // A hook's cleanup is later code: what earlier suites left settles before it runs.
+      await this.engine.settleNow();
+      // Root `after all` hooks are the run's teardown: tests outside any describe are judged before them.
+      if (phase === 'after all' && suite.root) this.recordLate(await this.engine.judgeCandidates(suite));
       // The phase's hooks have run: what follows (tests) opens from here.
       if (!next) return this.openWindow();
       const unit = hookUnit(next, next.originalTitle ?? next.title);
@@ -269,6 +278,8 @@ export class RunGuard implements HookBoundaries {
       await this.endUnendedTest();
       await this.closeOpenUnits();
       await this.judgeHeld(suite);
+      // What its tests and hooks left and its `after all` hooks did not close.
+      if (this.engine) this.recordLate(await this.engine.judgeCandidates(suite));
       // While the suite's test functions are still there: a test may be run again.
       await this.engine?.suiteEnded(groupOf(suite) === suite ? suite : undefined);
       await this.openWindow();
@@ -289,6 +300,8 @@ export class RunGuard implements HookBoundaries {
         await this.closeOpenUnits();
         if (root) await this.judgeHeld(root);
         for (const suite of [...this.held.keys()]) await this.judgeHeld(suite);
+        // Root-level tests, and suites whose end never came (--bail, an aborted run).
+        if (this.engine) this.recordLate(await this.engine.judgeAllCandidates());
         await this.recordMemoryFindings();
         await this.engine?.dispose();
       });
@@ -296,9 +309,13 @@ export class RunGuard implements HookBoundaries {
     return this.store.leaks;
   }
 
-  /** What the run found so far. */
+  /**
+   * What the run found so far. A run that never reached its end (process.exit() in a
+   * test) still reports what its tests left: as the last readings saw it.
+   */
   get findings(): { store: LeakStore; faults: ProbeFault[]; measuredBy: string[] | undefined } {
     const engine = this.engine;
+    if (!this.ended && engine) this.recordLate(engine.unjudgedCandidates());
     return { store: this.store, faults: engine?.faults ?? [], measuredBy: engine?.activeProbes.map((probe) => probe.name) };
   }
 
@@ -326,7 +343,7 @@ export class RunGuard implements HookBoundaries {
     this.window = undefined;
     if (window?.test && this.engine && !wasSkipped(window.test)) {
       const unit = testUnit(window.test);
-      this.record(unit, await this.engine.end(window.scope, unit));
+      this.record(unit, await this.engine.end(window.scope, unit, { suite: this.decidingSuite(window.test) }));
     }
     const hook = this.openHook;
     if (!hook || !this.engine) return;
@@ -336,7 +353,7 @@ export class RunGuard implements HookBoundaries {
       const held = await this.engine.endHeld(hook.scope, groupOf(hook.suite));
       if (held.created.size > 0) this.held.set(hook.suite, [...(this.held.get(hook.suite) ?? []), held]);
     } else {
-      this.record(hook.unit, await this.engine.end(hook.scope, hook.unit, { group: groupOf(hook.suite) }));
+      this.record(hook.unit, await this.engine.end(hook.scope, hook.unit, { group: groupOf(hook.suite), suite: hook.suite }));
     }
   }
 
@@ -345,6 +362,26 @@ export class RunGuard implements HookBoundaries {
     this.held.delete(suite);
     if (!held || !this.engine) return;
     for (const scope of held) this.record(scope.unit, await this.engine.judgeHeld(scope));
+  }
+
+  /**
+   * The suite whose end decides about what `test` left: its own. None when a leaking test
+   * must fail in its place: it is judged as it ends.
+   */
+  private decidingSuite(test: MochaTest): MochaSuite | undefined {
+    return this.failsTestsInPlace ? undefined : test.parent;
+  }
+
+  /** Leaks found after their units ended: added to what each unit had (an earlier attempt of a retried test is replaced, as ever). */
+  private recordLate(found: UnitLeaks[]): void {
+    for (const { unit, leaks } of found) {
+      const key = unitKey(unit);
+      const last = this.lastAttempts.get(key);
+      if (last && last !== unit) continue;
+      const { leaks: judged, allowed } = this.allowances.split(unit, leaks);
+      const { fresh, known } = this.known.split(judged);
+      this.store.add(key, fresh, { known, allowed });
+    }
   }
 
   /** Keep a unit's findings, the baseline's known leaks apart; returns the new leaks. */

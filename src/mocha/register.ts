@@ -129,7 +129,7 @@ function rootHooks(resolved: ResolvedConfig) {
       const ownAfterEach = root._afterEach.find((hook) => hook.fn === hooks.afterEach);
       // A leaking test is failed by the root afterEach: it must not be reported passed first.
       if (failingAt(resolved) === 'test') holdPassesUntilAfterEach(root);
-      const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn));
+      const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn), failingAt(resolved) === 'test');
       rememberRootSuite(guard, root);
       exposeTestContext((root as MochaSuite & { ctx?: object }).ctx, guard.allowances);
       current = guard;

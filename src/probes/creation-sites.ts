@@ -13,6 +13,7 @@
  * too: the live ones are kept (pruned as they exit) for the children probe, which counts
  * them whether or not they are ref'd.
  */
+import { executionAsyncResource } from 'node:async_hooks';
 import { ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import fs = require('node:fs');
@@ -31,6 +32,12 @@ export interface CreationSite {
   timer?: { kind: 'setTimeout' | 'setInterval'; delayMs: number };
   /** Created while leakguard ran a probe's code: leakguard's, never a test's (see core/own-code.ts). */
   owned?: true;
+  /**
+   * Created by the callback of a tracked timer: the first timer of that chain (one the
+   * code created outside any timer's callback). Its unit owns this too, wherever it
+   * appears (see LeakItem.createdBy).
+   */
+  createdBy?: CreationSite;
 }
 
 const SITE = Symbol.for('leakguard.creationSite');
@@ -129,10 +136,30 @@ function isDone(timer: NodeJS.Timeout): boolean {
   return (timer as unknown as { _destroyed?: boolean })._destroyed === true;
 }
 
+/**
+ * The site of the tracked timer whose callback is running, if one is: Node runs a timer's
+ * callback with the timer as the current async resource (read without enabling async
+ * hooks, and without wrapping the callback, which would show in the user's stacks).
+ */
+function runningTimer(): CreationSite | undefined {
+  const resource: unknown = executionAsyncResource();
+  const site = typeof resource === 'object' && resource !== null ? creationSite(resource) : undefined;
+  return site?.timer ? site : undefined;
+}
+
+/** The timer item id of a timer's site (as the handles probe names it). */
+export function timerId(site: CreationSite): string {
+  return `timer:${site.sequence}`;
+}
+
 function mark(object: unknown, above: Function, timer?: CreationSite['timer']): void {
   if (typeof object !== 'object' || object === null || (object as Tracked)[SITE]) return;
   const site: CreationSite = { stack: captureCreationStack(above), sequence: ++sequence };
   if (inOwnCode()) site.owned = true;
+  else {
+    const parent = runningTimer();
+    if (parent) site.createdBy = parent.createdBy ?? parent;
+  }
   if (timer) site.timer = timer;
   else descriptorOpenings++;
   Object.defineProperty(object, SITE, { value: site, enumerable: false, configurable: true });

@@ -118,7 +118,8 @@ function withoutIdleFetchConnections(items: FdItem[]): FdItem[] {
  * /proc/net only here, for units that left some: ~1 ms.
  */
 function mayEndByItself(items: FdItem[]): boolean {
-  if (items.some((item) => item.type === 'pipe' || item.type === 'other')) return true;
+  // A full table empties only when code closes descriptors.
+  if (items.some((item) => item.type === 'pipe' || (item.type === 'other' && item.id !== TABLE_FULL_ID))) return true;
   const sockets = items.filter((item) => item.type === 'socket');
   if (sockets.length === 0) return false;
   const inodes = new Set<string>();

@@ -2,7 +2,7 @@ import { ChildProcess } from 'node:child_process';
 import { defineProbe, sameElements, type LeakItem, type Reading } from '../core/probe';
 import { DEFAULT_SETTLE } from '../core/guarded-probe';
 import { stackLocations } from '../core/stack-frames';
-import { createdByRunner, creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, trackCreationSites } from './creation-sites';
+import { createdByRunner, creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, timerId, trackCreationSites } from './creation-sites';
 import { idleFetchSockets } from './fetch-pool';
 import { activeHandles, describeHandle, wrapTypeOf } from './handle-labels';
 
@@ -130,16 +130,23 @@ function describeTimer(timer: NodeJS.Timeout): LeakItem {
   const site = creationSite(timer)!;
   const { kind, delayMs } = site.timer!;
   const label = kind === 'setInterval' ? `setInterval() every ${delayMs} ms` : `setTimeout() due after ${delayMs} ms`;
-  const item: LeakItem = { id: `timer:${site.sequence}`, type: 'Timeout', label, ...createdAt(timer) };
+  const item: LeakItem = { id: timerId(site), type: 'Timeout', label, ...createdAt(timer) };
   if (kind === 'setInterval' || delayMs > DEFAULT_SETTLE.maxWaitMs) endsOnlyByCode.add(item);
   return item;
 }
 
-/** Where the handle was created; for a socket a server accepted, where the server was. */
-function createdAt(handle: object): Pick<LeakItem, 'stack'> {
-  const site = creationSite(handle) ?? creationSiteOfServer(handle);
+/**
+ * Where the handle was created (for a socket a server accepted, where the server was), and
+ * the timer whose callback created it, if one did.
+ */
+function createdAt(handle: object): Pick<LeakItem, 'stack' | 'createdBy'> {
+  const own = creationSite(handle);
+  const site = own ?? creationSiteOfServer(handle);
   const stack = site ? stackLocations(site.stack) : [];
-  return stack.length > 0 ? { stack } : {};
+  const origin = own?.createdBy;
+  const where: Pick<LeakItem, 'stack' | 'createdBy'> = stack.length > 0 ? { stack } : {};
+  if (origin) where.createdBy = timerId(origin);
+  return where;
 }
 
 /** How many more of each entry `after` has than `before`. */

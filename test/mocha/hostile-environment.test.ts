@@ -131,7 +131,11 @@ describe('under root-level fake timers', () => {
 });
 `;
 
-/** Fakes installed inside a test, after it created a real interval, restored in the suite's `after`. */
+/**
+ * Fakes installed inside a test, after it created a real interval; restored in the `after`
+ * of the suite around the test's own, once the test's suite has ended (its verdict comes
+ * then, under the fakes).
+ */
 const TEST_FAKES_SPEC = String.raw`
 const fakes = require('../fakes.js');
 describe('a test that installs fake timers', () => {
@@ -140,13 +144,15 @@ describe('a test that installs fake timers', () => {
     fakes.restore();
     fakes.real.clearInterval(interval);
   });
-  it('leaks a real interval, then fakes the timers', () => {
-    interval = setInterval(() => {}, 1000);
-    fakes.install();
-  });
-  it('runs under the fakes', () => {});
-  it('fails under the fakes', () => {
-    throw new Error('expected failure under fake timers');
+  describe('under the fakes', () => {
+    it('leaks a real interval, then fakes the timers', () => {
+      interval = setInterval(() => {}, 1000);
+      fakes.install();
+    });
+    it('runs under the fakes', () => {});
+    it('fails under the fakes', () => {
+      throw new Error('expected failure under fake timers');
+    });
   });
 });
 describe('after the fakes are gone', () => {
@@ -469,8 +475,8 @@ describe('leakguard in a hostile environment', function () {
         // suite's after hook restores them): a finding of the globals probe. The hook that
         // restores them is not one, though it puts back the timers from before leakguard
         // wrapped them.
-        'globals: a test that installs fake timers leaks a real interval, then fakes the timers',
-        'handles: a test that installs fake timers leaks a real interval, then fakes the timers',
+        'globals: a test that installs fake timers under the fakes leaks a real interval, then fakes the timers',
+        'handles: a test that installs fake timers under the fakes leaks a real interval, then fakes the timers',
       ]);
       const globals = report.leaks.find((leak) => leak.probe === 'globals')!;
       assert.deepEqual(
