@@ -3,13 +3,16 @@ const assert = require('node:assert/strict');
 const { ConnectionPool } = require('../lib/connection-pool');
 const { findOrder, OrderNotFound } = require('../lib/orders');
 
-describe('orders', () => {
-  const pool = new ConnectionPool('orders', {
-    size: 5,
-    tables: { orders: [{ id: 1, customer: 'ada', total: 42 }] },
-  });
-  after(() => pool.end());
+// Closed when the run ends (a root after(), outside the describe), so that Mocha can exit.
+// leakguard judges what a test left when its suite ends: what the suite's own after()
+// closed would count as cleaned up.
+const pool = new ConnectionPool('orders', {
+  size: 5,
+  tables: { orders: [{ id: 1, customer: 'ada', total: 42 }] },
+});
+after(() => pool.end());
 
+describe('orders', () => {
   it('finds an existing order', async () => {
     assert.deepEqual(await findOrder(pool, 1), { id: 1, customer: 'ada', total: 42 });
   });

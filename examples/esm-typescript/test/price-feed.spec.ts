@@ -7,12 +7,13 @@ import { formatQuote, PriceFeed, type Quote } from '../src/price-feed.js';
 // Top-level await: this file is an ES module, not TypeScript compiled to CommonJS.
 const quotes: Quote[] = JSON.parse(await readFile(new URL('./fixtures/quotes.json', import.meta.url), 'utf8'));
 
-describe('price feed', () => {
-  // Stopped once this suite is done so that Mocha can exit (an interval keeps Node alive).
-  // leakguard has measured the test that forgot it by then.
-  const forgotten: PriceFeed[] = [];
-  after(() => forgotten.forEach((feed) => feed.stop()));
+// Closed when the run ends (a root after(), outside the describe), so that Mocha can exit.
+// leakguard judges what a test left when its suite ends: what the suite's own after()
+// closed would count as cleaned up.
+const forgotten: PriceFeed[] = [];
+after(() => forgotten.forEach((feed) => feed.stop()));
 
+describe('price feed', () => {
   it('formats a quote', () => {
     assert.equal(formatQuote(quotes[0]!), 'ACME 101.50');
   });
