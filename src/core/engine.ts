@@ -326,9 +326,10 @@ export class LeakEngine {
 
   /**
    * Each resource once, though several probes saw it (see shared-resources.ts); a leak
-   * that lost items gets the hint for what is left.
+   * that lost items gets the hint for what is left. For a unit's leaks found at different
+   * times too (its items judged when its suite ended, some after a settle).
    */
-  private oncePerResource(leaks: Leak[]): Leak[] {
+  oncePerResource(leaks: Leak[]): Leak[] {
     if (leaks.length === 0) return leaks;
     const merged = mergeSharedResources(leaks);
     for (const leak of merged) {

@@ -48,7 +48,13 @@ export class LeakStore {
    * Add findings to a unit's, judged after its last attempt (memory, at the end of the
    * run): nothing it had is replaced.
    */
-  add(unitKey: string, leaks: Leak[], { retainedOnce = [], known = [], allowed = [] }: SideFindings = {}): void {
+  add(
+    unitKey: string,
+    leaks: Leak[],
+    { retainedOnce = [], known = [], allowed = [] }: SideFindings = {},
+    /** How the unit's leaks found so far and these make one list (one item per shared resource, say). */
+    combine: (leaks: Leak[]) => Leak[] = (all) => all,
+  ): void {
     append(this.retainedOnceByUnit, unitKey, retainedOnce);
     append(this.knownByUnit, unitKey, known);
     append(this.allowedByUnit, unitKey, allowed);
@@ -56,8 +62,10 @@ export class LeakStore {
     const kept = leaks.slice(0, room);
     this.dropped += leaks.length - kept.length;
     if (kept.length === 0) return;
-    this.byUnit.set(unitKey, [...(this.byUnit.get(unitKey) ?? []), ...kept]);
-    this.leakCount += kept.length;
+    const had = this.byUnit.get(unitKey) ?? [];
+    const all = had.length === 0 ? kept : combine([...had, ...kept]);
+    this.byUnit.set(unitKey, all);
+    this.leakCount += all.length - had.length;
   }
 
   countTest(): void {

@@ -131,13 +131,26 @@ function withFacets(primary: Seen, others: readonly Seen[]): LeakItem {
   const fds = descriptorsOf([primary, ...others]);
   const list = `${fds.length === 1 ? 'fd' : 'fds'} ${fds.join(', ')}`;
   const suffix = fds.length === 0 ? '' : isId(primary.item.pid) ? `, with ${fds.length === 1 ? '1 pipe' : `${fds.length} pipes`} (${list})` : ` (${list})`;
-  const facets: Facet[] = others.map(({ probe, item }) => ({
-    probe,
-    ...(item.id === undefined ? {} : { id: item.id }),
-    label: item.label,
-    ...(item.type === undefined ? {} : { type: item.type }),
-  }));
-  return { ...primary.item, label: `${primary.item.label}${suffix}`, facets };
+  // An item merged before (a unit's leaks found at different times) keeps its facets and
+  // gets its suffix anew.
+  const facets: Facet[] = [...facetsOf(primary.item)];
+  for (const { probe, item } of others) {
+    facets.push({ probe, ...(item.id === undefined ? {} : { id: item.id }), label: labelOf(item), ...(item.type === undefined ? {} : { type: item.type }) }, ...facetsOf(item));
+  }
+  const merged: LeakItem = { ...primary.item, label: `${labelOf(primary.item)}${suffix}`, facets };
+  unmergedLabels.set(merged, labelOf(primary.item));
+  return merged;
+}
+
+/** The label an item had before facets were added to it (see withFacets). */
+const unmergedLabels = new WeakMap<LeakItem, string>();
+
+function labelOf(item: LeakItem): string {
+  return unmergedLabels.get(item) ?? item.label;
+}
+
+function facetsOf(item: LeakItem): Facet[] {
+  return Array.isArray(item.facets) ? (item.facets as Facet[]) : [];
 }
 
 /** The descriptors these items are or hold, each once, in order. */

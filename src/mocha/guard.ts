@@ -380,7 +380,8 @@ export class RunGuard implements HookBoundaries {
       if (last && last !== unit) continue;
       const { leaks: judged, allowed } = this.allowances.split(unit, leaks);
       const { fresh, known } = this.known.split(judged);
-      this.store.add(key, fresh, { known, allowed });
+      const engine = this.engine;
+      this.store.add(key, fresh, { known, allowed }, engine && ((all) => engine.oncePerResource(all)));
     }
   }
 

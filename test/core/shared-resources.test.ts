@@ -31,6 +31,17 @@ describe('mergeSharedResources', () => {
     );
   });
 
+  it('the same, merged in two steps (a unit\'s leaks found at different times): one suffix, every facet', () => {
+    const first = mergeSharedResources([leak('handles', [...pipeHandles, processHandle]), leak('children', [child])]);
+    const merged = mergeSharedResources([...first, leak('fds', pipeFds)]);
+    assert.equal(merged.length, 1);
+    assert.equal(merged[0]!.items[0]!.label, 'child process pid 1234: node worker.js, with 3 pipes (fds 20, 22, 24)');
+    assert.deepEqual(
+      (merged[0]!.items[0]!.facets as { probe: string; id: string }[]).map((facet) => `${facet.probe} ${facet.id}`).sort(),
+      ['fds 20', 'fds 22', 'fds 24', 'handles handle:1', 'handles handle:2', 'handles handle:3', 'handles handle:4'],
+    );
+  });
+
   it('without the children probe, the process handle holds its pipes under handles', () => {
     const merged = mergeSharedResources([leak('handles', [...pipeHandles, processHandle])]);
     assert.equal(merged.length, 1);

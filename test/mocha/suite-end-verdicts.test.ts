@@ -81,7 +81,7 @@ const REPORT = { report: { json: 'leakguard-report.json' } };
 
 const LEFT_BY_TESTS = [
   'fds: outer resources opens a file',
-  'fds: outer resources opens a server',
+  // A server is one item, under handles, its descriptor a facet (see core/shared-resources.ts).
   'handles: outer resources opens a server',
   'tmpdir: outer resources makes a temp dir',
 ];
@@ -147,7 +147,7 @@ describe('verdicts when the suite has ended', function () {
     const result = await run(resourceTests(false), { ...REPORT, mode: 'fail', failAt: 'end' });
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stdout, /4 passing/);
-    assert.match(result.stdout, /leakguard found 4 leaks \(mode "fail"\)/);
+    assert.match(result.stdout, /leakguard found 3 leaks \(mode "fail"\)/);
   });
 
   it('--bail: a run cut short by a failure still judges what its tests left', async () => {
