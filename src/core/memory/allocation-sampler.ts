@@ -198,7 +198,10 @@ export function parseProfile(profile: SamplingProfile, placed: { from: number; t
     const frame = userFrame(node.callFrame, known, node.id);
     const stack = frame ? [frame.location, ...outer].slice(0, MAX_FRAMES) : outer;
     // An anonymous function inside a named one of the same file (an arrow passed to
-    // Array.from in `objects`) allocates for that function: one site, under its name.
+    // Array.from in `objects`) allocates for that function: one site, under its name; with
+    // no named one around it, for the outermost anonymous function of the file it runs in
+    // (a test's body): a site V8 can still place once it has dropped the file's script (see
+    // MemoryLane.siteFor).
     const site = !frame
       ? named && { id: named.location, fn: named.fn, stack }
       : frame.fn
@@ -211,8 +214,8 @@ export function parseProfile(profile: SamplingProfile, placed: { from: number; t
       own: isOwnFrame(node.callFrame),
       marker: node.callFrame.url === MARKER_URL,
     });
-    const inner = frame?.fn ? { location: frame.location, fn: frame.fn, file: frame.file } : frame ? undefined : named;
-    for (const child of node.children) walk(child, stack, inner ?? (frame && named?.file === frame.file ? named : undefined));
+    const inner = !frame ? named : frame.fn || named?.file !== frame.file ? { location: frame.location, fn: frame.fn, file: frame.file } : named;
+    for (const child of node.children) walk(child, stack, inner);
   };
   walk(profile.head, [], undefined);
 

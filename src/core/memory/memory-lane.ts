@@ -508,10 +508,12 @@ export class MemoryLane {
     const known = this.lostSites.get(site.id);
     if (known) return known;
     const file = window.unit.file ?? '(a script no longer loaded)';
-    // Allocated by the test's body itself (no other frame of the project's): where the body
-    // is, if it was located while it lived.
+    // Allocated by the test's body or by anonymous functions inside it (a callback it
+    // passes: no named function of the project's on the stack): named by where the body is,
+    // if it was located while it lived. A named function keeps its name (below).
     const bodyAt = (window.repeatOf ?? window).bodyAt;
-    if (site.stack.length === 1 && bodyAt && window.unit.file && scriptIdOf(site.id) === bodyAt.scriptId) {
+    const inBody = (frame: string) => frame.startsWith(LOST_SCRIPT) && scriptIdOf(frame) === bodyAt?.scriptId && frame.split(':')[1]!.startsWith('#');
+    if (bodyAt && window.unit.file && !site.fn && site.stack.every(inBody)) {
       const id = `${window.unit.file}:${bodyAt.lineNumber + 1}:${bodyAt.columnNumber + 1}`;
       const named = { id, fn: site.fn, stack: [id] };
       this.lostSites.set(site.id, named);
