@@ -277,6 +277,7 @@ export class MemoryLane {
     const externalSuspect = external > this.options.threshold;
     if (from !== to || externalSuspect) {
       const window: Window = { unit, group, from, to, settled: false };
+      window.grew = growth !== undefined && growth.heap + Math.max(0, external) > this.options.threshold;
       this.unread.push(window);
       // Any test that allocated enough to hold a sample may have to run again when its suite
       // ends (the readings cannot say what it kept when a GC ran during it); one whose
@@ -284,7 +285,6 @@ export class MemoryLane {
       if (rerun && unit.kind === 'test') {
         window.rerun = rerun;
         window.body = body;
-        window.grew = growth !== undefined && growth.heap + Math.max(0, external) > this.options.threshold;
         this.suspects.push(window);
       }
       if (externalSuspect && this.mayRead('must')) {
@@ -350,10 +350,11 @@ export class MemoryLane {
       for (const window of [...this.unread, ...this.unsettled]) window.settled = true;
       // The last read, unless nothing waits for it: no sample read but not yet kept, and
       // too little growth since the last read to hold a leak (a suite of trivial tests on
-      // a big heap does not pay a full GC for nothing). Growth since the lane began says
-      // nothing: the heap then held garbage (in a parallel worker, its last file's).
+      // a big heap does not pay a full GC for nothing). Before the first read, growth since
+      // the lane began may hide what a unit kept: the heap then held garbage (in a parallel
+      // worker, its last file's); a unit whose own readings grew past the threshold reads.
       const waiting = [...this.ledger.values()].some((entry) => !entry.kept && !entry.window.repeatOf);
-      const neverRead = !this.hasRead && this.unread.length > 0;
+      const neverRead = !this.hasRead && this.unread.some((window) => window.grew);
       if (waiting || neverRead || this.grewSinceRead({ young: true })) await this.read();
     } finally {
       await this.dispose();
