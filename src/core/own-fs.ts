@@ -15,6 +15,7 @@ export const ownFs = {
   openSync: fs.openSync,
   readdirSync: fs.readdirSync,
   readFileSync: fs.readFileSync,
+  readlinkSync: fs.readlinkSync,
   renameSync: fs.renameSync,
   rmSync: fs.rmSync,
   rmdirSync: fs.rmdirSync,

@@ -12,6 +12,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fs = require('node:fs');
+import { ownFs } from '../core/own-fs';
 
 const watched: string[] = [];
 const ownEntries = new Set<string>();
@@ -54,7 +55,13 @@ export function forgetEntriesNotIn(present: (entryPath: string) => boolean): voi
   for (const entry of ownEntries) if (!present(entry)) ownEntries.delete(entry);
 }
 
-function note(target: unknown, creates = true): void {
+/**
+ * `target` may be created now (`'before'` the call that may create it: an entry that is
+ * already there is not this process's, though a file is written in it; a project that
+ * lives in the temp dir is not a test's leftover), was created (`'after'`: mkdtemp), or
+ * may be removed (`false`).
+ */
+function note(target: unknown, creates: 'before' | 'after' | false = 'before'): void {
   const file = toPath(target);
   if (file === undefined) return;
   const absolute = path.resolve(file);
@@ -63,13 +70,37 @@ function note(target: unknown, creates = true): void {
     if (absolute + path.sep === prefix) changes++;
     if (!absolute.startsWith(prefix)) continue;
     const top = absolute.slice(prefix.length).split(path.sep)[0];
-    if (top && creates) ownEntries.add(prefix + top);
+    const entry = prefix + top;
+    if (top && creates && !ownEntries.has(entry) && (creates === 'after' || !exists(entry))) ownEntries.add(entry);
     changes++;
+  }
+}
+
+function exists(entry: string): boolean {
+  return ownFs.statSync(entry, { throwIfNoEntry: false }) !== undefined || isDanglingLink(entry);
+}
+
+function isDanglingLink(entry: string): boolean {
+  try {
+    ownFs.readlinkSync(entry);
+    return true;
+  } catch {
+    return false;
   }
 }
 
 function noteRemoval(target: unknown): void {
   note(target, false);
+}
+
+function noteCreated(target: unknown): void {
+  note(target, 'after');
+}
+
+/** An open that may create its file: its flags can (`w`, `a`, `x`, O_CREAT); a read cannot. */
+function noteOpen(target: unknown, flags: unknown): void {
+  const creating = typeof flags === 'number' ? (flags & fs.constants.O_CREAT) !== 0 : typeof flags === 'string' && /[wax]/.test(flags);
+  if (creating) note(target);
 }
 
 function toPath(target: unknown): string | undefined {
@@ -87,10 +118,9 @@ const REMOVING: readonly [name: string, index: number][] = [
   ['rename', 0],
 ];
 
-/** Functions whose argument at `index` is a path they may create. */
+/** Functions whose argument at `index` is a path they may create (`open`: see noteOpen). */
 const CREATING: readonly [name: string, index: number][] = [
   ['mkdir', 0],
-  ['open', 0],
   ['writeFile', 0],
   ['appendFile', 0],
   ['copyFile', 1],
@@ -108,7 +138,7 @@ function install(): void {
   const promises = fs.promises as unknown as Record<string, unknown>;
   for (const [list, noteIt] of [
     [REMOVING, noteRemoval],
-    [CREATING, note],
+    [CREATING, (target: unknown) => note(target)],
   ] as const) {
     for (const [name, index] of list) {
       wrapArgument(fsFunctions, name, index, noteIt);
@@ -116,11 +146,15 @@ function install(): void {
       wrapArgument(promises, name, index, noteIt);
     }
   }
+  // open(path, flags = 'r', ...): a read creates nothing.
+  for (const [target, name] of [[fsFunctions, 'open'], [fsFunctions, 'openSync'], [promises, 'open']] as const) {
+    wrapArguments(target, name, (args) => noteOpen(args[0], args[1] === undefined || typeof args[1] === 'function' ? 'r' : args[1]));
+  }
   // mkdtemp names its directory itself: note what it returns.
   const mkdtempSync = fs.mkdtempSync;
   fsFunctions.mkdtempSync = function mkdtempSyncNoted(this: unknown, ...args: Parameters<typeof fs.mkdtempSync>) {
     const created = mkdtempSync.apply(this, args);
-    note(created);
+    noteCreated(created);
     return created;
   };
   const mkdtemp = fs.mkdtemp as unknown as (...args: unknown[]) => unknown;
@@ -128,7 +162,7 @@ function install(): void {
     const callback = args.at(-1);
     if (typeof callback === 'function') {
       args[args.length - 1] = function created(this: unknown, error: unknown, folder: unknown) {
-        if (!error) note(folder);
+        if (!error) noteCreated(folder);
         return callback.call(this, error, folder);
       };
     }
@@ -137,17 +171,21 @@ function install(): void {
   const mkdtempPromise = fs.promises.mkdtemp;
   promises.mkdtemp = async function mkdtempPromiseNoted(this: unknown, ...args: Parameters<typeof fs.promises.mkdtemp>) {
     const created = await mkdtempPromise.apply(this, args);
-    note(created);
+    noteCreated(created);
     return created;
   };
   syncBuiltinESMExports();
 }
 
 function wrapArgument(target: Record<string, unknown>, name: string, index: number, noteIt: (path: unknown) => void): void {
+  wrapArguments(target, name, (args) => noteIt(args[index]));
+}
+
+function wrapArguments(target: Record<string, unknown>, name: string, noteIt: (args: unknown[]) => void): void {
   const original = target[name];
   if (typeof original !== 'function') return;
   const wrapped = function (this: unknown, ...args: unknown[]) {
-    noteIt(args[index]);
+    noteIt(args);
     return (original as (...all: unknown[]) => unknown).apply(this, args);
   };
   Object.defineProperty(wrapped, 'name', { value: original.name });

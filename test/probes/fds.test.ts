@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { readFile as fsPromisesReadFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import * as http from 'node:http';
@@ -344,6 +345,18 @@ describe('fds probe', function () {
     });
     assert.equal(instance.mayEndByItself!(connected), true);
     assert.equal(instance.mayEndByItself!([...listening, ...file, ...connected]), true);
+  });
+
+  it('a file may still end by itself while a file system request is in flight (a stream closing the file it served)', async function () {
+    const instance = await probe();
+    const file = await changedBy(instance, () => openFile('served.txt', 'x'));
+    assert.equal(file.length, 1, labels(file));
+    const reading = fsPromisesReadFile(__filename);
+    try {
+      assert.equal(instance.mayEndByItself!(file), true);
+    } finally {
+      await reading;
+    }
   });
 
   it('names a connection left idle in http.globalAgent\'s keep-alive pool, with a hint of its own', async function () {

@@ -33,6 +33,23 @@ describe('tmpdir probe', function () {
 
 
 
+  it('a project that lives in the temp dir is not a leftover: files read there, or written in a directory that was there', async function () {
+    const project = join(watched, 'project');
+    mkdirSync(join(project, 'fixtures'), { recursive: true });
+    writeFileSync(join(project, 'fixtures', 'user.html'), '<p>tobi</p>');
+    const instance = await probe();
+    const made = join(watched, 'made-by-test.txt');
+    const items = await changedBy(instance, () => {
+      closeSync(openSync(join(project, 'fixtures', 'user.html'), 'r'));
+      closeSync((openSync as (path: string) => number)(join(project, 'fixtures', 'user.html')));
+      writeFileSync(join(project, 'fixtures', 'written.txt'), 'x');
+      mkdirSync(join(project, 'cache', 'deep'), { recursive: true });
+      closeSync(openSync(made, 'w'));
+    });
+    // Only what the test made at the top of the temp dir.
+    assert.deepEqual(items.map((item) => item.id), [made]);
+  });
+
   it('reports a file and a directory left behind, with sizes and the file count', async function () {
     const instance = await probe();
     const file = join(watched, 'report.json');
