@@ -11,6 +11,7 @@ import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarde
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
+import { probeNotices } from './notices';
 import { mergeSharedResources } from './shared-resources';
 import { RealPromise, withTimeLimit } from './real-timers';
 import { settle, type Growth } from './settle';
@@ -127,7 +128,7 @@ export class LeakEngine {
         hint: memoryProbe.hint(undefined) ?? '',
         track: (likelyLeak) => memoryProbe.track({ likelyLeak }),
       });
-      if (!engine.memory) options.warn(`probe "${memoryProbe.name}": V8's sampling heap profiler is not available here; memory is not measured`);
+      if (!engine.memory) options.warn(probeNotices.noSamplingHeapProfiler(memoryProbe.name));
     }
     return engine;
   }
@@ -363,7 +364,7 @@ export class LeakEngine {
         creating = definition.create({
           options: configured.options,
           rootDir,
-          warn: (message) => warn(`probe "${definition.name}": ${message}`),
+          warn: (message) => warn(probeNotices.said(definition.name, message)),
         });
       } finally {
         leaveOwnCode();
@@ -390,12 +391,12 @@ export class LeakEngine {
   }
 
   private readonly onNotice = (probe: string, message: string): void => {
-    this.options.warn(`probe "${probe}": ${message}`);
+    this.options.warn(probeNotices.said(probe, message));
   };
 
   private readonly onFault = (probe: string, message: string): void => {
     this.faults.push({ probe, message });
-    this.options.warn(`probe "${probe}" switched off: ${message}`);
+    this.options.warn(probeNotices.switchedOff(probe, message));
   };
 
   /**

@@ -7,6 +7,7 @@
  */
 import { byProbe, CandidateGroup, Candidates, updateAll } from './candidates';
 import { errorMessage, type GuardedProbe } from './guarded-probe';
+import { internalNotices } from './notices';
 import type { LeakItem, Reading } from './probe';
 import { nowMs, RealPromise, sleep } from './real-timers';
 import type { Leak, UnitInfo } from './report-model';
@@ -175,7 +176,7 @@ export class SuiteVerdicts {
     this.inBackground.set(group, run);
     this.candidates.settling.add(group);
     this.settleGroup(group, { background: run })
-      .catch((error: unknown) => this.engine.warn(`internal error while settling (the items are judged as last read): ${errorMessage(error)}`))
+      .catch((error: unknown) => this.engine.warn(internalNotices.settleFailed(errorMessage(error))))
       .finally(() => {
         if (run.stopped) return;
         this.inBackground.delete(group);

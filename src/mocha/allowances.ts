@@ -12,6 +12,7 @@
  *   whole suite.
  */
 import type { Leak, MemorySite, UnitInfo } from '../core/report-model';
+import { tagNotices } from '../core/notices';
 import { runnableOf, unitKey, type MochaHook, type MochaRunnable, type MochaSuite, type MochaTest } from './units';
 import { titleTags } from './title-tags';
 
@@ -123,15 +124,15 @@ export class Allowances {
   private tagAllowances(title: string, whose: string): Allowance[] {
     const { tags, nearMisses } = titleTags(title);
     for (const miss of nearMisses) {
-      this.warnOnce(`"${miss}" in the title of ${whose} is not a leakguard tag and allows nothing; write @leakguard-allow(probe, ...)`);
+      this.warnOnce(tagNotices.notATag(miss, whose));
     }
     const allowances: Allowance[] = [];
     for (const tag of tags) {
       const known = tag.probes.filter((name) => this.known.has(name));
       for (const name of tag.probes) {
-        if (!this.known.has(name)) this.warnOnce(`${tag.text} in the title of ${whose}: ${unknownProbe(name, this.known)}; it allows nothing for that name`);
+        if (!this.known.has(name)) this.warnOnce(tagNotices.unknownProbe(tag.text, whose, unknownProbe(name, this.known)));
       }
-      if (tag.probes.length === 0) this.warnOnce(`${tag.text} in the title of ${whose} names no probe and allows nothing; write @leakguard-allow(handles)`);
+      if (tag.probes.length === 0) this.warnOnce(tagNotices.namesNoProbe(tag.text, whose));
       if (known.length > 0) allowances.push({ probes: new Set(known), by: `${tag.text} in the title of ${whose}` });
     }
     return allowances;

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { LeakStore } from '../core/leak-store';
+import { noticeLine, outputNotices } from '../core/notices';
 import { ownFs } from '../core/own-fs';
 import type { LeakReport, ProbeFault } from '../core/report-model';
 import { writeCiOutputs } from '../report/ci';
@@ -38,14 +39,14 @@ export function finishRun(guard: RunGuard, config: ResolvedConfig): void {
       report.files = fileRunsOf(root);
     } catch (error) {
       // Without it the report is still whole; a baseline written from it keeps what it cannot place.
-      writeLine(`leakguard: could not tell which test files ran: ${error instanceof Error ? error.message : String(error)}`);
+      writeLine(noticeLine(outputNotices.filesUnknown(reasonOf(error))));
     }
   }
   if (inParallelWorker()) {
     try {
       writePartialReport(report);
     } catch (error) {
-      writeLine(`leakguard: could not pass this worker's findings on: ${error instanceof Error ? error.message : String(error)}`);
+      writeLine(noticeLine(outputNotices.findingsNotPassedOn(reasonOf(error))));
     }
   } else {
     publishReport(report, config);
@@ -89,7 +90,7 @@ export function publishReport(report: LeakReport, config: ResolvedConfig): void 
     try {
       writeJsonReportSync(config.reportJson, toJsonReport(report, cwd));
     } catch (error) {
-      writeLine(`leakguard: could not write the JSON report: ${error instanceof Error ? error.message : String(error)}`);
+      writeLine(noticeLine(outputNotices.jsonReportNotWritten(reasonOf(error))));
     }
   }
   writeCiOutputs(report, { cwd, junit: config.reportJunit, updatingBaseline: updatingBaseline(), writeLine });
@@ -98,7 +99,7 @@ export function publishReport(report: LeakReport, config: ResolvedConfig): void 
 
 function updateBaseline(report: LeakReport, config: ResolvedConfig): void {
   if (!config.baseline) {
-    writeLine(`leakguard: ${UPDATE_BASELINE_ENV} is set, but the config names no baseline file: add "baseline": "leakguard-baseline.json" to it.`);
+    writeLine(noticeLine(outputNotices.noBaselineFile(UPDATE_BASELINE_ENV)));
     return;
   }
   try {
@@ -107,8 +108,12 @@ function updateBaseline(report: LeakReport, config: ResolvedConfig): void {
     const update = updateBaselineSync(config.baseline, config.knownLeaks, [report], process.cwd());
     writeLine(describeBaselineUpdate(update, config.baseline, process.cwd()));
   } catch (error) {
-    writeLine(`leakguard: could not write the baseline: ${error instanceof Error ? error.message : String(error)}`);
+    writeLine(noticeLine(outputNotices.baselineNotWritten(reasonOf(error))));
   }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Straight to file descriptor 2: works in an 'exit' handler and never mixes into stdout. */

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/types';
 import { KnownLeaks } from '../core/baseline';
 import { LeakEngine, type HeldScope, type Scope, type UnitLeaks } from '../core/engine';
 import { LeakStore } from '../core/leak-store';
+import { internalNotices } from '../core/notices';
 import type { Leak, ProbeFault, UnitInfo } from '../core/report-model';
 import { isPromise } from '../core/real-timers';
 import { builtinProbes } from '../probes';
@@ -415,7 +416,7 @@ export class RunGuard implements HookBoundaries {
   }
 
   private warnInternal(doing: string, error: unknown): void {
-    this.output.warn(`internal error while ${doing} (the run goes on, results unchanged): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.output.warn(internalNotices.failed(doing, error));
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import { loadConfig, ConfigError } from '../config';
 import { KnownLeaks } from '../core/baseline';
+import { configNotices, noticeLine } from '../core/notices';
 import { displayPath, thrownText } from '../config/errors';
 import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
@@ -57,7 +58,7 @@ const output = {
   warn(message: string): void {
     if (warned.has(message)) return;
     warned.add(message);
-    writeLine(`leakguard: ${message}`);
+    writeLine(noticeLine(message));
   },
 };
 
@@ -70,7 +71,7 @@ async function loadOnce(): Promise<ResolvedConfig> {
     return loaded;
   } catch (error: unknown) {
     // One clear line and a failing exit, before any test runs: whatever was thrown.
-    writeLine(error instanceof ConfigError ? error.message : `leakguard: could not load the config: ${thrownText(error)}`);
+    writeLine(error instanceof ConfigError ? error.message : noticeLine(configNotices.notLoaded(thrownText(error))));
     process.exit(1);
   }
 }
@@ -91,8 +92,8 @@ async function reloadConfig(inUse: ResolvedConfig): Promise<ResolvedConfig> {
     config = await loadConfig(process.cwd());
     return config;
   } catch (error: unknown) {
-    const message = error instanceof ConfigError ? error.message : `leakguard: could not load the config: ${error instanceof Error ? error.message : String(error)}`;
-    writeLine(`${message} (this rerun keeps the config it had)`);
+    const message = error instanceof ConfigError ? error.message : noticeLine(configNotices.notLoaded(error instanceof Error ? error.message : String(error)));
+    writeLine(configNotices.keptForRerun(message));
     return inUse;
   }
 }

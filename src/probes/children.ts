@@ -4,6 +4,7 @@ import { defineProbe, sameElements, type LeakItem, type ProbeContext, type Probe
 import { stackLocations } from '../core/stack-frames';
 import { creationSite, runningChildProcesses, trackCreationSites } from './creation-sites';
 import { childDescriptors } from './handle-labels';
+import { kindOf, type ItemKind } from './item-kinds';
 import { currentCommandLine, killProcess, killTree, runningStrayProcesses, trackStrayProcesses, type StrayProcess } from './stray-processes';
 
 export interface ChildrenOptions {
@@ -18,6 +19,16 @@ interface ChildItem extends LeakItem {
   /** For a process that outlived a killed child (type `stray`): that child's pid and command line. */
   parent?: { pid: number; command: string };
 }
+
+/** The hint for each type of item: a child a test started (`process`), or a process one left behind (`stray`). */
+const CHILD_KINDS: Readonly<Record<'process' | 'stray', ItemKind>> = {
+  process: {
+    hint: 'A child process started in this test was still running after it. Wait for it to exit in the test (await once(child, "exit")), or kill it in afterEach (child.kill()); for exec/execFile, pass a timeout.',
+  },
+  stray: {
+    hint: 'A child process was killed in this test, but a process it had started was still running after it (kill() ends only the child: with exec() or shell: true, that is the shell, not the command it runs). Start the command without a shell (execFile or spawn with the program and its arguments), or start it with detached: true and end the whole group with process.kill(-child.pid); and wait for the exit (await once(child, "exit")).',
+  },
+};
 
 /** How long a leaked child gets to end after SIGTERM before it is sent SIGKILL. */
 const KILL_GRACE_MS = 2000;
@@ -52,14 +63,9 @@ export const childrenProbe = defineProbe<ChildrenOptions>({
         'kill each leaked child once it is reported (SIGTERM, then SIGKILL after 2 s), so a leaky test cannot keep CI running or leave processes behind',
     },
   },
-  hint: (item) => (item?.type === 'stray' ? STRAY_HINT : CHILD_HINT),
+  hint: (item) => kindOf(CHILD_KINDS, item?.type, CHILD_KINDS.process).hint,
   create: createChildrenProbe,
 });
-
-const CHILD_HINT =
-  'A child process started in this test was still running after it. Wait for it to exit in the test (await once(child, "exit")), or kill it in afterEach (child.kill()); for exec/execFile, pass a timeout.';
-const STRAY_HINT =
-  'A child process was killed in this test, but a process it had started was still running after it (kill() ends only the child: with exec() or shell: true, that is the shell, not the command it runs). Start the command without a shell (execFile or spawn with the program and its arguments), or start it with detached: true and end the whole group with process.kill(-child.pid); and wait for the exit (await once(child, "exit")).';
 
 function createChildrenProbe({ options }: ProbeContext<ChildrenOptions>): ProbeInstance {
   trackCreationSites();

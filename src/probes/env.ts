@@ -1,9 +1,25 @@
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
+import { kindOf, type ItemKind } from './item-kinds';
 import { anyOf, globMatcher, type Matcher } from './patterns';
 
 export interface EnvOptions {
   ignore?: string[];
 }
+
+/** A variable set, changed or deleted (its item's type says which). */
+const VARIABLE_KIND: ItemKind = {
+  hint: 'An environment variable was set, changed or deleted in this test and never restored, so later tests see a different process.env. Save the old value and restore it in afterEach (delete the variable if it was not set before).',
+};
+
+/** The hint for each type of item. */
+const ENV_KINDS: Readonly<Record<'added' | 'changed' | 'removed' | 'cwd', ItemKind>> = {
+  added: VARIABLE_KIND,
+  changed: VARIABLE_KIND,
+  removed: VARIABLE_KIND,
+  cwd: {
+    hint: 'The working directory was changed in this test (process.chdir()) and never changed back, so relative paths in later tests resolve elsewhere. Save process.cwd() and chdir back to it in afterEach.',
+  },
+};
 
 /** A sample: process.env as JSON (an immutable copy, and the cheapest one: see below) and the working directory. */
 interface EnvState {
@@ -31,14 +47,9 @@ export const envProbe = defineProbe<EnvOptions>({
       description: 'environment variable names not to report; * matches any characters ("npm_*")',
     },
   },
-  hint: (item) => (item?.type === 'cwd' ? CWD_HINT : ENV_HINT),
+  hint: (item) => kindOf(ENV_KINDS, item?.type, VARIABLE_KIND).hint,
   create: createEnvProbe,
 });
-
-const ENV_HINT =
-  'An environment variable was set, changed or deleted in this test and never restored, so later tests see a different process.env. Save the old value and restore it in afterEach (delete the variable if it was not set before).';
-const CWD_HINT =
-  'The working directory was changed in this test (process.chdir()) and never changed back, so relative paths in later tests resolve elsewhere. Save process.cwd() and chdir back to it in afterEach.';
 
 function createEnvProbe({ options }: ProbeContext<EnvOptions>): ProbeInstance {
   const ignored = anyOf((options.ignore ?? []).map(globMatcher));

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading, type SampleContext } from '../core/probe';
 import { nowMs } from '../core/real-timers';
 import { classifyStats, classifyTarget, socketInode, socketLabel, targetPath, type FdType } from './fd-targets';
+import { kindOf, type ItemKind } from './item-kinds';
 import { anyOf, globMatcher, type Matcher } from './patterns';
 import { stackLocations } from '../core/stack-frames';
 import {
@@ -49,15 +50,30 @@ const ALWAYS_IGNORED: readonly string[] = ['/dev/null', 'anon_inode:inotify'];
 
 const DEFAULT_FD_DIRS: readonly string[] = ['/proc/self/fd', '/dev/fd'];
 
-const HINTS: Readonly<Record<FdType, string>> = {
-  file: 'A file was opened in this test and never closed. Close it (fs.closeSync(fd), await filehandle.close(), stream.destroy()) in the test or in afterEach.',
-  socket:
-    'A socket was opened in this test and is still open. Close servers (server.close()), destroy client sockets and agents (socket.destroy(), agent.destroy()), close database and HTTP clients, and kill child processes (their stdio are sockets) in the test or in afterEach.',
-  pipe: 'An anonymous pipe was opened in this test and never closed, usually by a native addon or a library that talks to a process through pipes. Close it, or destroy the stream that wraps it, in the test or in afterEach.',
-  anon_inode:
-    'A kernel event object (epoll, eventfd, timerfd) was created in this test and never closed, usually by a worker thread or a native addon still running. Terminate workers (await worker.terminate()) and close what the addon opened in afterEach.',
-  other: 'A file descriptor was opened in this test and never closed. Close it in the test or in afterEach.',
+/** The hint for each type of descriptor. */
+const FD_KINDS: Readonly<Record<FdType, ItemKind>> = {
+  file: {
+    hint: 'A file was opened in this test and never closed. Close it (fs.closeSync(fd), await filehandle.close(), stream.destroy()) in the test or in afterEach.',
+  },
+  socket: {
+    hint: 'A socket was opened in this test and is still open. Close servers (server.close()), destroy client sockets and agents (socket.destroy(), agent.destroy()), close database and HTTP clients, and kill child processes (their stdio are sockets) in the test or in afterEach.',
+  },
+  pipe: {
+    hint: 'An anonymous pipe was opened in this test and never closed, usually by a native addon or a library that talks to a process through pipes. Close it, or destroy the stream that wraps it, in the test or in afterEach.',
+  },
+  anon_inode: {
+    hint: 'A kernel event object (epoll, eventfd, timerfd) was created in this test and never closed, usually by a worker thread or a native addon still running. Terminate workers (await worker.terminate()) and close what the addon opened in afterEach.',
+  },
+  other: {
+    hint: 'A file descriptor was opened in this test and never closed. Close it in the test or in afterEach.',
+  },
 };
+
+/** Items that are no one descriptor: a full table, and a connection idle in an HTTP agent's pool. */
+const TABLE_FULL_HINT =
+  'This test opened descriptors until none were left (EMFILE) and kept them open: nothing else in the process can open a file or a socket. Close them in the test or in afterEach.';
+const pooledConnectionHint = (agent: string): string =>
+  `An HTTP request in this test left its connection idle in ${agent}'s keep-alive pool (Node 19 and later keep connections; they close after 5 s idle). Pass an agent without keepAlive in tests, or call ${agent}.destroy() in after().`;
 
 /**
  * Open file descriptors. A sample lists the fd directory, numbers only (~20 us with 20
@@ -611,14 +627,9 @@ function withFileSize(item: FdItem): FdItem {
 }
 
 function fdHint(item: LeakItem | undefined): string {
-  if (item?.id === TABLE_FULL_ID) {
-    return 'This test opened descriptors until none were left (EMFILE) and kept them open: nothing else in the process can open a file or a socket. Close them in the test or in afterEach.';
-  }
-  if (typeof item?.pooledBy === 'string') {
-    return `An HTTP request in this test left its connection idle in ${item.pooledBy}'s keep-alive pool (Node 19 and later keep connections; they close after 5 s idle). Pass an agent without keepAlive in tests, or call ${item.pooledBy}.destroy() in after().`;
-  }
-  const type = item?.type;
-  return type !== undefined && Object.hasOwn(HINTS, type) ? HINTS[type as FdType] : HINTS.other;
+  if (item?.id === TABLE_FULL_ID) return TABLE_FULL_HINT;
+  if (typeof item?.pooledBy === 'string') return pooledConnectionHint(item.pooledBy);
+  return kindOf(FD_KINDS, item?.type, FD_KINDS.other).hint;
 }
 
 function ignoreMatcher(entries: readonly string[]): Matcher {

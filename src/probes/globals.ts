@@ -1,6 +1,7 @@
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { unwrapGlobal } from './creation-sites';
 import { anyOf, globMatcher, type Matcher } from './patterns';
+import { kindOf, type ItemKind } from './item-kinds';
 
 export interface GlobalsOptions {
   ignore?: string[];
@@ -22,6 +23,19 @@ export interface GlobalsOptions {
  * assignment) counts, so that is no change.
  */
 const ALWAYS_IGNORED: readonly string[] = ['Symbol(undici.globalDispatcher.*)', '__coverage__'];
+
+/** The hint for each type of item: how the global changed. */
+const GLOBAL_KINDS: Readonly<Record<'added' | 'replaced' | 'removed', ItemKind>> = {
+  added: {
+    hint: 'A global variable was created in this test and never removed, often by assigning to an undeclared variable (declare it with let or const, or add "use strict" to find them), or by globalThis.name = ... in the test or in code it runs. If it must be global, delete it in afterEach (delete globalThis.name).',
+  },
+  replaced: {
+    hint: 'A global was replaced in this test (a stub or mock of fetch, Date, setTimeout, ...) and never put back, so later tests run against the replacement. Keep the original and restore it in afterEach (or call sinon.restore() / clock.uninstall()).',
+  },
+  removed: {
+    hint: 'A global was deleted in this test and never put back, so later tests run without it. Keep the original and restore it in afterEach.',
+  },
+};
 
 /**
  * Own properties of globalThis that a test added and did not remove (an assignment to an
@@ -65,18 +79,9 @@ export const globalsProbe = defineProbe<GlobalsOptions>({
         'global names not to report; * matches any characters ("__coverage__", "$*"); a symbol is named as it prints, "Symbol(name)"; added to the built-in list',
     },
   },
-  hint: (item) => HINTS[(item?.type as keyof typeof HINTS | undefined) ?? 'added'] ?? HINTS.added,
+  hint: (item) => kindOf(GLOBAL_KINDS, item?.type, GLOBAL_KINDS.added).hint,
   create: createGlobalsProbe,
 });
-
-const HINTS = {
-  added:
-    'A global variable was created in this test and never removed, often by assigning to an undeclared variable (declare it with let or const, or add "use strict" to find them), or by globalThis.name = ... in the test or in code it runs. If it must be global, delete it in afterEach (delete globalThis.name).',
-  replaced:
-    'A global was replaced in this test (a stub or mock of fetch, Date, setTimeout, ...) and never put back, so later tests run against the replacement. Keep the original and restore it in afterEach (or call sinon.restore() / clock.uninstall()).',
-  removed:
-    'A global was deleted in this test and never put back, so later tests run without it. Keep the original and restore it in afterEach.',
-} as const;
 
 /** The own keys of globalThis at one listing, and how to read its data properties. */
 interface Listing {

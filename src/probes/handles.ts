@@ -5,6 +5,7 @@ import { stackLocations } from '../core/stack-frames';
 import { createdByRunner, creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, timerId, trackCreationSites } from './creation-sites';
 import { idleFetchSockets } from './fetch-pool';
 import { activeHandles, describeHandle, wrapTypeOf } from './handle-labels';
+import { handleKind, labelForType, labelAsReused, timerLabel } from './handles-messages';
 
 /**
  * Active handles and requests that keep the event loop alive: timers, servers, sockets,
@@ -38,7 +39,7 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
       description: 'resource types not to report, e.g. ["FSReqCallback", "Immediate"]',
     },
   },
-  hint: (item) => hintFor(item?.type),
+  hint: (item) => handleKind(item?.type).hint,
   create: ({ options }) => {
     const ignored = new Set(options.ignore ?? []);
     trackCreationSites();
@@ -53,7 +54,7 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
         return last;
       },
       newItems: (before, after) => newHandles(before.state as HandlesState, after.state as HandlesState, ignored),
-      mayEndByItself: (items) => items.some((item) => !endsOnlyByCode.has(item) && !STAYS_UNTIL_CLOSED.has(item.type ?? '')),
+      mayEndByItself: (items) => items.some((item) => !endsOnlyByCode.has(item) && handleKind(item.type).endsByItself),
     };
   },
 });
@@ -105,12 +106,6 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
   return items;
 }
 
-/**
- * Handles that stay until code closes them: the settle wait gains nothing by waiting for
- * them. (A server with connections still closing has those sockets as items too.)
- */
-const STAYS_UNTIL_CLOSED: ReadonlySet<string> = new Set(['TCPServerWrap', 'PipeServerWrap', 'FSEventWrap', 'StatWatcher', 'UDPWrap', 'TTYWrap', 'SignalWrap']);
-
 /** Timer items that only code can end: intervals, and timeouts due after the longest settle wait. */
 const endsOnlyByCode = new WeakSet<LeakItem>();
 
@@ -123,14 +118,13 @@ function reusedLabel(item: LeakItem, handle: object, unitBegan: number): LeakIte
   // Its own creation site only: a socket a server accepted carries the server's.
   const site = creationSite(handle);
   if (!site || site.sequence > unitBegan) return item;
-  return { ...item, label: `${item.label} (reused: created before this test, e.g. kept in a keep-alive pool)`, reused: true };
+  return { ...item, label: labelAsReused(item.label), reused: true };
 }
 
 function describeTimer(timer: NodeJS.Timeout): LeakItem {
   const site = creationSite(timer)!;
   const { kind, delayMs } = site.timer!;
-  const label = kind === 'setInterval' ? `setInterval() every ${delayMs} ms` : `setTimeout() due after ${delayMs} ms`;
-  const item: LeakItem = { id: timerId(site), type: 'Timeout', label, ...createdAt(timer) };
+  const item: LeakItem = { id: timerId(site), type: 'Timeout', label: timerLabel(kind, delayMs), ...createdAt(timer) };
   if (kind === 'setInterval' || delayMs > DEFAULT_SETTLE.maxWaitMs) endsOnlyByCode.add(item);
   return item;
 }
@@ -167,54 +161,4 @@ function handleId(handle: object): number {
     ids.set(handle, id);
   }
   return id;
-}
-
-const TYPE_LABELS: Readonly<Record<string, string>> = {
-  Timeout: 'a timer (setTimeout or setInterval) still pending',
-  Immediate: 'a setImmediate callback still pending',
-  FSReqCallback: 'a file system request still in flight',
-  FSReqPromise: 'a file system request (fs.promises) still in flight',
-  GetAddrInfoReqWrap: 'a DNS lookup still in flight',
-  TCPServerWrap: 'a TCP server',
-  TCPSocketWrap: 'a TCP socket',
-  PipeWrap: 'a pipe or Unix socket',
-  ProcessWrap: 'a child process',
-  FSEventWrap: 'a file system watcher (fs.watch)',
-  StatWatcher: 'a file poller (fs.watchFile)',
-  UDPWrap: 'a UDP socket',
-  TTYWrap: 'a terminal stream',
-  SignalWrap: 'a signal listener',
-};
-
-function labelForType(type: string): string {
-  return TYPE_LABELS[type] ? `${type}: ${TYPE_LABELS[type]}` : type;
-}
-
-function hintFor(type: string | undefined): string {
-  switch (type) {
-    case 'Timeout':
-      return 'A timer was started in this test and never cleared. Clear it with clearInterval()/clearTimeout() in the test or in afterEach, or unref() it if it must outlive the test.';
-    case 'Immediate':
-      return 'A setImmediate callback was still pending after the test. Await it in the test, or clearImmediate() it in afterEach.';
-    case 'TCPServerWrap':
-    case 'PipeServerWrap':
-      return 'A server was started in this test and never closed. Call server.close() in afterEach (and close its open connections: server.closeAllConnections()).';
-    case 'TCPSocketWrap':
-    case 'PipeWrap':
-      return 'A socket opened in this test is still open. End it with socket.end()/socket.destroy() (or agent.destroy() for HTTP keep-alive) in afterEach.';
-    case 'ProcessWrap':
-      return 'A child process started in this test is still running. Wait for it to exit, or kill it in afterEach (child.kill()).';
-    case 'FSEventWrap':
-    case 'StatWatcher':
-      return 'A file watcher was started in this test and never closed. Call watcher.close() (or fs.unwatchFile()) in afterEach.';
-    case 'UDPWrap':
-      return 'A UDP socket opened in this test is still open. Call socket.close() in afterEach.';
-    default:
-      // libuv requests (FSReqCallback, FileHandleReadWrap, GetAddrInfoReqWrap, WriteWrap,
-      // ...) are operations still in flight, not something that holds the loop for good.
-      if (type && /Req|ReadWrap|WriteWrap|ShutdownWrap|ConnectWrap/.test(type)) {
-        return 'An operation this test started (a file read or write, a DNS lookup, a socket write) was still in flight when the test ended. Await it (or its stream\'s "close"/"finish") in the test, or cancel it in afterEach.';
-      }
-      return 'Something this test started is still keeping the event loop alive. Close or cancel it in the test or in afterEach.';
-  }
 }

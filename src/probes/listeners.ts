@@ -7,6 +7,15 @@ export interface ListenersOptions {
   emitters?: string[];
 }
 
+/** What this probe says: one kind of item (a listener), whose hint names its emitter and event; one warning. */
+const MESSAGES = {
+  hint: (emitter: string, event: string): string =>
+    `A listener was added to ${emitter} in this test and never removed: it stays attached for the rest of the run, keeps alive everything it refers to, ` +
+    `and still runs on every "${event}". Keep a reference to the function and remove it in afterEach (${emitter}.off('${event}', listener)), or use once() if it should run once.`,
+  emitterNeverFound: (name: string): string =>
+    `emitter "${name}" (probes.listeners.emitters) was never found on globalThis as an EventEmitter; its listeners were not watched`,
+};
+
 /** Listeners of one sample, as parallel arrays (no object per listener). */
 interface ListenersState {
   owners: string[];
@@ -45,7 +54,8 @@ export const listenersProbe = defineProbe<ListenersOptions>({
         'other long-lived EventEmitters to watch besides process, as property paths from globalThis: "myBus", "app.events"; each is looked up again at every sample, so one created after start-up is found too',
     },
   },
-  hint: (item) => hintFor(item),
+  hint: (item) =>
+    MESSAGES.hint(typeof item?.['emitter'] === 'string' ? item['emitter'] : 'the emitter', typeof item?.['event'] === 'string' ? item['event'] : 'event'),
   create: createListenersProbe,
 });
 
@@ -79,7 +89,7 @@ function createListenersProbe({ options, warn }: ProbeContext<ListenersOptions>)
       if (process.env['MOCHA_WORKER_ID'] !== undefined) return;
       for (const emitter of watched) {
         if (emitter.path && !emitter.resolvedOnce) {
-          warn(`emitter "${emitter.name}" (probes.listeners.emitters) was never found on globalThis as an EventEmitter; its listeners were not watched`);
+          warn(MESSAGES.emitterNeverFound(emitter.name));
         }
       }
     },
@@ -224,13 +234,4 @@ function functionId(fn: Function): number {
     functionIds.set(fn, id);
   }
   return id;
-}
-
-function hintFor(item: LeakItem | undefined): string {
-  const emitter = typeof item?.['emitter'] === 'string' ? item['emitter'] : 'the emitter';
-  const event = typeof item?.['event'] === 'string' ? item['event'] : 'event';
-  return (
-    `A listener was added to ${emitter} in this test and never removed: it stays attached for the rest of the run, keeps alive everything it refers to, ` +
-    `and still runs on every "${event}". Keep a reference to the function and remove it in afterEach (${emitter}.off('${event}', listener)), or use once() if it should run once.`
-  );
 }

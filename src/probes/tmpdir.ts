@@ -15,6 +15,14 @@ export interface TmpdirOptions {
   otherProcesses?: boolean;
 }
 
+/** What this probe says: one kind of item (a temp entry) with its hint, and its warnings. */
+const MESSAGES = {
+  hint: 'A temp file/dir was created in this test and not removed. Remove it in afterEach (fs.rmSync(dir, { recursive: true, force: true })).',
+  nothingReadable: 'no directory to watch can be read; probe switched off',
+  notWatching: (dir: string, code: string): string => `cannot read ${dir} (${code}); not watching it`,
+  countedAsEmpty: (dir: string, code: string): string => `cannot read ${dir} (${code}); counting it as empty while it cannot be read`,
+};
+
 type EntryType = 'file' | 'dir' | 'other';
 
 /** An item of this probe, as newItems() makes it. */
@@ -75,14 +83,14 @@ export const tmpdirProbe = defineProbe<TmpdirOptions>({
         'also report entries this process did not create through fs (made by child processes, or by other programs sharing the temp dir, such as parallel Mocha workers)',
     },
   },
-  hint: 'A temp file/dir was created in this test and not removed. Remove it in afterEach (fs.rmSync(dir, { recursive: true, force: true })).',
+  hint: MESSAGES.hint,
   create: createTmpdirProbe,
 });
 
 function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance | null {
   const dirs = readableDirs(context);
   if (dirs.length === 0) {
-    context.warn('no directory to watch can be read; probe switched off');
+    context.warn(MESSAGES.nothingReadable);
     return null;
   }
   const ignored = anyOf([...ALWAYS_IGNORED, ...(context.options.ignore ?? [])].map(globMatcher));
@@ -121,7 +129,7 @@ function readableDirs({ options, rootDir, warn }: ProbeContext<TmpdirOptions>): 
       else accessSync(dir, constants.R_OK | constants.X_OK);
       watched.push({ listing, warned: false });
     } catch (error) {
-      warn(`cannot read ${dir} (${errorCode(error)}); not watching it`);
+      warn(MESSAGES.notWatching(dir, errorCode(error)));
     }
   }
   return watched;
@@ -176,7 +184,7 @@ function readOrEmpty(watched: WatchedDir, warn: (message: string) => void): Read
   } catch (error) {
     if (!watched.warned) {
       watched.warned = true;
-      warn(`cannot read ${watched.listing.dir} (${errorCode(error)}); counting it as empty while it cannot be read`);
+      warn(MESSAGES.countedAsEmpty(watched.listing.dir, errorCode(error)));
     }
     return EMPTY;
   }
