@@ -7,7 +7,7 @@
  * suite has ended.
  */
 import { dropIgnoredOnDescribe } from './created-by';
-import { errorMessage, GuardedProbe, SAMPLE_ROUTINE, startClock } from './guarded-probe';
+import { errorMessage, GuardedProbe, startClock } from './guarded-probe';
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
@@ -476,8 +476,7 @@ export class LeakEngine {
 
   /**
    * Readings of `probes`, sampled in the order given (memory probes first: see
-   * samplingOrder). The samples are routine (see SampleContext.routine): this is where
-   * units begin and end. Synchronous while every probe samples synchronously: awaiting a
+   * samplingOrder). Synchronous while every probe samples synchronously: awaiting a
    * plain value still costs a turn of the microtask queue, twice per probe per test.
    */
   private sampleSome(probes: GuardedProbe[]): Readings | Promise<Readings> {
@@ -486,7 +485,7 @@ export class LeakEngine {
     for (let i = 0; i < probes.length; i++) {
       const probe = probes[i]!;
       if (!probe.active) continue;
-      const sampled = probe.sample(SAMPLE_ROUTINE, clock);
+      const sampled = probe.sample(clock);
       if (sampled instanceof RealPromise) return this.sampleRest(probes.slice(i + 1), sampled, probe, readings);
       if (sampled) readings.set(probe, sampled);
     }
@@ -499,7 +498,7 @@ export class LeakEngine {
     if (reading) readings.set(probe, reading);
     for (const next of rest) {
       if (!next.active) continue;
-      const sampled = next.sample(SAMPLE_ROUTINE);
+      const sampled = next.sample();
       const taken = sampled instanceof RealPromise ? await sampled : sampled;
       if (taken) readings.set(next, taken);
     }

@@ -6,7 +6,6 @@ import {
   type ProbeDefinition,
   type ProbeInstance,
   type Reading,
-  type SampleContext,
   type SettleRule,
   type StopTracking,
   type TrackOptions,
@@ -35,11 +34,6 @@ export interface SampleClock {
 export function startClock(): SampleClock {
   return { at: nowMs() };
 }
-
-/** The contexts a sample gets, shared (frozen: a probe cannot change them for the others). A sample at a unit's begin or end (see SampleContext.routine): */
-export const SAMPLE_ROUTINE: SampleContext = Object.freeze({ routine: true });
-/** A sample whose answer decides about a unit: from the source itself. */
-export const SAMPLE_EXACT: SampleContext = Object.freeze({});
 
 /** The longest fault message kept (one that quotes a probe's 60 MB answer must stay a line). */
 const MAX_FAULT_MESSAGE = 500;
@@ -92,11 +86,10 @@ export class GuardedProbe {
   /**
    * A reading, or undefined when the probe failed (it is then switched off). Synchronous
    * when the probe is: most samples are, and each await would cost a turn of the
-   * microtask queue, twice per probe per test. `context`: one of the SAMPLE_* contexts.
-   * `clock`: where the previous sample of the same pass ended, which is where this one
-   * starts (see startClock).
+   * microtask queue, twice per probe per test. `clock`: where the previous sample of the
+   * same pass ended, which is where this one starts (see startClock).
    */
-  sample(context: SampleContext = SAMPLE_EXACT, clock: SampleClock = startClock()): Reading | undefined | Promise<Reading | undefined> {
+  sample(clock: SampleClock = startClock()): Reading | undefined | Promise<Reading | undefined> {
     if (this.switchedOff) return undefined;
     const started = clock.at;
     let result: ReturnType<ProbeInstance['sample']>;
@@ -104,7 +97,7 @@ export class GuardedProbe {
     try {
       enterOwnCode();
       watch?.enter('sample');
-      result = this.instance.sample(context);
+      result = this.instance.sample();
     } catch (error) {
       return this.sampleFailed(error);
     } finally {

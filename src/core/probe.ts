@@ -76,7 +76,7 @@ export interface ProbeInstance {
    * changed since its previous sample, a probe may return that same Reading object: the
    * engine then takes nothing to be new without calling `newItems()`.
    */
-  sample(context?: SampleContext): Reading | number | Promise<Reading | number>;
+  sample(): Reading | number | Promise<Reading | number>;
   /**
    * What in `after` is new since `before`. Default: the items of `after` whose id is not
    * among the ids of `before`.
@@ -103,18 +103,6 @@ export interface ProbeInstance {
   track?(options?: TrackOptions): Promise<StopTracking | undefined> | StopTracking | undefined;
   /** Release what the probe holds (watchers, sessions). */
   dispose?(): void | Promise<void>;
-}
-
-/** What the engine tells a probe when it asks for a sample. */
-export interface SampleContext {
-  /**
-   * One of the samples every unit gets where it begins and ends, most of which find
-   * nothing new. A probe may answer it from what it tracks itself, sparing a dearer
-   * source, where what it tracks covers everything that could have changed. The samples
-   * that decide about a unit that did change (the settle wait, what a `before all` hook
-   * kept) are never routine.
-   */
-  routine?: boolean;
 }
 
 /** What the engine tells a probe when it asks it to track. */

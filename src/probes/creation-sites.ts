@@ -99,17 +99,6 @@ export function creationSequence(): number {
   return sequence;
 }
 
-/** How many tracked calls opened descriptors (not timers: they open none); see descriptorActivity. */
-let descriptorOpenings = 0;
-
-/**
- * A count of the tracked calls that open descriptors: files opened through fs, servers,
- * sockets, child processes, watchers. Unchanged: none of them was made.
- */
-export function descriptorActivity(): number {
-  return descriptorOpenings;
-}
-
 /**
  * Forget timers that fired or were cleared. Called on every sample, so what is kept is
  * what is live (and leakguard's memory does not grow with the number of timers made).
@@ -161,7 +150,6 @@ function mark(object: unknown, above: Function, timer?: CreationSite['timer']): 
     if (parent) site.createdBy = parent.createdBy ?? parent;
   }
   if (timer) site.timer = timer;
-  else descriptorOpenings++;
   Object.defineProperty(object, SITE, { value: site, enumerable: false, configurable: true });
 }
 
@@ -171,8 +159,7 @@ export function trackCreationSites(): void {
   installed = true;
   wrapTimer('setTimeout');
   wrapTimer('setInterval');
-  wrapMethod(net.Server.prototype, 'listen', (server) => openServers.add(server));
-  wrapMethod(net.Server.prototype, 'close', (server) => openServers.delete(server), { marks: false });
+  wrapMethod(net.Server.prototype, 'listen');
   wrapMethod(net.Socket.prototype, 'connect');
   wrapMethod(dgram.Socket.prototype, 'bind');
   wrapChildSpawn();
@@ -233,10 +220,10 @@ function wrapChildSpawn(): void {
 }
 
 /**
- * Where each descriptor number was last opened through fs, and the descriptor activity
- * it brought that to; a reused number is overwritten.
+ * Where each descriptor number was last opened through fs, and the creation sequence it
+ * brought that to; a reused number is overwritten.
  */
-const openSites = new Map<number, { stack: CapturedStack; activity: number }>();
+const openSites = new Map<number, { stack: CapturedStack; sequence: number }>();
 
 /** Where the file on descriptor `fd` was opened, when it was opened through fs. */
 export function openSiteOf(fd: number): CapturedStack | undefined {
@@ -244,23 +231,11 @@ export function openSiteOf(fd: number): CapturedStack | undefined {
 }
 
 /**
- * Whether descriptor `fd` was opened through fs after descriptor activity `since`: a
+ * Whether descriptor `fd` was opened through fs after creation sequence `since`: a
  * number listed before may be a new file, if the old one was closed and the number taken again.
  */
 export function openedSince(fd: number, since: number): boolean {
-  return (openSites.get(fd)?.activity ?? 0) > since;
-}
-
-/** Servers told to listen and not closed since. */
-const openServers = new Set<net.Server>();
-
-/**
- * Whether a server may be listening: it may accept a connection, a new descriptor, at any
- * time, with no tracked call. A server counts from listen() until close(), also one
- * whose listen() failed (it is rarely closed): a cost, not a miss.
- */
-export function serverMayListen(): boolean {
-  return openServers.size > 0;
+  return (openSites.get(fd)?.sequence ?? 0) > since;
 }
 
 function wrapFileOpening(): void {
@@ -290,11 +265,10 @@ function wrapFileOpening(): void {
   };
 }
 
-/** An open through fs ended (`fd` undefined: it failed): both counters move, and where it was opened is kept. */
+/** An open through fs ended (`fd` undefined: it failed): the sequence moves, and where it was opened is kept. */
 function noteFileOpened(fd: number | undefined, stack: CapturedStack): void {
   sequence++;
-  descriptorOpenings++;
-  if (fd !== undefined) openSites.set(fd, { stack, activity: descriptorOpenings });
+  if (fd !== undefined) openSites.set(fd, { stack, sequence });
 }
 
 /** leakguard's wrappers of globals, each with the function it wraps. */
@@ -336,18 +310,13 @@ function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {
   if (timersModule[kind] === original) (timersModule as Record<string, unknown>)[kind] = wrapped;
 }
 
-/**
- * Wrap a method of `prototype`: the object it is called on is marked with where it was
- * created (unless `marks` is false), and handed to `noted`, if given, after the call.
- */
-function wrapMethod<T extends object>(prototype: T, name: keyof T & string, noted?: (object: T) => void, { marks = true } = {}): void {
+/** Wrap a method of `prototype`: the object it is called on is marked with where it was created. */
+function wrapMethod<T extends object>(prototype: T, name: keyof T & string): void {
   const original = prototype[name] as unknown as (...args: unknown[]) => unknown;
   if (typeof original !== 'function') return;
   const wrapped = function (this: T, ...args: unknown[]) {
-    if (marks) mark(this, wrapped);
-    const result = original.apply(this, args);
-    noted?.(this);
-    return result;
+    mark(this, wrapped);
+    return original.apply(this, args);
   };
   Object.defineProperty(wrapped, 'name', { value: original.name });
   Object.defineProperty(wrapped, 'length', { value: original.length });

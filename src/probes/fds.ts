@@ -1,24 +1,13 @@
-import { closeSync, constants, fstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, fstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { idleFetchFds } from './fetch-pool';
 import { Server, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading, type SampleContext } from '../core/probe';
-import { nowMs } from '../core/real-timers';
+import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { classifyStats, classifyTarget, socketInode, socketLabel, targetPath, type FdType } from './fd-targets';
 import { kindOf, type ItemKind } from './item-kinds';
 import { anyOf, globMatcher, type Matcher } from './patterns';
 import { stackLocations } from '../core/stack-frames';
-import {
-  creationSite,
-  creationSiteOfServer,
-  descriptorActivity,
-  openedSince,
-  openSiteOf,
-  openSyncUntracked,
-  serverMayListen,
-  trackCreationSites,
-} from './creation-sites';
-import { untrackedOpenersLoaded, watchUntrackedOpeners } from './untracked-openers';
+import { creationSequence, creationSite, creationSiteOfServer, openedSince, openSiteOf, openSyncUntracked, trackCreationSites } from './creation-sites';
 import { activeHandles, formatEndpoint } from './handle-labels';
 import type { SocketInfo } from './proc-net';
 
@@ -109,12 +98,9 @@ function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null
   if (fdDir === undefined) return null;
   openStdioStreams();
   const ignored = ignoreMatcher([...ALWAYS_IGNORED, ...(context.options.ignore ?? [])]);
-  watchUntrackedOpeners();
-  const sampler = new FdSampler(fdDir, countDescriptors(fdDir), ignored, context.warn);
   return {
-    sample: (sampleContext) => sampler.sample(sampleContext),
-    dispose: () => sampler.dispose(),
-    newItems: (before, after) => withoutIdleFetchConnections(newFds(fdDir, before, after, ignored, sampler.unattributed)),
+    sample: fdSampler(fdDir),
+    newItems: (before, after) => withoutIdleFetchConnections(newFds(fdDir, before, after, ignored)),
     mayEndByItself: (items) => mayEndByItself(items as FdItem[]),
     describe: (items) => describeFds(fdDir, items as FdItem[]),
   };
@@ -186,28 +172,12 @@ function openStdioStreams(): void {
   void process.stderr;
 }
 
-/**
- * Routine samples may answer from tracking for at most this long after the kernel was
- * last asked: a descriptor opened where nothing tracks it (an unforeseen way) is then
- * found within this time, and asking once per millisecond costs ~1% of it.
- */
-const ASK_THE_KERNEL_EVERY_MS = 1;
-
-/**
- * Requests in flight that may hold a descriptor nothing tracked opened, or open one later:
- * fs calls that open files themselves (readFile, writeFile, copyFile and the like), a
- * connect, a host name lookup before one.
- */
-function opensDescriptors(resourceType: string): boolean {
-  return resourceType.startsWith('FSReq') || resourceType.endsWith('ConnectWrap') || resourceType === 'GetAddrInfoReqWrap';
-}
-
 /** What a reading of this probe holds. */
 interface FdListing {
   /** The open descriptors, by number (see listOpenFds). */
   names: readonly string[];
-  /** The descriptor activity when they were listed (see creation-sites.ts). */
-  activity: number;
+  /** The creation sequence when they were listed (see openedSince). */
+  sequence: number;
   /** The table was full (EMFILE): nothing could be listed; `names` are the last ones listed. */
   full?: true;
 }
@@ -221,158 +191,47 @@ function isTableFull(error: unknown): boolean {
 }
 
 /**
- * Listing the fd directory costs ~16-25 us; most tests open nothing. Before listing, a
- * sample asks two cheap questions: whether anything tracked was created or opened since
- * (fs opens, sockets, servers, child processes: see creation-sites.ts; a counter), and
- * if not, whether the number of open descriptors moved (see countDescriptors; where the
- * kernel cannot tell, the lowest free descriptor, which a new descriptor takes). When
- * neither changed since the last listing, that listing still holds and is reused.
- *
- * Even the count is a system call, ~6 us between two Mocha tests here, and a third of
- * leakguard's cost on a suite of trivial tests. So a routine sample (a unit's begin or
- * end) skips it while tracking covers every way a descriptor can appear: nothing tracked
- * happened, no native addon or worker thread is loaded (see untracked-openers.ts), no
- * server may be listening (serverMayListen), no fs call, connect or lookup is in flight
- * (opensDescriptors), and the kernel was asked less than a millisecond ago. The samples
- * that decide about a unit (the settle wait, a `before all` hook's resources) always ask.
- *
- * Should a descriptor appear that nothing tracked opened, in a listing after samples that
- * did not ask, no one unit can be blamed for it: it is named in a warning, left out of
- * the findings, and from then on every sample asks, as it does once the process has an
- * addon or a worker.
+ * Every sample lists the fd directory. When the listing and the creation sequence are
+ * those of the last sample, that reading is handed back: the engine then knows that
+ * nothing changed without comparing.
  */
-class FdSampler {
-  private last: { mark: number; reading: Reading } | undefined;
-  /** When the kernel was last asked, and how many routine samples did not ask it since. */
-  private askedAt = Number.NEGATIVE_INFINITY;
-  private unasked = 0;
-  /** Once something opened a descriptor that tracking missed: every sample asks. */
-  private askEveryTime = false;
-  /** Descriptors that no unit can be blamed for (see above), until they close. */
-  readonly unattributed = new Set<string>();
-
-  constructor(
-    private readonly fdDir: string,
-    private count: DescriptorCount | undefined,
-    private readonly ignored: Matcher,
-    private readonly warn: (message: string) => void,
-    private readonly limit = openFilesLimit(),
-  ) {}
-
-  sample(context?: SampleContext): Reading {
-    const activity = descriptorActivity();
-    const last = this.last;
-    const unasked = this.unasked;
-    const nothingTracked = last !== undefined && listing(last.reading).activity === activity;
-    if (nothingTracked) {
-      if (context?.routine && this.trackingCoversAll()) {
-        this.unasked++;
-        return last.reading;
-      }
-      if (this.mark() === last.mark) {
-        this.asked();
-        return last.reading;
-      }
-    }
-    let listed: { names: string[]; lowestFree: number };
+function fdSampler(fdDir: string): () => Reading {
+  const limit = openFilesLimit();
+  let last: Reading | undefined;
+  return () => {
+    const sequence = creationSequence();
+    let names: string[];
     try {
-      listed = listOpenFds(this.fdDir);
+      names = listOpenFds(fdDir);
     } catch (error) {
       if (!isTableFull(error)) throw error;
-      return this.tableFull(activity);
+      last = tableFull(last, limit, sequence);
+      return last;
     }
-    const { names, lowestFree } = listed;
-    this.asked();
-    const reading: Reading = { value: names.length, state: { names, activity } satisfies FdListing };
-    // Keyed by what holds after the listing (which opened and closed a descriptor itself).
-    this.last = { mark: this.count ? this.mark() : lowestFree, reading };
-    if (nothingTracked) this.untrackedOpened(last.reading, reading, unasked > 0);
-    for (const name of this.unattributed) if (!names.includes(name)) this.unattributed.delete(name);
-    return reading;
-  }
+    const previous = last && listing(last);
+    if (previous && !previous.full && previous.sequence === sequence && sameNames(previous.names, names)) return last!;
+    last = { value: names.length, state: { names, sequence } satisfies FdListing };
+    return last;
+  };
+}
 
-  /**
-   * No descriptor is left to list the table with (EMFILE): the count comes from the
-   * directory descriptor kept open (see countDescriptors), else it is the process's limit;
-   * the names are the last ones listed. The unit that filled the table is the one whose
-   * reading goes from listed to full: its leak is that (see newFds).
-   */
-  private tableFull(activity: number): Reading {
-    const names = this.last ? listing(this.last.reading).names : [];
-    let value: number;
-    try {
-      value = this.count?.read() ?? this.fdLimit();
-    } catch {
-      value = this.fdLimit();
-    }
-    const reading: Reading = { value, state: { names, activity, full: true } satisfies FdListing };
-    // NaN matches no mark: the next sample lists again.
-    this.last = { mark: Number.NaN, reading };
-    return reading;
-  }
+/**
+ * No descriptor is left to list the table with (EMFILE): the count is the process's
+ * limit (every number below it is taken), else 1 more than the last; the names are the
+ * last ones listed. The unit that filled the table is the one whose reading goes from
+ * listed to full: its leak is that (see newFds).
+ */
+function tableFull(last: Reading | undefined, limit: number | undefined, sequence: number): Reading {
+  if (last && listing(last).full) return last;
+  const names = last ? listing(last).names : [];
+  const value = limit ?? (last?.value ?? 0) + 1;
+  return { value, state: { names, sequence, full: true } satisfies FdListing };
+}
 
-  /** The soft limit on open descriptors, read when the probe starts; 1 more than the last count where unknown. */
-  private fdLimit(): number {
-    return this.limit ?? (this.last?.reading.value ?? 0) + 1;
-  }
-
-  dispose(): void {
-    this.count?.close();
-    this.count = undefined;
-  }
-
-  private trackingCoversAll(): boolean {
-    return (
-      !this.askEveryTime &&
-      nowMs() - this.askedAt < ASK_THE_KERNEL_EVERY_MS &&
-      !untrackedOpenersLoaded() &&
-      !serverMayListen() &&
-      !process.getActiveResourcesInfo().some(opensDescriptors)
-    );
-  }
-
-  private asked(): void {
-    this.askedAt = nowMs();
-    this.unasked = 0;
-  }
-
-  /**
-   * Nothing tracked happened between two listings, yet there are new descriptors: code
-   * that tracking does not see opened them. If samples skipped the kernel in between
-   * (`late`), they cannot be blamed on the unit being measured, and every sample asks
-   * from now on.
-   */
-  private untrackedOpened(before: Reading, after: Reading, late: boolean): void {
-    if (!late) return;
-    const items = newFds(this.fdDir, before, after, this.ignored, this.unattributed);
-    if (items.length === 0) return;
-    this.askEveryTime = true;
-    for (const item of items) this.unattributed.add(item.id);
-    const labels = items.map((item) => item.label).join(', ');
-    this.warn(
-      `${labels}: opened by code that leakguard does not track (not fs, net, dgram or child_process) at a moment it did not check, so no test is blamed; from now on the open descriptors are checked after every test`,
-    );
-  }
-
-  private mark(): number {
-    if (!this.count) {
-      try {
-        return lowestFreeFd();
-      } catch (error) {
-        // No descriptor left to learn it with: the listing will say so.
-        if (isTableFull(error)) return Number.NaN;
-        throw error;
-      }
-    }
-    try {
-      return this.count.read();
-    } catch {
-      // Its descriptor was closed under it (a test closing every descriptor it finds):
-      // from here on, the lowest free one; NaN matches no mark, so the next sample lists.
-      this.count = undefined;
-      return Number.NaN;
-    }
-  }
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The soft limit on open files, from /proc/self/limits (read while descriptors are left); undefined elsewhere. */
@@ -386,41 +245,9 @@ function openFilesLimit(): number | undefined {
   }
 }
 
-interface DescriptorCount {
-  read(): number;
-  close(): void;
-}
-
-/**
- * The number of open descriptors in one system call, where the kernel gives it (Linux
- * 6.2 and later): the size of /proc/self/fd, read with fstat through a descriptor kept
- * open on the directory (~3 us between two Mocha tests, against ~5 us for opening and
- * closing a descriptor to learn the lowest free one). Undefined where the size is not
- * that count (older kernels say 0; /dev/fd on macOS), checked against a listing.
- */
-function countDescriptors(fdDir: string): DescriptorCount | undefined {
-  let fd: number;
-  try {
-    fd = openSyncUntracked(fdDir, constants.O_RDONLY | constants.O_DIRECTORY);
-  } catch {
-    return undefined;
-  }
-  const count: DescriptorCount = { read: () => fstatSync(fd).size, close: () => closeSync(fd) };
-  try {
-    // The listing holds one descriptor more: the one readdir opened on the directory.
-    const size = count.read();
-    if (size > 0 && size === readdirSync(fdDir).length - 1) return count;
-  } catch {
-    // Not countable: fall through.
-  }
-  count.close();
-  return undefined;
-}
-
 /**
  * On Linux, O_PATH: a descriptor that only names a place, which the kernel makes without
- * opening the device (~4.4 us against ~6 us for /dev/null read-only, between two Mocha
- * tests). O_PATH is 010000000 on every architecture Node runs on.
+ * opening the device. O_PATH is 010000000 on every architecture Node runs on.
  */
 const LOWEST_FREE_PROBE: [string, number | string] = process.platform === 'linux' ? ['/', 0o10000000] : ['/dev/null', 'r'];
 
@@ -437,18 +264,16 @@ function lowestFreeFd(): number {
  * readdirSync opens a descriptor on the directory, which shows up in its own listing and
  * is closed when it returns; a test that then opens a file gets that same number, and
  * the leak would hide behind it. open() returns the lowest free descriptor, which is the
- * one the listing used, so opening /dev/null right after finds it. Should another thread
+ * one the listing used, so opening one right after finds it. Should another thread
  * close a lower descriptor in between, that one is dropped instead (rightly: it is
  * closed) and the listing's own stays in, so a test reusing its number is missed: a rare
  * miss, never a false report.
  */
-function listOpenFds(fdDir: string): { names: string[]; lowestFree: number } {
+function listOpenFds(fdDir: string): string[] {
   const names = readdirSync(fdDir);
-  // The listing's own descriptor, closed again: also the lowest free one now.
-  const lowestFree = lowestFreeFd();
-  const own = names.indexOf(String(lowestFree));
+  const own = names.indexOf(String(lowestFreeFd()));
   if (own !== -1) names.splice(own, 1);
-  return { names, lowestFree };
+  return names;
 }
 
 /**
@@ -456,10 +281,10 @@ function listOpenFds(fdDir: string): { names: string[]; lowestFree: number } {
  * opened through fs since. Only these few are resolved (readlink), so a descriptor that
  * was open at the start, closed, and whose number a socket or an untracked open took is
  * not seen: numbers alone cannot tell them apart, and reading every link on each sample
- * is too slow. `unattributed`: descriptors no unit is blamed for (see FdSampler).
+ * is too slow.
  */
-function newFds(fdDir: string, before: Reading, after: Reading, ignored: Matcher, unattributed: ReadonlySet<string>): FdItem[] {
-  const { names: known, activity: since, full: fullBefore } = listing(before);
+function newFds(fdDir: string, before: Reading, after: Reading, ignored: Matcher): FdItem[] {
+  const { names: known, sequence: since, full: fullBefore } = listing(before);
   if (listing(after).full) {
     if (fullBefore) return [];
     const label = `the descriptor table is full (EMFILE): ${after.value} open, ${after.value - before.value} more than before`;
@@ -468,14 +293,14 @@ function newFds(fdDir: string, before: Reading, after: Reading, ignored: Matcher
   const listed = new Set(known);
   const items: FdItem[] = [];
   for (const name of listing(after).names) {
-    if (unattributed.has(name) || (listed.has(name) && !openedSince(Number(name), since))) continue;
+    if (listed.has(name) && !openedSince(Number(name), since)) continue;
     const item = readFd(fdDir, name);
     if (item && !(item.target !== undefined && ignored(item.target))) items.push(item);
   }
   return items;
 }
 
-/** What a reading of this probe holds (see FdSampler). */
+/** What a reading of this probe holds (see fdSampler). */
 function listing(reading: Reading): FdListing {
   return reading.state as FdListing;
 }

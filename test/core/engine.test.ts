@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { LeakEngine, type Scope } from '../../src/core/engine';
-import { defineProbe, type ConfiguredProbe, type SampleContext } from '../../src/core/probe';
+import { defineProbe, type ConfiguredProbe } from '../../src/core/probe';
 import { isPromise } from '../../src/core/real-timers';
 import type { Leak } from '../../src/core/report-model';
 import { handlesProbe } from '../../src/probes/handles';
@@ -171,49 +171,5 @@ describe('LeakEngine windows opened by next()', () => {
     engine = await createEngine([handles]);
     const window = engine.next() as Scope;
     assert.throws(() => engine.end(window), /needs its unit/);
-  });
-});
-
-describe('LeakEngine sample contexts', () => {
-  let engine: LeakEngine;
-  afterEach(async () => {
-    await engine?.dispose();
-  });
-
-  /** A counter with a settle rule that records how each sample was asked for. */
-  function recordingProbe(read: () => number) {
-    const asked: string[] = [];
-    const definition = defineProbe({
-      name: 'recording',
-      unit: 'count',
-      description: 'a count that notes how it was sampled',
-      defaultThreshold: 0,
-      settle: { attempts: 2, maxWaitMs: 20 },
-      create: () => ({
-        sample: (context?: SampleContext) => {
-          asked.push(context?.routine ? 'routine' : 'exact');
-          return read();
-        },
-        mayEndByItself: () => true,
-      }),
-    });
-    return { probe: { definition, threshold: 0, options: {} }, asked };
-  }
-
-  it('are routine where units begin and end, and exact in the settle wait that decides a grown unit', async () => {
-    let count = 0;
-    const recording = recordingProbe(() => count);
-    engine = await createEngine([recording.probe]);
-    const clean = engine.begin(unit) as Scope;
-    assert.deepEqual(engine.end(clean), []);
-    assert.deepEqual(recording.asked, ['routine', 'routine']);
-    recording.asked.length = 0;
-    const grown = engine.next() as Scope;
-    count += 1;
-    const leaks = await engine.end(grown, unit);
-    assert.equal(leaks.length, 1);
-    assert.equal(recording.asked[0], 'routine');
-    assert.ok(recording.asked.length > 1, 'the grown unit was not settled');
-    assert.deepEqual(new Set(recording.asked.slice(1)), new Set(['exact']));
   });
 });
