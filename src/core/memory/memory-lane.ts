@@ -309,7 +309,11 @@ export class MemoryLane {
     this.suspects = [];
     try {
       const settling = group !== undefined && this.settle(group);
-      const grew = waiting.some((window) => window.grew) || (settling && this.grewSinceRead());
+      // What a group kept may still be young (not promoted by the suite's end), and a GC
+      // during a test can hide its growth from its readings: on a small heap, where a
+      // scavenge (~1 ms) and a read are cheap, the young generation counts too.
+      const small = v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP;
+      const grew = waiting.some((window) => window.grew) || (settling && (this.grewSinceRead() || (small && this.grewSinceRead({ young: true }))));
       if (!grew) {
         // Nothing here can have kept the threshold: no read now; a later one reads its samples.
         this.forgetOldSettled();
@@ -352,9 +356,12 @@ export class MemoryLane {
       // too little growth since the last read to hold a leak (a suite of trivial tests on
       // a big heap does not pay a full GC for nothing). Before the first read, growth since
       // the lane began may hide what a unit kept: the heap then held garbage (in a parallel
-      // worker, its last file's); a unit whose own readings grew past the threshold reads.
+      // worker, its last file's). Then a window to judge reads, while the heap is small
+      // (a read is cheap); on a big heap, only for a unit whose own readings grew past the
+      // threshold (a GC during a unit can hide that too: a big heap's rare misses).
       const waiting = [...this.ledger.values()].some((entry) => !entry.kept && !entry.window.repeatOf);
-      const neverRead = !this.hasRead && this.unread.some((window) => window.grew);
+      const smallHeap = v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP;
+      const neverRead = !this.hasRead && this.unread.some((window) => smallHeap || window.grew);
       if (waiting || neverRead || this.grewSinceRead({ young: true })) await this.read();
     } finally {
       await this.dispose();
