@@ -312,8 +312,7 @@ export class MemoryLane {
       // What a group kept may still be young (not promoted by the suite's end), and a GC
       // during a test can hide its growth from its readings: on a small heap, where a
       // scavenge (~1 ms) and a read are cheap, the young generation counts too.
-      const small = v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP;
-      const grew = waiting.some((window) => window.grew) || (settling && (this.grewSinceRead() || (small && this.grewSinceRead({ young: true }))));
+      const grew = waiting.some((window) => window.grew) || (settling && (this.grewSinceRead() || (heapIsSmall() && this.grewSinceRead({ young: true }))));
       if (!grew) {
         // Nothing here can have kept the threshold: no read now; a later one reads its samples.
         this.forgetOldSettled();
@@ -360,8 +359,8 @@ export class MemoryLane {
       // (a read is cheap); on a big heap, only for a unit whose own readings grew past the
       // threshold (a GC during a unit can hide that too: a big heap's rare misses).
       const waiting = [...this.ledger.values()].some((entry) => !entry.kept && !entry.window.repeatOf);
-      const smallHeap = v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP;
-      const neverRead = !this.hasRead && this.unread.some((window) => smallHeap || window.grew);
+      const small = heapIsSmall();
+      const neverRead = !this.hasRead && this.unread.some((window) => small || window.grew);
       if (waiting || neverRead || this.grewSinceRead({ young: true })) await this.read();
     } finally {
       await this.dispose();
@@ -408,7 +407,8 @@ export class MemoryLane {
    * The heap (and ArrayBuffer memory) grew by the threshold since the last read (and what
    * Mocha keeps per test), young generation aside: most of it is garbage a scavenge would
    * free, and what a group kept was mostly promoted out of it by the time the group ends.
-   * `young`: with the young generation, after a scavenge (the run's end: its last tests).
+   * `young`: with the young generation, after a scavenge (what the last tests kept, or a
+   * group on a small heap, may not be promoted yet).
    */
   private grewSinceRead({ young = false } = {}): boolean {
     const runnerKeeps = RUNNER_KEEPS_PER_UNIT * this.unitsSinceRead;
@@ -422,7 +422,7 @@ export class MemoryLane {
   private mayRead(reason: ReadReason, reads = 1): boolean {
     const budget = Math.max(READ_BUDGET_MS, READ_BUDGET_SHARE * (nowMs() - this.startedAt));
     if (this.readMs + reads * this.lastReadMs <= (reason === 'growth' ? budget / 2 : budget)) return true;
-    if (reason === 'settle' && this.freeReads < FREE_READS && v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP) {
+    if (reason === 'settle' && this.freeReads < FREE_READS && heapIsSmall()) {
       this.freeReads++;
       return true;
     }
@@ -730,6 +730,11 @@ function locateBodies(windows: readonly Window[]): void {
 /** The script id in a lost site's id (`script#12:...`). */
 function scriptIdOf(lostId: string): string {
   return lostId.slice(LOST_SCRIPT.length).split(':')[0]!;
+}
+
+/** The heap is under FREE_READ_MAX_HEAP: a read (a full GC) costs little. */
+function heapIsSmall(): boolean {
+  return v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP;
 }
 
 /** Bytes in use in the young generation. */
