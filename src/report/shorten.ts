@@ -75,11 +75,15 @@ function cutMiddle(text: string, max: number): string {
   const room = max - ELLIPSIS.length;
   const inAside = asideTest(text);
   const firstTail = tailCut(text, room, inAside);
-  const head = text.slice(0, headCut(text, room - (text.length - firstTail), inAside)).trimEnd();
+  let head = text.slice(0, headCut(text, room - (text.length - firstTail), inAside)).trimEnd();
   // What the start left of its room (it ended at a boundary, or before an aside) goes to the end.
   let tailStart = widerTail(text, firstTail, room - head.length, inAside);
-  // `…, with 3 pipes`: the comma before a clause says one begins.
-  if (text.slice(tailStart - 2, tailStart) === ', ' && head.length + 1 + text.length - tailStart + 2 <= max) tailStart -= 2;
+  // `…, with 3 pipes`: the comma before a clause says one begins, so it is kept, at the start's expense.
+  if (text.slice(tailStart - 2, tailStart) === ', ') {
+    tailStart -= 2;
+    const over = head.length + ELLIPSIS.length + text.length - tailStart - max;
+    if (over > 0) head = text.slice(0, headCut(text, head.length - over, inAside)).trimEnd();
+  }
   return `${head}${ELLIPSIS}${text.slice(tailStart).trimStart()}`;
 }
 

