@@ -75,7 +75,7 @@ export function findSockets(inodes: ReadonlySet<string>): Map<string, SocketInfo
   };
   for (const { file, protocol } of INET_TABLES) {
     if (pending.size === 0) return found;
-    for (const [inode, info] of parseInetTable(readTable(`${PROC_NET}/${file}`), protocol)) take(inode, info);
+    for (const [inode, info] of parseInetTable(readTable(`${PROC_NET}/${file}`), protocol, pending)) take(inode, info);
   }
   if (pending.size > 0) {
     for (const [inode, info] of parseUnixTable(readTable(`${PROC_NET}/unix`))) take(inode, info);
@@ -94,13 +94,15 @@ function readTable(path: string): string {
 
 /**
  * Rows of /proc/net/{tcp,tcp6,udp,udp6}: `sl local rem st tx:rx tr:when retrnsmt uid timeout inode ...`,
- * addresses as `HEXADDR:HEXPORT`.
+ * addresses as `HEXADDR:HEXPORT`; `only` the rows of these inodes, where given.
  */
-export function* parseInetTable(text: string, protocol: InetSocket['protocol']): Generator<[string, InetSocket]> {
+export function* parseInetTable(text: string, protocol: InetSocket['protocol'], only?: ReadonlySet<string>): Generator<[string, InetSocket]> {
   for (const line of dataLines(text)) {
     const fields = line.trim().split(/\s+/);
     const [, local, remote, state, , , , , , inode] = fields;
     if (!local || !remote || !state || !inode) continue;
+    // Decoding addresses is most of the cost, and most rows are other sockets (TIME_WAIT: inode 0).
+    if (only && !only.has(inode)) continue;
     const info: InetSocket = {
       kind: 'inet',
       protocol,

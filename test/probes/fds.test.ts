@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type LeakItem, type ProbeInstance } from '../../src/core/probe';
 import { fdsProbe, type FdsOptions } from '../../src/probes/fds';
 import { openSyncUntracked } from '../../src/probes/creation-sites';
-import { decodeEndpoint } from '../../src/probes/proc-net';
+import { decodeEndpoint, parseInetTable } from '../../src/probes/proc-net';
 import { changedBy, sample } from '../helpers/probe-harness';
 
 describe('fds probe', function () {
@@ -252,6 +252,19 @@ describe('fds probe', function () {
     assert.equal(instance.mayEndByItself!([...listening, ...file, ...connected]), true);
   });
 
+  it('reads the kernel\'s table for a listening socket no handle of Node\'s lists (an unref\'d server): it listens, and cannot end by itself', async function () {
+    const instance = await probe();
+    const server = createServer();
+    const listening = await changedBy(instance, async () => {
+      await listen(server, { port: 0, host: '127.0.0.1' });
+      server.unref();
+    });
+    assert.equal(listening.length, 1, labels(listening));
+    const { port } = server.address() as AddressInfo;
+    assert.equal(instance.mayEndByItself!(listening), false);
+    assert.match(labels(await instance.describe!(listening)), new RegExp(`-> TCP listening 127\\.0\\.0\\.1:${port}$`));
+  });
+
   it('names a connection left idle in http.globalAgent\'s keep-alive pool, with a hint of its own', async function () {
     const server = http.createServer((_request, response) => response.end('ok'));
     closers.push(() => http.globalAgent.destroy());
@@ -447,6 +460,19 @@ describe('socket table addresses', function () {
     assert.equal(decodeEndpoint('00000000000000000000000001000000:0050'), '[::1]:80');
     assert.equal(decodeEndpoint('0000000000000000FFFF00000100007F:01BB'), '[::ffff:127.0.0.1]:443');
     assert.equal(decodeEndpoint('B80D0120000000000000000001000000:0035'), '[2001:db8::1]:53');
+  });
+
+  it('decodes only the rows of the inodes asked for, where asked (most rows are other sockets, in TIME_WAIT)', function () {
+    const table = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4242 1 0 100 0 0 10 0',
+      '   1: 0100007F:A1B2 0100007F:1F90 06 00000000:00000000 03:00000F9F 00000000     0        0 0 3 0',
+      '   2: 0100007F:1F90 0100007F:C3D4 01 00000000:00000000 00:00000000 00000000  1000        0 4343 1 0 20 4 30 10 -1',
+    ].join('\n');
+    assert.deepEqual([...parseInetTable(table, 'TCP')].map(([inode]) => inode), ['4242', '0', '4343']);
+    assert.deepEqual([...parseInetTable(table, 'TCP', new Set(['4343']))], [
+      ['4343', { kind: 'inet', protocol: 'TCP', local: '127.0.0.1:8080', remote: '127.0.0.1:50132', state: 'ESTABLISHED' }],
+    ]);
   });
 });
 
