@@ -77,13 +77,15 @@ export interface MemoryFindings {
 }
 
 /**
- * leakguard's time for reads before the last one: 5% of the run's time so far, or 100 ms
- * in all, whichever is more (a suite that has run for a second has 50 ms); past it, three
- * reads where a suite ends with something to judge, while reads are cheap.
+ * leakguard's time for reads before the last one: 5% of the run's time so far, or 40 ms
+ * in all, whichever is more (a suite that has run for a second has 50 ms); past it, one
+ * read where a suite ends with something to judge, while reads are cheap. A read costs
+ * ~20-30 ms even on a small heap: on a suite of a second, each is 2-3% of its time, and
+ * the last read judges whatever earlier ones did not.
  */
 const READ_BUDGET_SHARE = 0.05;
-const READ_BUDGET_MS = 100;
-const FREE_READS = 3;
+const READ_BUDGET_MS = 40;
+const FREE_READS = 1;
 /**
  * A read is free only while the heap is this small (a read then costs ~80 ms at most): on
  * a big heap each costs up to a second. By size, not time: the same suite gets the same
