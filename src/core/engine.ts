@@ -29,6 +29,8 @@ export interface EngineOptions {
   sampleTimeoutMs: number;
   /** Where notices and fault warnings go. */
   warn(message: string): void;
+  /** This process runs a part of the run (see ProbeContext.partOfRun). */
+  partOfRun?: boolean;
   /**
    * Watch for a probe call that never returns (a synchronous loop) and name the probe on
    * stderr (see watchdog.ts): for runs with custom probes.
@@ -353,7 +355,7 @@ export class LeakEngine {
 
   private async addProbe(configured: ConfiguredProbe, watch: WatchSlot | undefined): Promise<void> {
     const { definition } = configured;
-    const { warn, rootDir, sampleTimeoutMs } = this.options;
+    const { warn, rootDir, sampleTimeoutMs, partOfRun } = this.options;
     const limitMs = createTimeLimit(sampleTimeoutMs);
     try {
       // The probe's own timers and handles are leakguard's (see own-code.ts).
@@ -365,6 +367,7 @@ export class LeakEngine {
           options: configured.options,
           rootDir,
           warn: (message) => warn(probeNotices.said(definition.name, message)),
+          ...(partOfRun ? { partOfRun } : {}),
         });
       } finally {
         leaveOwnCode();

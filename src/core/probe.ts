@@ -45,8 +45,8 @@ export interface LeakItem {
   [extra: string]: unknown;
 }
 
-/** One sample of a probe. */
-export interface Reading {
+/** One sample of a probe; `State` is what its `state` holds (see below). */
+export interface Reading<State = unknown> {
   /** The measured value: bytes for memory, a count for things that are open. */
   value: number;
   /** What is open at this moment, when the probe can tell (its length is usually `value`). */
@@ -56,7 +56,7 @@ export interface Reading {
    * on every sample (a listing of a temp dir with 100,000 entries). The engine keeps it
    * with the reading and never looks inside.
    */
-  state?: unknown;
+  state?: State;
 }
 
 /** What a probe instance gets when it is created. */
@@ -67,21 +67,26 @@ export interface ProbeContext<Options = Record<string, unknown>> {
   readonly rootDir: string;
   /** Print a one-line notice (for example, that the platform cannot support the probe). */
   warn(message: string): void;
+  /**
+   * This process runs a part of the run (a `mocha --parallel` worker runs one test file):
+   * what it never saw (a configured emitter no file of its part defines) says nothing.
+   */
+  readonly partOfRun?: boolean;
 }
 
-/** A running probe: created once per run by {@link ProbeDefinition.create}. */
-export interface ProbeInstance {
+/** A running probe: created once per run by {@link ProbeDefinition.create}. `State`: what its readings' `state` holds. */
+export interface ProbeInstance<State = unknown> {
   /**
    * Take a sample. Should be cheap: it runs before and after every test. When nothing
    * changed since its previous sample, a probe may return that same Reading object: the
    * engine then takes nothing to be new without calling `newItems()`.
    */
-  sample(): Reading | number | Promise<Reading | number>;
+  sample(): Reading<State> | number | Promise<Reading<State> | number>;
   /**
    * What in `after` is new since `before`. Default: the items of `after` whose id is not
    * among the ids of `before`.
    */
-  newItems?(before: Reading, after: Reading): LeakItem[];
+  newItems?(before: Reading<State>, after: Reading<State>): LeakItem[];
   /**
    * Whether any of these new items may still go away without more code running: a socket
    * the peer may close, a timer due soon, a request in flight. The engine's settle wait
@@ -166,7 +171,7 @@ export interface OptionSpec {
 }
 
 /** A probe as its author writes it: see {@link defineProbe}. */
-export interface ProbeDefinition<Options = Record<string, unknown>> {
+export interface ProbeDefinition<Options = Record<string, unknown>, State = unknown> {
   /** Unique name; also the key under `probes` in config and the `probe` field of a leak. */
   name: string;
   /** What the value counts. */
@@ -193,7 +198,7 @@ export interface ProbeDefinition<Options = Record<string, unknown>> {
   /** Plain words on how to fix a leak of this kind; shown under each leak. */
   hint?: string | ((item: LeakItem | undefined) => string);
   /** Create the probe for one run. Return `null` to switch it off (say why through `warn`). */
-  create(context: ProbeContext<Options>): ProbeInstance | null | Promise<ProbeInstance | null>;
+  create(context: ProbeContext<Options>): ProbeInstance<State> | null | Promise<ProbeInstance<State> | null>;
 }
 
 /**
@@ -214,15 +219,15 @@ export interface ProbeDefinition<Options = Record<string, unknown>> {
  * });
  * ```
  */
-export function defineProbe<Options = Record<string, unknown>>(
-  definition: ProbeDefinition<Options>,
-): ProbeDefinition<Options> {
+export function defineProbe<Options = Record<string, unknown>, State = unknown>(
+  definition: ProbeDefinition<Options, State>,
+): ProbeDefinition<Options, State> {
   return definition;
 }
 
 /** A probe definition together with the settings config gave it. */
 export interface ConfiguredProbe {
-  definition: ProbeDefinition<any>;
+  definition: ProbeDefinition<any, any>;
   threshold: number;
   options: Record<string, unknown>;
   /**
@@ -235,6 +240,24 @@ export interface ConfiguredProbe {
 /** The item's identity (see {@link LeakItem.id}). */
 export function itemId(item: LeakItem): string {
   return item.id ?? item.label;
+}
+
+/**
+ * A `sample()` that hands back its previous reading while `same` finds nothing changed
+ * between that reading's state and the new one's: the engine then knows that nothing is
+ * new without calling `newItems()` (see ProbeInstance.sample).
+ */
+export function reusingUnchanged<State>(
+  read: () => Reading<State> & { state: State },
+  same: (last: State, now: State) => boolean,
+): () => Reading<State> & { state: State } {
+  let last: (Reading<State> & { state: State }) | undefined;
+  return () => {
+    const now = read();
+    if (last && same(last.state, now.state)) return last;
+    last = now;
+    return now;
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ import { builtinProbes } from '../probes';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { Allowances } from './allowances';
 import { OnDemandHook } from './on-demand-hook';
+import { inParallelWorker } from './parallel';
 import { couldNotFailTest } from './run-failure';
 import { hasHeldErrors } from './uncaught';
 import { groupOf, hookUnit, testUnit, unitKey, wasSkipped, type MochaHook, type MochaSuite, type MochaTest } from './units';
@@ -93,6 +94,7 @@ export class RunGuard implements HookBoundaries {
         rootDir: this.config.rootDir,
         sampleTimeoutMs: this.config.sampleTimeoutMs,
         warn: (message) => this.output.warn(message),
+        partOfRun: inParallelWorker(),
         // Custom probes may hang in a loop: name the one that does (see core/watchdog.ts).
         watchForHangs: this.config.probes.some(({ definition }) => !builtinProbes.includes(definition)),
       });

@@ -1,6 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import * as timers from 'node:timers';
-import { defineProbe, sameElements, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
+import { defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeContext, type ProbeInstance } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
 import { creationSite, runningChildProcesses, trackCreationSites } from './creation-sites';
 import { childDescriptors } from './handle-labels';
@@ -67,23 +67,20 @@ export const childrenProbe = defineProbe<ChildrenOptions>({
   create: createChildrenProbe,
 });
 
-function createChildrenProbe({ options }: ProbeContext<ChildrenOptions>): ProbeInstance {
+function createChildrenProbe({ options }: ProbeContext<ChildrenOptions>): ProbeInstance<Running[]> {
   trackCreationSites();
   trackStrayProcesses();
   const kill = options.kill === true;
   const killer = kill ? new Killer() : undefined;
-  let last: Reading | undefined;
   return {
-    sample: (): Reading => {
+    // The same children as at the last sample (most often none): that reading holds.
+    sample: reusingUnchanged(() => {
       const children = runningChildProcesses();
       const strays = runningStrayProcesses();
       const running: Running[] = strays.length === 0 ? children : [...children, ...strays];
-      // The same children as at the last sample (most often none): that reading holds.
-      if (last && sameElements(last.state as Running[], running)) return last;
-      last = { value: running.length, state: running };
-      return last;
-    },
-    newItems: (before, after) => newChildren(before.state as Running[], after.state as Running[]),
+      return { value: running.length, state: running };
+    }, sameElements),
+    newItems: (before, after) => newChildren(before.state!, after.state!),
     describe: async (items) => {
       const described = await withUsage(items as ChildItem[]);
       if (!killer) return described;

@@ -92,7 +92,7 @@ export const fdsProbe = defineProbe<FdsOptions>({
   create: createFdsProbe,
 });
 
-function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance | null {
+function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance<FdListing> | null {
   trackCreationSites();
   const fdDir = findFdDir(context);
   if (fdDir === undefined) return null;
@@ -203,6 +203,9 @@ interface FdListing {
   full?: true;
 }
 
+/** A reading of this probe. */
+type FdReading = Reading<FdListing> & { state: FdListing };
+
 /** The item of a unit that left the descriptor table full: no descriptor can be named then. */
 const TABLE_FULL_ID = 'fd-table-full';
 
@@ -216,9 +219,9 @@ function isTableFull(error: unknown): boolean {
  * those of the last sample, that reading is handed back: the engine then knows that
  * nothing changed without comparing.
  */
-function fdSampler(fdDir: string): () => Reading {
+function fdSampler(fdDir: string): () => FdReading {
   const limit = openFilesLimit();
-  let last: Reading | undefined;
+  let last: FdReading | undefined;
   return () => {
     const sequence = creationSequence();
     let names: string[];
@@ -229,9 +232,9 @@ function fdSampler(fdDir: string): () => Reading {
       last = tableFull(last, limit, sequence);
       return last;
     }
-    const previous = last && listing(last);
-    if (previous && !previous.full && previous.sequence === sequence && sameNames(previous.names, names)) return last!;
-    last = { value: names.length, state: { names, sequence } satisfies FdListing };
+    const previous = last?.state;
+    if (last && previous && !previous.full && previous.sequence === sequence && sameNames(previous.names, names)) return last;
+    last = { value: names.length, state: { names, sequence } };
     return last;
   };
 }
@@ -242,9 +245,9 @@ function fdSampler(fdDir: string): () => Reading {
  * last ones listed. The unit that filled the table is the one whose reading goes from
  * listed to full: its leak is that (see newFds).
  */
-function tableFull(last: Reading | undefined, limit: number | undefined, sequence: number): Reading {
-  if (last && listing(last).full) return last;
-  const names = last ? listing(last).names : [];
+function tableFull(last: FdReading | undefined, limit: number | undefined, sequence: number): FdReading {
+  if (last?.state.full) return last;
+  const names = last ? last.state.names : [];
   const value = limit ?? (last?.value ?? 0) + 1;
   return { value, state: { names, sequence, full: true } satisfies FdListing };
 }
@@ -304,26 +307,21 @@ function listOpenFds(fdDir: string): string[] {
  * not seen: numbers alone cannot tell them apart, and reading every link on each sample
  * is too slow.
  */
-function newFds(fdDir: string, before: Reading, after: Reading, ignored: Matcher): FdItem[] {
-  const { names: known, sequence: since, full: fullBefore } = listing(before);
-  if (listing(after).full) {
+function newFds(fdDir: string, before: Reading<FdListing>, after: Reading<FdListing>, ignored: Matcher): FdItem[] {
+  const { names: known, sequence: since, full: fullBefore } = before.state!;
+  if (after.state!.full) {
     if (fullBefore) return [];
     const label = `the descriptor table is full (EMFILE): ${after.value} open, ${after.value - before.value} more than before`;
     return [{ id: TABLE_FULL_ID, label, type: 'other', fd: -1 }];
   }
   const listed = new Set(known);
   const items: FdItem[] = [];
-  for (const name of listing(after).names) {
+  for (const name of after.state!.names) {
     if (listed.has(name) && !openedSince(Number(name), since)) continue;
     const item = readFd(fdDir, name);
     if (item && !(item.target !== undefined && ignored(item.target))) items.push(item);
   }
   return items;
-}
-
-/** What a reading of this probe holds (see fdSampler). */
-function listing(reading: Reading): FdListing {
-  return reading.state as FdListing;
 }
 
 /** What descriptor `name` refers to now; undefined when it was closed since it was listed. */

@@ -112,12 +112,12 @@ interface GlobalsState {
   defined: number;
 }
 
-function createGlobalsProbe({ options }: ProbeContext<GlobalsOptions>): ProbeInstance {
+function createGlobalsProbe({ options }: ProbeContext<GlobalsOptions>): ProbeInstance<GlobalsState> {
   trackGlobalDefinitions();
   trackGlobalAssignments();
   const ignored = anyOf([...ALWAYS_IGNORED, ...(options.ignore ?? [])].map(globMatcher));
   const sampler = new GlobalsSampler();
-  const start = sampler.sample().state as GlobalsState;
+  const start = sampler.sample().state;
   start.listing.warmUp(start.values);
   const original: Originals = {
     values: new Map(start.listing.dataKeys.map((key, i) => [key, start.values[i]])),
@@ -125,7 +125,7 @@ function createGlobalsProbe({ options }: ProbeContext<GlobalsOptions>): ProbeIns
   };
   return {
     sample: () => sampler.sample(),
-    newItems: (before, after) => changedGlobals(before.state as GlobalsState, after.state as GlobalsState, original, ignored),
+    newItems: (before, after) => changedGlobals(before.state!, after.state!, original, ignored),
   };
 }
 
@@ -135,9 +135,9 @@ class GlobalsSampler {
   private listedAt = -1;
   /** The values of the previous sample, reused while nothing changed: a sample then allocates nothing. */
   private values: unknown[] = [];
-  private last: Reading | undefined;
+  private last: (Reading<GlobalsState> & { state: GlobalsState }) | undefined;
 
-  sample(): Reading {
+  sample(): Reading<GlobalsState> & { state: GlobalsState } {
     if (!this.listing || this.listedAt !== definitions.count || !this.sameEnumerableNames()) {
       this.listing = listGlobals();
       this.listedAt = definitions.count;

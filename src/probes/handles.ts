@@ -1,5 +1,5 @@
 import { ChildProcess } from 'node:child_process';
-import { defineProbe, sameElements, type LeakItem, type Reading } from '../core/probe';
+import { defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeInstance } from '../core/probe';
 import { DEFAULT_SETTLE } from '../core/guarded-probe';
 import { stackLocations } from '../core/stack-frames';
 import { createdByRunner, creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, timerId, trackCreationSites } from './creation-sites';
@@ -40,20 +40,17 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
     },
   },
   hint: (item) => handleKind(item?.type).hint,
-  create: ({ options }) => {
+  create: ({ options }): ProbeInstance<HandlesState> => {
     const ignored = new Set(options.ignore ?? []);
     trackCreationSites();
-    let last: Reading | undefined;
     return {
-      sample: (): Reading => {
+      // Most tests leave the same handles as the last sample saw: hand that reading back.
+      sample: reusingUnchanged(() => {
         forgetFinishedTimers();
         const state: HandlesState = { types: process.getActiveResourcesInfo(), handles: activeHandles(), sequence: creationSequence() };
-        // Most tests leave the same handles as the last sample saw: hand that reading back.
-        if (last && sameHandles(last.state as HandlesState, state)) return last;
-        last = { value: state.types.length, state };
-        return last;
-      },
-      newItems: (before, after) => newHandles(before.state as HandlesState, after.state as HandlesState, ignored),
+        return { value: state.types.length, state };
+      }, sameHandles),
+      newItems: (before, after) => newHandles(before.state!, after.state!, ignored),
       mayEndByItself: (items) => items.some((item) => !endsOnlyByCode.has(item) && handleKind(item.type).endsByItself),
     };
   },

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
+import { defineProbe, reusingUnchanged, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
 import { countedListeners, isListenerSource, listenerSite, trackListenerSites, unwrapped, type EventName, type ListenerSource } from './listener-sites';
 
@@ -59,7 +59,7 @@ export const listenersProbe = defineProbe<ListenersOptions>({
   create: createListenersProbe,
 });
 
-function createListenersProbe({ options, warn }: ProbeContext<ListenersOptions>): ProbeInstance {
+function createListenersProbe({ options, warn, partOfRun }: ProbeContext<ListenersOptions>): ProbeInstance<ListenersState> {
   trackListenerSites(process, { withSwaps: true });
   const watched: Watched[] = [{ name: 'process', current: process, resolvedOnce: true }];
   for (const name of new Set(options.emitters ?? [])) {
@@ -67,7 +67,9 @@ function createListenersProbe({ options, warn }: ProbeContext<ListenersOptions>)
     if (path.length === 0) continue;
     watched.push({ name, path, current: undefined, resolvedOnce: false });
   }
-  let last: Reading | undefined;
+  // Nothing added or removed since the last sample (most tests): hand that reading back.
+  const read = reusingUnchanged(() => sampleListeners(watched), sameListeners);
+  let last: Reading<ListenersState> | undefined;
   // Only process watched (no configured emitters, whose object may change): a listener
   // added to it since the last reading announces itself, so until one is, that reading holds.
   const additions = watched.length === 1 ? watchAdditions(process) : undefined;
@@ -76,17 +78,14 @@ function createListenersProbe({ options, warn }: ProbeContext<ListenersOptions>)
     sample: () => {
       if (last && additions?.unchangedSince(additionsAtLast)) return last;
       additionsAtLast = additions?.count ?? -1;
-      const reading = sampleListeners(watched);
-      // Nothing added or removed since the last sample (most tests): hand that reading back.
-      if (last && sameListeners(last.state as ListenersState, reading.state as ListenersState)) return last;
-      last = reading;
-      return reading;
+      last = read();
+      return last;
     },
-    newItems: (before, after) => newListeners(before.state as ListenersState, after.state as ListenersState),
+    newItems: (before, after) => newListeners(before.state!, after.state!),
     dispose: () => {
       additions?.stop();
-      // A `mocha --parallel` worker runs one test file, which may well not define the emitter.
-      if (process.env['MOCHA_WORKER_ID'] !== undefined) return;
+      // A part of the run (a `mocha --parallel` worker's one test file) may well not define the emitter.
+      if (partOfRun) return;
       for (const emitter of watched) {
         if (emitter.path && !emitter.resolvedOnce) {
           warn(MESSAGES.emitterNeverFound(emitter.name));
@@ -121,7 +120,7 @@ function watchAdditions(emitter: EventEmitter): { count: number; unchangedSince(
   return additions;
 }
 
-function sampleListeners(watched: Watched[]): Reading {
+function sampleListeners(watched: Watched[]): Reading<ListenersState> & { state: ListenersState } {
   const state: ListenersState = { owners: [], events: [], fns: [] };
   // Two names may lead to one emitter ("process" among the configured ones).
   const seen = watched.length > 1 ? new Set<object>() : undefined;

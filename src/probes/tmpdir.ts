@@ -87,7 +87,10 @@ export const tmpdirProbe = defineProbe<TmpdirOptions>({
   create: createTmpdirProbe,
 });
 
-function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance | null {
+/** What a reading of this probe holds: the names in each directory (see sampleDirs). */
+type Listings = ReadonlyArray<ReadonlySet<string>>;
+
+function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance<Listings> | null {
   const dirs = readableDirs(context);
   if (dirs.length === 0) {
     context.warn(MESSAGES.nothingReadable);
@@ -100,8 +103,8 @@ function createTmpdirProbe(context: ProbeContext<TmpdirOptions>): ProbeInstance 
   const read = everyone ? (watched: WatchedDir) => readOrEmpty(watched, context.warn) : presentOwnEntries;
   // Only entries this process made are reported, and making or removing one goes through
   // fs, which moves ownChanges(): while it stays put, the last reading stands, for free.
-  let last: { changes: number; reading: Reading } | undefined;
-  const sample = (): Reading => {
+  let last: { changes: number; reading: Reading<Listings> } | undefined;
+  const sample = (): Reading<Listings> => {
     if (last && !everyone && last.changes === ownChanges()) return last.reading;
     const changes = ownChanges();
     const reading = sampleDirs(dirs, read);
@@ -139,7 +142,7 @@ function readableDirs({ options, rootDir, warn }: ProbeContext<TmpdirOptions>): 
  * One Set of names per directory, in `state`. The Sets are the listings' own, so an
  * unchanged directory gives the very same Set and newItems() skips it at once.
  */
-function sampleDirs(dirs: readonly WatchedDir[], read: (watched: WatchedDir) => ReadonlySet<string>): Reading {
+function sampleDirs(dirs: readonly WatchedDir[], read: (watched: WatchedDir) => ReadonlySet<string>): Reading<Listings> {
   const listings = dirs.map(read);
   if (listings.some((names, i) => names !== dirs[i]!.lastSeen)) {
     // Something changed: forget own entries that are gone, so that set stays small.
@@ -190,10 +193,10 @@ function readOrEmpty(watched: WatchedDir, warn: (message: string) => void): Read
   }
 }
 
-function newEntries(dirs: readonly WatchedDir[], before: Reading, after: Reading, ignored: Matcher): EntryItem[] {
-  const was = listingsOf(before);
+function newEntries(dirs: readonly WatchedDir[], before: Reading<Listings>, after: Reading<Listings>, ignored: Matcher): EntryItem[] {
+  const was = before.state!;
   const items: EntryItem[] = [];
-  listingsOf(after).forEach((names, i) => {
+  after.state!.forEach((names, i) => {
     const old = was[i];
     if (names === old) return;
     for (const name of names) {
@@ -205,10 +208,6 @@ function newEntries(dirs: readonly WatchedDir[], before: Reading, after: Reading
   return items;
 }
 
-/** The per-directory Sets a reading of this probe holds (see sampleDirs). */
-function listingsOf(reading: Reading): ReadonlyArray<ReadonlySet<string>> {
-  return reading.state as ReadonlyArray<ReadonlySet<string>>;
-}
 
 /** An item for a new entry; undefined when it is already gone again. */
 function entryItem(path: string): EntryItem | undefined {
