@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SETTLE,
   itemId,
   toReading,
   type ConfiguredProbe,
@@ -15,12 +16,6 @@ import { enterOwnCode, leaveOwnCode } from './own-code';
 import { isPromise, nowMs, RealPromise, withTimeLimit } from './real-timers';
 import { describeValue, safeHint, safeItems, safeString } from './safe-item';
 import type { ProbeCall, WatchSlot } from './watchdog';
-
-/**
- * Used when a probe asks for `settle: true`: three turns of the event loop, then
- * goleak-like retries with backoff (1, 2, 4, ... ms), ~0.4 s in all.
- */
-export const DEFAULT_SETTLE: SettleRule = { attempts: 12, maxWaitMs: 400 };
 
 /**
  * The time at which the last sample of a pass ended. Probes are sampled one after the

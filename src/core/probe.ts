@@ -160,6 +160,12 @@ export interface SettleRule {
   maxWaitMs: number;
 }
 
+/**
+ * The rule of a probe that asks for `settle: true`: three turns of the event loop, then
+ * goleak-like retries with backoff (1, 2, 4, ... ms), ~0.4 s in all.
+ */
+export const DEFAULT_SETTLE: SettleRule = { attempts: 12, maxWaitMs: 400 };
+
 /** One option of a probe, for validation, docs and the JSON schema. */
 export interface OptionSpec {
   /** `size`: bytes, as a number or a string with a unit (`"4MiB"`), like a bytes threshold. */

@@ -1,6 +1,5 @@
 import { ChildProcess } from 'node:child_process';
-import { defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeInstance } from '../core/probe';
-import { DEFAULT_SETTLE } from '../core/guarded-probe';
+import { DEFAULT_SETTLE, defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeInstance } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
 import { createdByRunner, creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, timerId, trackCreationSites } from './creation-sites';
 import { idleFetchSockets } from './fetch-pool';
