@@ -78,14 +78,15 @@ export interface MemoryFindings {
 
 /**
  * leakguard's time for reads before the last one: 5% of the run's time so far, or 40 ms
- * in all, whichever is more (a suite that has run for a second has 50 ms); past it, one
- * read where a suite ends with something to judge, while reads are cheap. A read costs
- * ~20-30 ms even on a small heap: on a suite of a second, each is 2-3% of its time, and
- * the last read judges whatever earlier ones did not.
+ * in all, whichever is more (a suite that has run for a second has 50 ms); past it, three
+ * reads where a suite ends with something to judge, while reads are cheap (by the heap's
+ * size, not by time: the same suite gets them on a busy machine). A read costs ~20-30 ms
+ * even on a small heap: on a suite of a second, each is 2-3% of its time, and the last
+ * read judges whatever earlier ones did not.
  */
 const READ_BUDGET_SHARE = 0.05;
 const READ_BUDGET_MS = 40;
-const FREE_READS = 1;
+const FREE_READS = 3;
 /**
  * A read is free only while the heap is this small (a read then costs ~80 ms at most): on
  * a big heap each costs up to a second. By size, not time: the same suite gets the same
@@ -626,17 +627,17 @@ export class MemoryLane {
         return;
       }
       const to = this.placeBoundary();
-      const again: Window = { unit: window.unit, group: window.group, from, to, settled: false, repeatOf: window };
-      this.unread.push(again);
-      await this.read({ external: true });
-      // Measured before the tracking's end look, whose heap snapshot is garbage to collect.
-      again.grewBy = Math.max(0, liveMemory() - before);
-      window.repeats.push(again);
+      // Right after the run again: what the read allocates is not the test's.
       const tracked = await stopTracking?.().catch(() => undefined);
       if (tracked && !Array.isArray(tracked)) {
         if (tracked.growthByType?.length) window.growthByType = tracked.growthByType;
         if (tracked.retainerPath?.length) window.retainerPath = tracked.retainerPath;
       }
+      const again: Window = { unit: window.unit, group: window.group, from, to, settled: false, repeatOf: window };
+      this.unread.push(again);
+      await this.read({ external: true });
+      again.grewBy = Math.max(0, liveMemory() - before);
+      window.repeats.push(again);
     }
   }
 
