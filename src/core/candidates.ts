@@ -124,8 +124,14 @@ export class CandidateGroup {
 /** The groups still waiting for their verdict, in the order their units ended. */
 export class Candidates {
   private groups: CandidateGroup[] = [];
-  /** Taken out for their verdict, still settling: what their callbacks create is still theirs. */
+  /** Taken out for their verdict, settling or settled, until it is made: what their callbacks create is still theirs. */
   readonly settling = new Set<CandidateGroup>();
+  /**
+   * The origins of groups judged leaked, by probe: what their callbacks create later (a
+   * leaked timer that starts an interval when it fires) is their unit's, reported already,
+   * not a leak of the unit it appears in.
+   */
+  private readonly leakedOrigins = new Map<GuardedProbe, Set<string>>();
 
   get size(): number {
     return this.groups.length;
@@ -164,9 +170,20 @@ export class Candidates {
    * that candidate's unit, not to the unit they appeared in.
    */
   withoutDescendants(probe: GuardedProbe, items: LeakItem[]): LeakItem[] {
-    if ((this.groups.length === 0 && this.settling.size === 0) || !items.some((item) => typeof item.createdBy === 'string')) return items;
+    if (!items.some((item) => typeof item.createdBy === 'string')) return items;
+    const leaked = this.leakedOrigins.get(probe);
+    if (this.groups.length === 0 && this.settling.size === 0 && !leaked) return items;
     const groups = [...this.groups, ...this.settling].filter((group) => group.probe === probe);
-    return items.filter((item) => !groups.some((group) => group.createdFromHere(item)));
+    return items.filter((item) => !groups.some((group) => group.createdFromHere(item)) && !leaked?.has(item.createdBy as string));
+  }
+
+  /** `group`'s verdict is made (see settling); `leaked`: it was a leak. */
+  judged(group: CandidateGroup, leaked: boolean): void {
+    this.settling.delete(group);
+    if (!leaked) return;
+    const origins = this.leakedOrigins.get(group.probe) ?? new Set<string>();
+    for (const origin of group.origins) origins.add(origin);
+    this.leakedOrigins.set(group.probe, origins);
   }
 
   /** Take out the groups of `suite` (every group when `all`), for their verdict. */

@@ -92,7 +92,7 @@ export class SuiteVerdicts {
   unjudged(): UnitLeaks[] {
     for (const run of this.inBackground.values()) run.stopped = true;
     this.inBackground.clear();
-    const groups = [...this.settled.splice(0), ...this.candidates.settling, ...this.candidates.take(undefined, true)];
+    const groups = [...new Set([...this.settled.splice(0), ...this.candidates.settling]), ...this.candidates.take(undefined, true)];
     this.candidates.settling.clear();
     const found: UnitLeaks[] = [];
     for (const group of groups) {
@@ -143,9 +143,9 @@ export class SuiteVerdicts {
     if (waitForAll) await this.settleNow();
     const found: UnitLeaks[] = [];
     for (const group of [...this.settled.splice(0), ...decided]) {
-      if (!group.grown) continue;
-      const items = [...group.items.values()];
-      const leak = await this.engine.toLeak(group.unit, group.probe, { delta: items.length, items });
+      const items = group.grown ? [...group.items.values()] : [];
+      const leak = items.length > 0 ? await this.engine.toLeak(group.unit, group.probe, { delta: items.length, items }) : undefined;
+      this.candidates.judged(group, leak !== undefined);
       if (leak) addLeak(found, group.unit, leak);
     }
     return found;
@@ -180,7 +180,6 @@ export class SuiteVerdicts {
       .finally(() => {
         if (run.stopped) return;
         this.inBackground.delete(group);
-        this.candidates.settling.delete(group);
         this.settled.push(group);
       });
   }
@@ -196,10 +195,7 @@ export class SuiteVerdicts {
     this.inBackground.clear();
     for (const [, run] of groups) run.stopped = true;
     await RealPromise.all(groups.map(([group]) => this.settleGroup(group)));
-    for (const [group] of groups) {
-      this.candidates.settling.delete(group);
-      this.settled.push(group);
-    }
+    for (const [group] of groups) this.settled.push(group);
   }
 }
 

@@ -164,6 +164,34 @@ describe('LeakEngine verdicts at the end of a suite', () => {
     assert.match(found[0]!, /^starts a timer that starts an interval: handles \+1 setInterval\(\) every 60000 ms/);
   });
 
+  it("blame what a leaked unit's timer creates after its verdict on no one else: it is that unit's, reported already", async () => {
+    engine = await createEngine([handles]);
+    const first = unit('leaves an interval that starts another when it ticks');
+    let scope = engine.begin(first) as Scope;
+    let made!: () => void;
+    const making = new Promise<void>((resolve) => (made = resolve));
+    let started: NodeJS.Timeout | undefined;
+    const origin = setInterval(() => {
+      if (started) return;
+      started = setInterval(() => {}, 60_000);
+      made();
+    }, 20);
+    cleanups.push(() => {
+      clearInterval(origin);
+      clearInterval(started);
+    });
+    const suiteA = {};
+    endNow(engine, scope, first, suiteA);
+    // An interval goes only when code clears it: the verdict comes as its suite ends.
+    assert.deepEqual(verdicts(await engine.judgeCandidates(suiteA)).map((line) => line.split(':')[0]), [first.title]);
+    const second = unit('runs in the next suite while that interval ticks');
+    scope = engine.next() as Scope;
+    await making;
+    const suiteB = {};
+    endNow(engine, scope, second, suiteB);
+    assert.deepEqual(verdicts([...(await engine.judgeCandidates(suiteB)), ...(await engine.judgeAllCandidates())]), []);
+  });
+
   it('let a long settle wait run in the background: the suite\'s end returns at once, and a slot freed meanwhile is clean', async () => {
     // A minute of settle time: the test would time out if judgeCandidates waited for it.
     const slots = slotsProbe({ attempts: 1000, maxWaitMs: 60_000 });
