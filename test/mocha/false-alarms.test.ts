@@ -171,7 +171,8 @@ describe('no false alarms, no wrong blame', function () {
 
   it('shows the run again of a real memory leak that alone fed its site: once (the default), growing again', () => {
     const leak = result.report!.leaks.find((entry) => entry.probe === 'heap')!;
-    const repeats = leak.repeats!;
+    const repeats = leak.repeats;
+    assert.ok(repeats, `not run again:\n${result.stderr}`);
     // Its site grew by about what its first run kept (4 MB each time).
     assert.equal(repeats.length, 1, `repeats ${repeats.join(', ')}, first run ${leak.delta}`);
     for (const growth of repeats) assert.ok(growth > 2 * 1024 * 1024, `repeat grew ${growth}`);
