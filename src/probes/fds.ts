@@ -302,10 +302,10 @@ function listOpenFds(fdDir: string): string[] {
 
 /**
  * Descriptors open in `after` whose number was free in `before`, or taken again by a file
- * opened through fs since. Only these few are resolved (readlink), so a descriptor that
- * was open at the start, closed, and whose number a socket or an untracked open took is
- * not seen: numbers alone cannot tell them apart, and reading every link on each sample
- * is too slow.
+ * opened through fs since, or by a server or socket created since. Only these few are
+ * resolved (readlink), so a descriptor that was open at the start, closed, and whose
+ * number an untracked open (a pipe, an addon's) took is not seen: numbers alone cannot
+ * tell them apart, and reading every link on each sample is too slow.
  */
 function newFds(fdDir: string, before: Reading<FdListing>, after: Reading<FdListing>, ignored: Matcher): FdItem[] {
   const { names: known, sequence: since, full: fullBefore } = before.state!;
@@ -315,13 +315,27 @@ function newFds(fdDir: string, before: Reading<FdListing>, after: Reading<FdList
     return [{ id: TABLE_FULL_ID, label, type: 'other', fd: -1 }];
   }
   const listed = new Set(known);
+  // Something was created since (a server, a socket): the descriptors of those still open,
+  // whose numbers a descriptor closed meanwhile may have held (seen on a suite's first test).
+  const createdSince = after.state!.sequence > since ? socketFdsCreatedSince(since) : undefined;
   const items: FdItem[] = [];
   for (const name of after.state!.names) {
-    if (listed.has(name) && !openedSince(Number(name), since)) continue;
+    if (listed.has(name) && !openedSince(Number(name), since) && !createdSince?.has(Number(name))) continue;
     const item = readFd(fdDir, name);
     if (item && !(item.target !== undefined && ignored(item.target))) items.push(item);
   }
   return items;
+}
+
+/** The descriptors of the servers and sockets created after creation sequence `since` that Node still lists as active. */
+function socketFdsCreatedSince(since: number): Set<number> {
+  const fds = new Set<number>();
+  for (const handle of activeHandles()) {
+    if (!(handle instanceof Socket || handle instanceof Server)) continue;
+    const fd = (handle as { _handle?: { fd?: unknown } | null })._handle?.fd;
+    if (typeof fd === 'number' && fd >= 0 && (creationSite(handle)?.sequence ?? 0) > since) fds.add(fd);
+  }
+  return fds;
 }
 
 /** What descriptor `name` refers to now; undefined when it was closed since it was listed. */
