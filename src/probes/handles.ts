@@ -1,4 +1,5 @@
 import { ChildProcess } from 'node:child_process';
+import { Socket } from 'node:net';
 import { DEFAULT_SETTLE, defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeInstance } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
 import { createdByRunner, creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, timerId, trackCreationSites } from './creation-sites';
@@ -50,7 +51,7 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
         return { value: state.types.length, state };
       }, sameHandles),
       newItems: (before, after) => newHandles(before.state!, after.state!, ignored),
-      mayEndByItself: (items) => items.some((item) => !endsOnlyByCode.has(item) && handleKind(item.type).endsByItself),
+      mayEndByItself: (items) => items.some(mayEndByItself),
     };
   },
 });
@@ -84,7 +85,10 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     if (createdByRunner(handle)) continue;
     // An idle connection fetch() keeps in its pool (see fetch-pool.ts): no test's.
     if (type === 'TCPSocketWrap' && (pooled ??= idleFetchSockets(after.handles)).has(handle)) continue;
-    if (!ignored.has(type)) items.push(reusedLabel({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) }, handle, before.sequence));
+    if (ignored.has(type)) continue;
+    const item = reusedLabel({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) }, handle, before.sequence);
+    if (handle instanceof Socket && handle.connecting) connecting.set(item, handle);
+    items.push(item);
   }
   if (!ignored.has('Timeout')) {
     for (const timer of pendingTimersSince(before.sequence)) {
@@ -104,6 +108,22 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
 
 /** Timer items that only code can end: intervals, and timeouts due after the longest settle wait. */
 const endsOnlyByCode = new WeakSet<LeakItem>();
+/** Items of sockets that were still connecting when listed, with their socket. */
+const connecting = new WeakMap<LeakItem, Socket>();
+
+/**
+ * Whether the item may still go without more code running. A socket still connecting
+ * while Node has no connect or DNS request in flight waits on a `lookup()` of the
+ * caller's that has not answered (ws's tests pass one that never does): only that code
+ * can end it, and waiting out the settle time for it (at the run's end, the run waits)
+ * buys nothing.
+ */
+function mayEndByItself(item: LeakItem): boolean {
+  if (endsOnlyByCode.has(item) || !handleKind(item.type).endsByItself) return false;
+  const socket = connecting.get(item);
+  if (!socket?.connecting) return true;
+  return process.getActiveResourcesInfo().some((type) => type === 'TCPConnectWrap' || type === 'GetAddrInfoReqWrap');
+}
 
 /**
  * A handle created before the unit began that is active again now: an idle keep-alive

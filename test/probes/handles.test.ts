@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:net';
+import { createConnection, createServer, type Server } from 'node:net';
 import { handlesProbe } from '../../src/probes/handles';
 import { changedBy, createProbe } from '../helpers/probe-harness';
 
@@ -37,6 +37,24 @@ describe('handles probe', function () {
     assert.equal(instance.mayEndByItself!(listening), false);
     assert.equal(instance.mayEndByItself!(dueSoon), true);
     assert.equal(instance.mayEndByItself!([...interval, ...listening, ...dueSoon]), true);
+  });
+
+  it('says a socket still connecting may end by itself while its lookup is in flight, and not when it waits on a lookup() that never answers', async function () {
+    const instance = await createProbe(handlesProbe, { ignore: [] });
+    const waiting = await changedBy(instance, () => {
+      const socket = createConnection({ host: 'example.invalid', port: 80, lookup: () => {} });
+      cleanups.push(() => socket.destroy());
+    });
+    assert.deepEqual(waiting.map((item) => item.label), ['socket (connecting)']);
+    assert.equal(instance.mayEndByItself!(waiting), false);
+    // Node's own lookup of a name is a request in flight: it answers by itself.
+    const looking = await changedBy(instance, () => {
+      const socket = createConnection({ host: 'localhost', port: 9 });
+      socket.on('error', () => {});
+      cleanups.push(() => socket.destroy());
+    });
+    assert.ok(looking.some((item) => item.label === 'socket (connecting)'), looking.map((item) => item.label).join('\n'));
+    assert.equal(instance.mayEndByItself!(looking.filter((item) => item.label === 'socket (connecting)')), true);
   });
 });
 
