@@ -218,6 +218,8 @@ export class MemoryLane {
   private readMs = 0;
   private lastReadMs: number;
   private repeatedTests = 0;
+  /** A run again was tracked (a heap snapshot) since the last read before a run again (see repeat). */
+  private trackedRecently = false;
 
   private constructor(
     private readonly sampler: AllocationSampler,
@@ -608,13 +610,18 @@ export class MemoryLane {
     for (let run = 0; run < this.options.repeats; run++) {
       const last = run === this.options.repeats - 1;
       const stopTracking = last ? await this.options.track?.(true) : undefined;
-      // Measured as at its end (see read): after queued work has run (an inspector message
-      // still holds a heap snapshot's chunks for a turn), and a second GC, which waits for
-      // the ArrayBuffer stores V8 frees on another thread. What was let go during the run
-      // again (the snapshot of the test run again before) hid what it kept.
-      for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
+      if (stopTracking) this.trackedRecently = true;
       fullGc();
-      fullGc();
+      if (this.trackedRecently) {
+        // A heap snapshot was taken (for this test or the one run again before it): an
+        // inspector message still holds its chunks for a turn, and V8 frees ArrayBuffer
+        // stores on another thread after a GC. Measured as at its end (see read): after
+        // queued work has run and a second GC. Else what they let go during the run again
+        // came off what it kept ("then 0 B", under load).
+        for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
+        fullGc();
+        fullGc();
+      }
       const before = liveMemory();
       const from = this.placeBoundary();
       try {
@@ -639,6 +646,8 @@ export class MemoryLane {
       await this.read({ external: true });
       again.grewBy = Math.max(0, liveMemory() - before);
       window.repeats.push(again);
+      // Its snapshot's leftovers are gone with this read's pauses and GCs.
+      if (!stopTracking) this.trackedRecently = false;
     }
   }
 
