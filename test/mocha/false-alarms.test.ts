@@ -166,7 +166,7 @@ describe('no false alarms, no wrong blame', function () {
       'handles: failing and slow tests times out after leaving an interval',
       'handles: late async leaks starts an interval from a timer that fires after the test',
       'heap: real growth adds 4 MB to a module-level array every time it runs',
-    ]);
+    ], result.stderr);
   });
 
   it('shows the run again of a real memory leak that alone fed its site: once (the default), growing again', () => {
@@ -175,13 +175,13 @@ describe('no false alarms, no wrong blame', function () {
     assert.ok(repeats, `not run again:\n${result.stderr}`);
     // Its site grew by about what its first run kept (4 MB each time).
     assert.equal(repeats.length, 1, `repeats ${repeats.join(', ')}, first run ${leak.delta}`);
-    for (const growth of repeats) assert.ok(growth > 2 * 1024 * 1024, `repeat grew ${growth}`);
+    for (const growth of repeats) assert.ok(growth > 2 * 1024 * 1024, `repeat grew ${growth}\n${result.stderr}`);
   });
 
   it('lists one-time growth apart, as retained once', () => {
     const retained = result.report!.retainedOnce;
     const titles = retained.map((entry) => entry.test);
-    assert.ok(titles.includes('one-time growth fills a lookup table on first use'), titles.join('\n'));
+    assert.ok(titles.includes('one-time growth fills a lookup table on first use'), `${titles.join('\n')}\n${result.stderr}`);
     assert.match(result.stderr, /retained once, not counted as leaks/);
   });
 
