@@ -125,7 +125,7 @@ function mayEndByItself(items: FdItem[]): boolean {
   if (items.some((item) => item.type === 'pipe' || item.type === 'file' || (item.type === 'other' && item.id !== TABLE_FULL_ID))) return true;
   const sockets = items.filter((item) => item.type === 'socket');
   if (sockets.length === 0) return false;
-  const owners = handlesByFd(new Map());
+  const owners = handlesByFd();
   const inodes = new Set<string>();
   for (const socket of sockets) {
     const owner = owners.get(socket.fd);
@@ -330,11 +330,7 @@ function newFds(fdDir: string, before: Reading<FdListing>, after: Reading<FdList
 /** The descriptors of the servers and sockets created after creation sequence `since` that Node still lists as active. */
 function socketFdsCreatedSince(since: number): Set<number> {
   const fds = new Set<number>();
-  for (const handle of activeHandles()) {
-    if (!(handle instanceof Socket || handle instanceof Server)) continue;
-    const fd = (handle as { _handle?: { fd?: unknown } | null })._handle?.fd;
-    if (typeof fd === 'number' && fd >= 0 && (creationSite(handle)?.sequence ?? 0) > since) fds.add(fd);
-  }
+  for (const [fd, handle] of handlesByFd()) if ((creationSite(handle)?.sequence ?? 0) > since) fds.add(fd);
   return fds;
 }
 
@@ -451,7 +447,8 @@ function withOpenSite(item: FdItem): FdItem {
   return stack.length > 0 ? { ...item, stack } : item;
 }
 
-function handlesByFd(idle: Map<object, string>): Map<number, object> {
+/** Node's servers and sockets by descriptor: the active ones, and the `idle` keep-alive sockets given. */
+function handlesByFd(idle: ReadonlyMap<object, string> = new Map()): Map<number, object> {
   const byFd = new Map<number, object>();
   // Idle keep-alive sockets are unref'd, so not among the active handles.
   for (const socket of idle.keys()) {
