@@ -87,7 +87,7 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     if (type === 'TCPSocketWrap' && (pooled ??= idleFetchSockets(after.handles)).has(handle)) continue;
     if (ignored.has(type)) continue;
     const item = reusedLabel({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) }, handle, before.sequence);
-    if (handle instanceof Socket && handle.connecting) connecting.set(item, handle);
+    if (handle instanceof Socket && handle.connecting) connecting.set(item, new WeakRef(handle));
     items.push(item);
   }
   if (!ignored.has('Timeout')) {
@@ -108,8 +108,8 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
 
 /** Timer items that only code can end: intervals, and timeouts due after the longest settle wait. */
 const endsOnlyByCode = new WeakSet<LeakItem>();
-/** Items of sockets that were still connecting when listed, with their socket. */
-const connecting = new WeakMap<LeakItem, Socket>();
+/** Items of sockets that were still connecting when listed, with their socket (weakly: a reported item outlives it). */
+const connecting = new WeakMap<LeakItem, WeakRef<Socket>>();
 
 /**
  * Whether the item may still go without more code running. A socket still connecting
@@ -120,7 +120,7 @@ const connecting = new WeakMap<LeakItem, Socket>();
  */
 function mayEndByItself(item: LeakItem): boolean {
   if (endsOnlyByCode.has(item) || !handleKind(item.type).endsByItself) return false;
-  const socket = connecting.get(item);
+  const socket = connecting.get(item)?.deref();
   if (!socket?.connecting) return true;
   return process.getActiveResourcesInfo().some((type) => type === 'TCPConnectWrap' || type === 'GetAddrInfoReqWrap');
 }
