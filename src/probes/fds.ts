@@ -232,8 +232,7 @@ function fdSampler(fdDir: string): () => FdReading {
       last = tableFull(last, limit, sequence);
       return last;
     }
-    const previous = last?.state;
-    if (last && previous && !previous.full && previous.sequence === sequence && sameNames(previous.names, names)) return last;
+    if (last && !last.state.full && last.state.sequence === sequence && sameNames(last.state.names, names)) return last;
     last = { value: names.length, state: { names, sequence } };
     return last;
   };
