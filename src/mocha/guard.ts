@@ -14,17 +14,9 @@ import { isPromise } from '../core/real-timers';
 import { builtinProbes } from '../probes';
 import { placeSentinels, type HookBoundaries, type HookPhase } from './hook-sentinels';
 import { Allowances } from './allowances';
-import { OnDemandHook } from './on-demand-hook';
 import { inParallelWorker } from './parallel';
 import { couldNotFailTest } from './run-failure';
-import { hasHeldErrors } from './uncaught';
 import { groupOf, hookUnit, testUnit, unitKey, wasSkipped, type MochaHook, type MochaSuite, type MochaTest } from './units';
-
-/** Mocha's runner, as far as the test events go. */
-export interface TestEvents {
-  on(event: 'test', listener: (test: MochaTest) => void): unknown;
-  removeListener(event: 'test', listener: (test: MochaTest) => void): unknown;
-}
 
 /** Where leakguard writes its own lines: stderr, so stdout stays the reporter's. */
 export interface Output {
@@ -50,18 +42,7 @@ export class RunGuard implements HookBoundaries {
   private readonly known: KnownLeaks;
   private engine: LeakEngine | undefined;
   private window: OpenWindow | undefined;
-  /** leakguard's root `beforeEach`, run only for the tests that need it. */
-  private nextTestHook: OnDemandHook | undefined;
   private openHook: OpenHook | undefined;
-  /**
-   * With test events (see measureByTestEvents): the test that began last, not yet
-   * measured to its end, and the judging of the one before it when that had to wait.
-   */
-  private unendedTest: MochaTest | undefined;
-  private pendingEnd: Promise<unknown> | undefined;
-  private testEvents: TestEvents | undefined;
-  /** With test events: leakguard's root `afterEach`, run only for the last test of a suite. */
-  private lastTestHook: OnDemandHook | undefined;
   /** `before all` hooks' creations, judged when their suite ends. */
   private readonly held = new Map<MochaSuite, HeldScope[]>();
   /** The last attempt of each retried test: what an earlier one left is not judged (a retry replaces it). */
@@ -84,10 +65,9 @@ export class RunGuard implements HookBoundaries {
 
   /**
    * Root `before all`: create the probes, measure the hooks of every suite, and open the
-   * first test's window. `ownBeforeEach` is leakguard's root `beforeEach`, run from now on
-   * only before the tests that need it.
+   * first test's window.
    */
-  async start(root: MochaSuite, ownBeforeAll: MochaHook, ownAfterAll: MochaHook, ownBeforeEach?: MochaHook): Promise<void> {
+  async start(root: MochaSuite, ownBeforeAll: MochaHook, ownAfterAll: MochaHook): Promise<void> {
     await this.guarded('starting', async () => {
       this.engine = await LeakEngine.create({
         probes: this.config.probes,
@@ -100,23 +80,16 @@ export class RunGuard implements HookBoundaries {
       });
       const from = root._beforeAll.indexOf(ownBeforeAll) + 1;
       placeSentinels(root, this, from, ownAfterAll);
-      this.nextTestHook = OnDemandHook.takeOut(root._beforeEach, ownBeforeEach);
       await this.openWindow();
     });
   }
 
   /**
-   * Root `beforeEach`, which Mocha runs before every other `beforeEach`, but only for a
-   * test that needs it (see OnDemandHook): a window left open by a test whose `afterEach`
-   * never ran is judged. Synchronous when nothing needs waiting for.
+   * Root `beforeEach`, which Mocha runs before every other `beforeEach`: the window opened
+   * where the last unit ended is this test's. One left open by a test whose `afterEach`
+   * never ran is judged first. Synchronous when nothing needs waiting for.
    */
   testBegins(test: MochaTest): void | Promise<void> {
-    const pending = this.pendingEnd;
-    if (pending) {
-      // The test before this one is still being judged (see measureByTestEvents).
-      this.pendingEnd = undefined;
-      return pending.then(() => this.testBegins(test));
-    }
     return this.guardedNow('measuring a test', () => {
       const engine = this.engine;
       const window = this.window;
@@ -138,8 +111,6 @@ export class RunGuard implements HookBoundaries {
    * synchronously when the engine found the test clean without waiting.
    */
   testEnds(test: MochaTest): Leak[] | Promise<Leak[]> {
-    if (this.unendedTest === test) this.unendedTest = undefined;
-    this.nextTestHook?.disarm();
     let fresh: Leak[] = [];
     const done = this.guardedNow('measuring a test', () => {
       const engine = this.engine;
@@ -170,66 +141,8 @@ export class RunGuard implements HookBoundaries {
         }
       })();
     });
-    if (!isPromise(done)) {
-      this.prepareNextTest();
-      return fresh;
-    }
-    return done.then(() => {
-      this.prepareNextTest();
-      return fresh;
-    });
-  }
-
-  /**
-   * Measure each test up to the start of the next one, from Mocha's runner events, instead
-   * of in a root `afterEach`: Mocha spends ~6 us running a hook, on every test. The root
-   * `afterEach` (`ownAfterEach`) is put back only for the last test of a suite, which must
-   * be measured before the suite ends (Mocha then drops the suite's test functions, and
-   * what only they kept). The root `beforeEach` is where a test judged at the next one's
-   * start is waited for (a settle, a memory read). At a hook sentinel and at the
-   * run's end, the test that began last is judged there. Nothing changes when
-   * `ownAfterEach` is not in the root suite's list.
-   *
-   * For runs in which a leaking test is not failed (mode "warn", failAt "end"): the runner
-   * announces the next test before its hooks run, too late for Mocha to show the leaking
-   * test's failure in its place, or for --bail to stop right after it.
-   */
-  measureByTestEvents(events: TestEvents, root: MochaSuite, ownAfterEach: MochaHook | undefined): void {
-    const lastTestHook = OnDemandHook.takeOut(root._afterEach, ownAfterEach);
-    if (!lastTestHook) return;
-    this.lastTestHook = lastTestHook;
-    this.testEvents = events;
-    events.on('test', this.onTestBegin);
-  }
-
-  /**
-   * Runner "test": the test before `test` has ended, with every `afterEach` hook of its
-   * own, and nothing of `test` has run yet (no hook list is being walked). Synchronous,
-   * inside Mocha's emit: it must not throw (testEnds does not).
-   */
-  private readonly onTestBegin = (test: MochaTest): void => {
-    this.lastTestHook?.disarm();
-    const previous = this.unendedTest;
-    this.unendedTest = test;
-    if (previous) {
-      const ended = this.testEnds(previous);
-      if (isPromise(ended)) {
-        this.pendingEnd = ended;
-        this.nextTestHook?.arm();
-      }
-    }
-    // A retried test runs as a clone that is not among its suite's tests: it may be the last.
-    if (mayEndFile(test) || (test.currentRetry?.() ?? 0) > 0) this.lastTestHook?.arm();
-  };
-
-  /** Test events: judge the test that began last, at a hook sentinel or at the end. */
-  private async endUnendedTest(): Promise<void> {
-    const pending = this.pendingEnd;
-    this.pendingEnd = undefined;
-    if (pending) await pending;
-    const test = this.unendedTest;
-    this.unendedTest = undefined;
-    if (test) await this.testEnds(test);
+    if (!isPromise(done)) return fresh;
+    return done.then(() => fresh);
   }
 
   /** The next unit's window: from where the last one ended (see LeakEngine.next). */
@@ -245,23 +158,12 @@ export class RunGuard implements HookBoundaries {
     });
   }
 
-  /** Have the root `beforeEach` run before the next test when it has work: errors held while leakguard waited. */
-  private prepareNextTest(): void {
-    if (hasHeldErrors()) this.nextTestHook?.arm();
-  }
-
-  /** Errors are held for the next test (see rethrowWhenRunning): its root `beforeEach` hands them on. */
-  expectHeldErrors(): void {
-    this.nextTestHook?.arm();
-  }
-
   private countTest(test: MochaTest): void {
     if ((test.currentRetry?.() ?? 0) === 0) this.store.countTest();
   }
 
   async between(suite: MochaSuite, phase: HookPhase, next: MochaHook | undefined): Promise<void> {
     await this.guarded('measuring a hook', async () => {
-      await this.endUnendedTest();
       await this.closeOpenUnits();
       if (!this.engine) return;
       // A hook's cleanup is later code: what earlier suites left settles before it runs.
@@ -273,12 +175,10 @@ export class RunGuard implements HookBoundaries {
       const unit = hookUnit(next, next.originalTitle ?? next.title);
       this.openHook = { unit, scope: await this.engine.begin(unit), suite, phase };
     });
-    if (hasHeldErrors()) this.nextTestHook?.arm();
   }
 
   async suiteEnded(suite: MochaSuite): Promise<void> {
     await this.guarded('measuring a hook', async () => {
-      await this.endUnendedTest();
       await this.closeOpenUnits();
       await this.judgeHeld(suite);
       // What its tests and hooks left and its `after all` hooks did not close.
@@ -287,7 +187,6 @@ export class RunGuard implements HookBoundaries {
       await this.engine?.suiteEnded(groupOf(suite) === suite ? suite : undefined);
       await this.openWindow();
     });
-    if (hasHeldErrors()) this.nextTestHook?.arm();
   }
 
   /**
@@ -297,10 +196,8 @@ export class RunGuard implements HookBoundaries {
   async end(root: MochaSuite | undefined): Promise<Leak[]> {
     if (!this.ended) {
       this.ended = true;
-      this.testEvents?.removeListener('test', this.onTestBegin);
       await this.guarded('finishing', async () => {
-        await this.endUnendedTest();
-        await this.closeOpenUnits();
+          await this.closeOpenUnits();
         if (root) await this.judgeHeld(root);
         for (const suite of [...this.held.keys()]) await this.judgeHeld(suite);
         // Root-level tests, and suites whose end never came (--bail, an aborted run).
@@ -420,19 +317,4 @@ export class RunGuard implements HookBoundaries {
   private warnInternal(doing: string, error: unknown): void {
     this.output.warn(internalNotices.failed(doing, error));
   }
-}
-
-/**
- * Whether the test after `test` may be in another file: `test` is its suite's last, or a
- * root-level test (tests outside any describe, of every file) followed by another file's.
- */
-function mayEndFile(test: MochaTest): boolean {
-  const siblings = test.parent?.tests;
-  if (!siblings) return true;
-  // The suite's last test to run: skipped tests (it.skip) at the end run no hooks.
-  let last = siblings.length - 1;
-  while (last > 0 && siblings[last] !== test && siblings[last]!.isPending?.()) last--;
-  if (siblings[last] === test) return true;
-  if (!test.parent?.root) return false;
-  return siblings[siblings.indexOf(test) + 1]?.file !== test.file;
 }

@@ -16,7 +16,7 @@ import { displayPath, thrownText } from '../config/errors';
 import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
 import { disownCreationsBy, trackCreationSites } from '../probes/creation-sites';
-import { RunGuard, type TestEvents } from './guard';
+import { RunGuard } from './guard';
 import type { Leak, LeakReport } from '../core/report-model';
 import { formatTestFailure } from '../report/summary';
 import { buildReport, finishRun, publishReport, rememberRootSuite, updatingBaseline, writeLine } from './finish';
@@ -46,8 +46,6 @@ trackCreationSites();
 
 let config: ResolvedConfig | undefined;
 let current: RunGuard | undefined;
-/** The runner of a single serial run, as the global setup got it (see useTestEvents). */
-let serialRunner: (TestEvents & { suite?: unknown }) | undefined;
 /** Main process of a parallel run: where the workers leave their findings. */
 let runDir: string | undefined;
 /** `mocha --watch`: each rerun's findings are published when it ends (see ./watch). */
@@ -126,8 +124,6 @@ function rootHooks(resolved: ResolvedConfig) {
         // Run once per test: their context must not be the one every suite inherits from.
         giveOwnContext(hook, root);
       }
-      const ownBeforeEach = root._beforeEach.find((hook) => hook.fn === hooks.beforeEach);
-      const ownAfterEach = root._afterEach.find((hook) => hook.fn === hooks.afterEach);
       // A leaking test is failed by the root afterEach: it must not be reported passed first.
       if (failingAt(resolved) === 'test') holdPassesUntilAfterEach(root);
       const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn), failingAt(resolved) === 'test');
@@ -135,12 +131,10 @@ function rootHooks(resolved: ResolvedConfig) {
       exposeTestContext((root as MochaSuite & { ctx?: object }).ctx, guard.allowances);
       current = guard;
       if (!ownAfterAll) return;
-      await guard.start(root, self, ownAfterAll, ownBeforeEach);
-      useTestEvents(guard, root, resolved, ownAfterEach);
+      await guard.start(root, self, ownAfterAll);
     },
-    // afterEach measures a test, from where the last unit ended: every test, or with the
-    // runner's test events only the last of each suite (see useTestEvents); beforeEach runs
-    // only before a test that needs it (see OnDemandHook). Both return a promise only when
+    // beforeEach hands the test the window opened where the last unit ended, and the
+    // errors held for it; afterEach measures the test. Both return a promise only when
     // leakguard has to wait (a file ended, memory to confirm, a resource to settle): Mocha
     // runs a hook that returns nothing ~10 us faster, and most tests need no waiting.
     beforeEach(this: HookContext): void | Promise<void> {
@@ -148,13 +142,12 @@ function rootHooks(resolved: ResolvedConfig) {
       const guard = current;
       if (!test || !guard) return;
       const begun = guard.testBegins(test);
-      const handOn = () => guard.expectHeldErrors();
       if (!isPromise(begun)) {
-        rethrowWhenRunning(test, takeHeldErrors(), handOn);
+        rethrowWhenRunning(test, takeHeldErrors());
         return;
       }
       // Nothing ran between the synchronous part and here, so no error can have escaped.
-      return holdingUncaught(() => begun).then(() => rethrowWhenRunning(test, takeHeldErrors(), handOn));
+      return holdingUncaught(() => begun).then(() => rethrowWhenRunning(test, takeHeldErrors()));
     },
     afterEach(this: HookContext): void | Promise<void> {
       const test = this.currentTest;
@@ -218,18 +211,6 @@ function rootHooks(resolved: ResolvedConfig) {
 }
 
 /**
- * In a serial run whose leaking tests are not failed, measure tests from the runner's
- * events, with the root `afterEach` only for the last test of each suite (see
- * RunGuard.measureByTestEvents). Where there is no runner to listen to (watch mode, a
- * parallel worker) or a leak fails its test (failAt "test"), it runs for every test.
- */
-function useTestEvents(guard: RunGuard, root: MochaSuite, resolved: ResolvedConfig, ownAfterEach: MochaHook | undefined): void {
-  const runner = serialRunner;
-  if (!runner || runner.suite !== root || failingAt(resolved) === 'test') return;
-  guard.measureByTestEvents(runner, root, ownAfterEach);
-}
-
-/**
  * Where a leak fails in this run: nowhere in mode "warn", and nowhere while the baseline
  * is being written (the run's leaks are being accepted, not judged).
  */
@@ -261,11 +242,9 @@ export const mochaHooks = async () => {
 
 /**
  * Main process only; `this` is Mocha's runner, except in watch mode, where Mocha runs the
- * setup once, with no runner. Parallel runs need somewhere to meet; a serial run's runner
- * announces each test (see useTestEvents).
+ * setup once, with no runner. Parallel runs need somewhere to meet.
  */
-export function mochaGlobalSetup(this: ({ isParallelMode?: () => boolean } & Partial<TestEvents>) | undefined): void {
-  serialRunner = undefined;
+export function mochaGlobalSetup(this: { isParallelMode?: () => boolean } | undefined): void {
   if (isWatchSetup(this)) {
     watching = true;
     // Mocha's own file watcher: what it makes while a test runs is not the test's.
@@ -277,8 +256,6 @@ export function mochaGlobalSetup(this: ({ isParallelMode?: () => boolean } & Par
     const failing = config && failingAt(config);
     // Before the workers are forked: they inherit it.
     if (failing && failParallelRunOnce(this, () => mergedParallelRun()?.leaks, failing)) process.env[MAIN_FAILS_ENV] = '1';
-  } else if (typeof this?.on === 'function' && typeof this.removeListener === 'function') {
-    serialRunner = this as TestEvents;
   }
 }
 

@@ -26,11 +26,6 @@ const { addListener, removeListener } = EventEmitter.prototype;
 /** Errors held while leakguard worked, not yet handed on. */
 const pending: unknown[] = [];
 
-/** Whether errors are held, waiting for the next test. */
-export function hasHeldErrors(): boolean {
-  return pending.length > 0;
-}
-
 /** Take the errors held so far (see {@link holdingUncaught}). */
 export function takeHeldErrors(): unknown[] {
   return pending.splice(0);
@@ -66,16 +61,15 @@ export async function holdingUncaught(work: () => Promise<void>): Promise<void> 
  * Make `test` throw `errors` (uncaught, as they were) while it runs: its function is
  * wrapped for this one run, keeping its arity so Mocha still tells callback-style tests
  * from the others. A test that is over by then (it ran synchronously, or settled at once)
- * leaves them held, and `handOn` is called so that the next test gets them.
+ * leaves them held: the next test's root `beforeEach` takes them.
  */
-export function rethrowWhenRunning(test: MochaTest, errors: unknown[], handOn: () => void): void {
+export function rethrowWhenRunning(test: MochaTest, errors: unknown[]): void {
   const runnable = test as MochaTest & { fn?: TestFunction };
   const original = runnable.fn;
   if (errors.length === 0 || typeof original !== 'function') return;
   const stillRunning = () => runnable.state === undefined;
   const keepHeld = () => {
     pending.unshift(...errors);
-    handOn();
   };
   const wrapped = function (this: unknown, ...args: unknown[]) {
     runnable.fn = original;

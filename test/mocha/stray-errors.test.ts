@@ -40,8 +40,8 @@ describe('a stray error thrown while leakguard waits', function () {
   after(() => fixture.remove());
 
   for (const [name, config] of [
-    ['default config (tests measured from the runner events)', {}],
-    ['mode fail, failAt "test" (a root afterEach for every test)', { mode: 'fail', failAt: 'test' }],
+    ['default config', {}],
+    ['mode fail, failAt "test" (a leaking test fails in its place)', { mode: 'fail', failAt: 'test' }],
   ] as const) {
     it(`${name}: fails the test plain Mocha fails, and every later test runs`, async () => {
       fixture.write({ '.leakguardrc.json': JSON.stringify({ ...config, report: { json: 'leakguard-report.json' } }) });

@@ -1,11 +1,10 @@
 /**
- * Where no leak fails its test (mode "warn"), a serial run measures each test up to the
- * runner's announcement of the next one, and only the last test of a suite runs
- * leakguard's root afterEach (see RunGuard.measureByTestEvents). Through a real Mocha
- * subprocess, in both that mode and failAt "test" (a root afterEach for every test), the
- * same findings: a test in the middle of a suite is blamed, not the next one; the last
- * test of a suite is measured before Mocha drops the suite's test functions (memory that
- * only they keep is still the test's), also when it is a retry.
+ * Each test is measured by leakguard's root afterEach, from where the last unit ended.
+ * Through a real Mocha subprocess, in mode "warn" and with failAt "test" (which fails a
+ * leaking test in its place), the same findings: a test in the middle of a suite is
+ * blamed, not the next one; the last test of a suite is measured before Mocha drops the
+ * suite's test functions (memory that only they keep is still the test's), also when it is
+ * a retry.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -63,7 +62,7 @@ const EXPECTED = {
   b: ['heap: retried last keeps 3 MB on its passing retry'],
 };
 
-describe('tests measured from runner events (mode "warn") and from a root afterEach (failAt "test")', function () {
+describe('test boundaries: mode "warn" and failAt "test" blame the same tests', function () {
   this.timeout(120_000);
   let fixture: Fixture;
   const runs: Record<string, RunResult> = {};
