@@ -137,11 +137,6 @@ export class Candidates {
     return this.groups.length;
   }
 
-  /** Whether a group of `suite` is waiting. */
-  has(suite: unknown): boolean {
-    return this.groups.some((group) => group.suite === suite);
-  }
-
   add(group: CandidateGroup): void {
     this.groups.push(group);
   }

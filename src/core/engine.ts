@@ -92,10 +92,12 @@ export class LeakEngine {
   private memoryProbe: GuardedProbe | undefined;
   private memory: MemoryLane | undefined;
   /**
-   * The end of the last unit, when it ended clean without waiting: the begin of the
-   * window {@link next} opens right after it. Taken by that call.
+   * The end of the last unit when it ended clean without waiting: the begin of the window
+   * {@link next} opens in the same turn. Whatever takes time (a settle, a verdict, a
+   * memory read) ends the turn, and a newer reading replaces it: then the next window
+   * begins with a reading of its own.
    */
-  private lastCleanEnd: { readings: Readings; boundary: number } | undefined;
+  private lastCleanEnd: Scope | undefined;
   private watchdog: ProbeWatchdog | undefined;
   /** Units' new items awaiting their verdict at their suite's end. */
   private readonly verdicts = new SuiteVerdicts({
@@ -146,7 +148,6 @@ export class LeakEngine {
    * ~10 us faster than one that returns a promise.
    */
   begin(unit: UnitInfo): Scope | Promise<Scope> {
-    this.lastCleanEnd = undefined;
     return this.open(unit);
   }
 
@@ -160,8 +161,7 @@ export class LeakEngine {
   next(): Scope | Promise<Scope> {
     const last = this.lastCleanEnd;
     this.lastCleanEnd = undefined;
-    if (last) return { unit: undefined, readings: last.readings, boundary: last.boundary };
-    return this.open(undefined);
+    return last ?? this.open(undefined);
   }
 
   private open(unit: UnitInfo | undefined): Scope | Promise<Scope> {
@@ -178,19 +178,19 @@ export class LeakEngine {
    * units): no value probe grew past its threshold, and the memory lane need not read.
    */
   end(scope: Scope, unit = scope.unit, ending: UnitEnd = {}): Leak[] | Promise<Leak[]> {
-    this.lastCleanEnd = undefined;
     if (!unit) throw new TypeError('end(): a window opened by next() needs its unit');
     const after = this.sampleAll();
     if (after instanceof RealPromise) {
       return after.then(async (taken) => {
-        await this.memoryEnded(unit, scope, taken, ending);
+        await this.memoryEnded(unit, scope, taken, this.boundary(taken), ending);
         return this.judgeEnd(unit, scope, this.unitGrowths(unit, scope, taken, ending.suite));
       });
     }
-    const remembered = this.memoryEnded(unit, scope, after, ending);
+    const to = this.boundary(after);
+    const remembered = this.memoryEnded(unit, scope, after, to, ending);
     const growths = this.unitGrowths(unit, scope, after, ending.suite);
     if (remembered === undefined && this.cleanAsRead(growths)) {
-      this.lastCleanEnd = { readings: after, boundary: this.lastBoundary };
+      this.keepForThisTurn({ unit: undefined, readings: after, boundary: to });
       return [];
     }
     return (async () => {
@@ -211,14 +211,11 @@ export class LeakEngine {
    * that named it left (see SuiteVerdicts.judge), per unit.
    */
   judgeCandidates(suite: unknown): Promise<UnitLeaks[]> {
-    // Its samples and turns take time: the next window begins with a reading taken after.
-    if (this.verdicts.waiting(suite)) this.lastCleanEnd = undefined;
     return this.verdicts.judge(suite).then((found) => this.oncePerResourceOf(found));
   }
 
   /** The verdict on every candidate still waiting, settling ones included (the run's end, or a run cut short). */
   judgeAllCandidates(): Promise<UnitLeaks[]> {
-    if (this.verdicts.waiting(undefined, true)) this.lastCleanEnd = undefined;
     return this.verdicts.judge(undefined, true).then((found) => this.oncePerResourceOf(found));
   }
 
@@ -234,7 +231,6 @@ export class LeakEngine {
 
   /** Finish every background settle now, the run waiting (see SuiteVerdicts.settleNow): before a hook runs. */
   settleNow(): Promise<void> {
-    if (this.verdicts.waiting(undefined, true)) this.lastCleanEnd = undefined;
     return this.verdicts.settleNow();
   }
 
@@ -248,20 +244,23 @@ export class LeakEngine {
     return this.oncePerResource(leaks);
   }
 
-  /** The boundary the last unit ended at (where the next window begins when nothing was sampled again). */
-  private lastBoundary = -1;
-
   /** A memory window boundary here (see MemoryLane.boundary). */
   private boundary(readings: Readings): number {
-    this.lastBoundary = this.memory ? this.memory.boundary(this.memoryState(readings)) : -1;
-    return this.lastBoundary;
+    return this.memory ? this.memory.boundary(this.memoryState(readings)) : -1;
+  }
+
+  /** See {@link lastCleanEnd}. A real promise: fake timers may hold back queueMicrotask. */
+  private keepForThisTurn(end: Scope): void {
+    this.lastCleanEnd = end;
+    void RealPromise.resolve().then(() => {
+      if (this.lastCleanEnd === end) this.lastCleanEnd = undefined;
+    });
   }
 
   /** Hand the unit's memory window to the memory lane; a promise when the lane reads now. */
-  private memoryEnded(unit: UnitInfo, scope: Scope, after: Readings, { rerun, group, body }: UnitMemory): void | Promise<void> {
+  private memoryEnded(unit: UnitInfo, scope: Scope, after: Readings, to: number, { rerun, group, body }: UnitMemory): void | Promise<void> {
     const memory = this.memory;
     if (!memory) return;
-    const to = this.boundary(after);
     const begin = this.memoryState(scope.readings);
     const endState = this.memoryState(after);
     const growth = begin && endState ? { heap: endState.heap - begin.heap, external: endState.external - begin.external } : undefined;
@@ -297,7 +296,7 @@ export class LeakEngine {
     const unit = scope.unit;
     if (!unit) throw new TypeError('endHeld(): the scope must come from begin(unit)');
     const after = await this.sampleAll();
-    await this.memoryEnded(unit, scope, after, { group });
+    await this.memoryEnded(unit, scope, after, this.boundary(after), { group });
     const growths = this.growths(scope, after);
     const created = new Map<GuardedProbe, { items: LeakItem[] | undefined; growth: number }>();
     for (const [probe, growth] of growths) {
@@ -474,6 +473,8 @@ export class LeakEngine {
   }
 
   private sampleAll(): Readings | Promise<Readings> {
+    // A newer reading: the next window begins after it (see lastCleanEnd).
+    this.lastCleanEnd = undefined;
     return this.sampleSome(this.samplingOrder);
   }
 

@@ -69,11 +69,6 @@ export class SuiteVerdicts {
     }
   }
 
-  /** Whether any candidate of `suite` (`all`: any at all, settling ones included) is waiting for its verdict. */
-  waiting(suite: unknown, all = false): boolean {
-    return all ? this.candidates.size > 0 || this.inBackground.size > 0 : this.candidates.has(suite);
-  }
-
   /**
    * `suite` has ended (its `after all` hooks have run): the verdict on the candidates of
    * the units that named it (`all`: on every candidate, settling ones included, at the
