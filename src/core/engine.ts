@@ -448,7 +448,7 @@ export class LeakEngine {
 
   private async toLeak(unit: UnitInfo, probe: GuardedProbe, growth: Growth): Promise<Leak> {
     const all = growth.items ?? [];
-    const items = await probe.describe(all.slice(0, MAX_ITEMS_PER_LEAK));
+    const items = await probe.endLeaked(await probe.describe(all.slice(0, MAX_ITEMS_PER_LEAK)));
     return this.leakOf(unit, probe, growth.delta, items, all.length);
   }
 

@@ -215,25 +215,31 @@ export class GuardedProbe {
    * describe() that throws, hangs or returns something else than an array of items
    * switches the probe off; the items are then reported as the probe listed them.
    */
-  async describe(items: LeakItem[]): Promise<LeakItem[]> {
-    let described: unknown = items;
-    if (this.instance.describe && items.length > 0 && !this.switchedOff) {
+  describe(items: LeakItem[]): Promise<LeakItem[]> {
+    return this.leakedItems('describe', items);
+  }
+
+  /** ProbeInstance.endLeaked, guarded as {@link describe}: the items as they were when it fails. */
+  endLeaked(items: LeakItem[]): Promise<LeakItem[]> {
+    return this.leakedItems('endLeaked', items);
+  }
+
+  private async leakedItems(step: 'describe' | 'endLeaked', items: LeakItem[]): Promise<LeakItem[]> {
+    const work = this.instance[step];
+    let result: unknown = items;
+    if (work && items.length > 0 && !this.switchedOff) {
       try {
-        const outcome = await withTimeLimit(RealPromise.resolve(this.watched('describe', () => this.instance.describe!(items))), this.timeLimitMs);
-        if (outcome.timedOut) this.fail(`describe() did not finish within ${this.timeLimitMs} ms`);
-        else described = outcome.value;
+        const outcome = await withTimeLimit(RealPromise.resolve(this.watched(step, () => work.call(this.instance, items))), this.timeLimitMs);
+        if (outcome.timedOut) this.fail(`${step}() did not finish within ${this.timeLimitMs} ms`);
+        else result = outcome.value;
       } catch (error) {
-        this.fail(`describe() threw: ${errorMessage(error)}`);
+        this.fail(`${step}() threw: ${errorMessage(error)}`);
       }
     }
-    const safe = safeItems(described);
+    const safe = safeItems(result);
     if (safe && !safe.problem) return safe.items;
-    this.fail(
-      safe?.problem
-        ? `describe() returned ${safe.problem}`
-        : `describe() returned ${describe(described)}, not an array of items`,
-    );
-    // The items as newItems() gave them: checked there, so plain data once copied.
+    this.fail(safe?.problem ? `${step}() returned ${safe.problem}` : `${step}() returned ${describe(result)}, not an array of items`);
+    // The items as they came in: checked already, so plain data once copied.
     return safeItems(items)?.items ?? [];
   }
 

@@ -100,6 +100,11 @@ export interface ProbeInstance<State = unknown> {
   /** Fill in details for the items that leaked (sizes, owners, ...). Runs only for leaks. */
   describe?(items: LeakItem[]): LeakItem[] | Promise<LeakItem[]>;
   /**
+   * End items judged leaked where the probe's options ask for it (the children probe's
+   * `kill`), and return them saying so. Runs after describe(), only for leaks.
+   */
+  endLeaked?(items: LeakItem[]): LeakItem[] | Promise<LeakItem[]>;
+  /**
    * Start recording what is allocated or created from now on; the returned function
    * stops and lists what of it is still alive (for memory: what grew by type and what
    * retains it). The memory lane uses it only around a run again of a test that alone

@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 
 /** The calls into probe code the watchdog can name. */
-export const PROBE_CALLS = ['create', 'sample', 'newItems', 'describe', 'hint', 'dispose', 'mayEndByItself', 'screen', 'track'] as const;
+export const PROBE_CALLS = ['create', 'sample', 'newItems', 'describe', 'endLeaked', 'hint', 'dispose', 'mayEndByItself', 'track'] as const;
 export type ProbeCall = (typeof PROBE_CALLS)[number];
 const CALL_INDEX = Object.fromEntries(PROBE_CALLS.map((call, index) => [call, index])) as Record<ProbeCall, number>;
 

@@ -81,14 +81,11 @@ function createChildrenProbe({ options }: ProbeContext<ChildrenOptions>): ProbeI
       return { value: running.length, state: running };
     }, sameElements),
     newItems: (before, after) => newChildren(before.state!, after.state!),
-    describe: async (items) => {
-      const described = await withUsage(items as ChildItem[]);
-      if (!killer) return described;
-      return described.map((item, i) => {
-        const running = runningOfItem.get(items[i]!);
-        return running && killer.kill(running) ? { ...item, killed: true, label: `${item.label} (killed by leakguard)` } : item;
-      });
-    },
+    describe: (items) => withUsage(items as ChildItem[]),
+    endLeaked: killer && ((items) => items.map((item) => {
+      const running = runningOf(item);
+      return running && killer.kill(running) ? { ...item, killed: true, label: `${item.label} (killed by leakguard)` } : item;
+    })),
   };
 }
 
@@ -119,13 +116,12 @@ function newChildren(before: Running[], after: Running[]): ChildItem[] {
 function childItem(child: ChildProcess): ChildItem {
   const pid = child.pid!;
   const command = commandLine(child.spawnargs.length > 0 ? child.spawnargs : [child.spawnfile]);
-  const item: ChildItem = { id: `child:${pid}`, type: 'process', label: itemLabel('child process', pid, command), pid, command };
+  const item: ChildItem = { id: childId(child), type: 'process', label: itemLabel('child process', pid, command), pid, command };
   // Its pipes, which the fds and handles probes see too: one resource (see core/shared-resources.ts).
   const fds = childDescriptors(child);
   if (fds.length > 0) item.fds = fds;
   const stack = stackLocations(creationSite(child)?.stack);
   if (stack.length > 0) item.stack = stack;
-  runningOfItem.set(item, child);
   return item;
 }
 
@@ -134,7 +130,7 @@ function strayItem(stray: StrayProcess): ChildItem {
   const command = commandLine(currentCommandLine(stray));
   const parent = { pid: stray.parent.pid!, command: commandLine(stray.parent.spawnargs.length > 0 ? stray.parent.spawnargs : [stray.parent.spawnfile]) };
   const item: ChildItem = {
-    id: `stray:${stray.pid}:${stray.startTime}`,
+    id: strayId(stray),
     type: 'stray',
     label: itemLabel('process', stray.pid, command, parent),
     pid: stray.pid,
@@ -147,7 +143,6 @@ function strayItem(stray: StrayProcess): ChildItem {
   if (fds.length > 0) item.fds = fds;
   const stack = stackLocations(creationSite(stray.parent)?.stack);
   if (stack.length > 0) item.stack = stack;
-  runningOfItem.set(item, stray);
   return item;
 }
 
@@ -161,8 +156,18 @@ function itemLabel(what: string, pid: number, command: string, parent?: { pid: n
   return `${what} pid ${pid}${outlived}${usage ? ` (${usage})` : ''}: ${command}`;
 }
 
-/** The child process (or stray) of each item newItems() made, for describe() and kill. */
-const runningOfItem = new WeakMap<LeakItem, Running>();
+function childId(child: ChildProcess): string {
+  return `child:${child.pid}`;
+}
+
+function strayId(stray: StrayProcess): string {
+  return `stray:${stray.pid}:${stray.startTime}`;
+}
+
+/** The child or stray an item names, while it runs (see the `kill` option). */
+function runningOf(item: LeakItem): Running | undefined {
+  return runningChildProcesses().find((child) => childId(child) === item.id) ?? runningStrayProcesses().find((stray) => strayId(stray) === item.id);
+}
 
 /**
  * `node -e "setTimeout(() => {}, 60000)"`: arguments with spaces or quotes are quoted; a

@@ -120,12 +120,16 @@ describe('children probe', function () {
       stubborn = start(['-e', `process.on('SIGTERM', () => {}); process.send('ready'); ${LONG_RUNNING}`], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
       await once(stubborn, 'message');
     });
+    // describe() only describes: both still run until endLeaked().
     const described = await instance.describe!(items);
+    assert.deepEqual(described.map((item) => item.killed), [undefined, undefined]);
+    assert.deepEqual([isAlive(polite.pid!), isAlive(stubborn.pid!)], [true, true]);
+    const ended = await instance.endLeaked!(described);
     assert.deepEqual(
-      described.map((item) => item.killed),
+      ended.map((item) => item.killed),
       [true, true],
     );
-    assert.ok(described.every((item) => item.label.endsWith('(killed by leakguard)')));
+    assert.ok(ended.every((item) => item.label.endsWith('(killed by leakguard)')));
     const [code, signal] = await once(polite, 'exit');
     assert.deepEqual([code, signal], [null, 'SIGTERM']);
     const started = Date.now();
@@ -277,8 +281,9 @@ describe('children probe', function () {
         items.map((item) => item.pid),
         [shell.pid],
       );
-      const [described] = await instance.describe!(items);
-      assert.equal(described!.killed, true);
+      const [ended] = await instance.endLeaked!(await instance.describe!(items));
+      assert.equal(ended!.killed, true);
+      assert.match(ended!.label!, /\(killed by leakguard\)$/);
       // The command's end closes the pipe it shared with the shell (which ended before).
       await once(shell.stdout!, 'close');
       assert.equal(shell.signalCode, 'SIGTERM');
