@@ -5,12 +5,12 @@
  * spec, so that a spec and its type cannot drift apart.
  */
 import type { BYTE_UNIT_NAMES } from '../core/thresholds';
-import type { ChildrenOptions } from '../probes/children';
+import type { ChildrenOptions } from '../probes/children/children';
 import type { EnvOptions } from '../probes/env';
-import type { FdsOptions } from '../probes/fds';
+import type { FdsOptions } from '../probes/fds/fds';
 import type { GlobalsOptions } from '../probes/globals';
 import type { ListenersOptions } from '../probes/listeners';
-import type { TmpdirOptions } from '../probes/tmpdir';
+import type { TmpdirOptions } from '../probes/tmpdir/tmpdir';
 
 type ByteUnit = (typeof BYTE_UNIT_NAMES)[number];
 /** Units are read case-insensitively: `MiB`, `mib`, `MIB`. */

@@ -1,7 +1,7 @@
 /**
  * Whether leakguard is running a probe's code right now. What a probe creates while it
  * runs (a timer its create() starts, a socket its sample() opens) is leakguard's, not the
- * test's: the creation points (probes/creation-sites.ts) leave such timers untracked, and
+ * test's: the creation points (src/instrument/) leave such timers untracked, and
  * mark other handles so that the handles probe passes them over. Timers made by the
  * callback of such a timer are the probe's too (a poll that re-arms itself).
  *

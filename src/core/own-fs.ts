@@ -3,7 +3,7 @@
  * when leakguard loaded (as Node's own "primordials"): a test may stub `fs.writeSync` or
  * `fs.renameSync` and leave them stubbed, and the summary and the report must still be
  * written. Loaded with the plugin, before any test file (see mocha/register.ts); `openSync`
- * is taken before creation-sites.ts wraps it.
+ * is taken before instrument/file-opens.ts wraps it.
  */
 import * as fs from 'node:fs';
 

@@ -12,28 +12,28 @@ import { writeCiOutputs } from '../report/ci';
 import { toJsonReport, writeJsonReportSync } from '../report/json';
 import { DEFAULT_LINE_WIDTH, formatSummary } from '../report/summary';
 import { fileRunsOf } from './file-runs';
-import type { RunGuard } from './guard';
+import type { MochaRun } from './run';
 import { inParallelWorker, writePartialReport } from './parallel';
 import type { MochaSuite } from './units';
 
-const finished = new WeakSet<RunGuard>();
-/** The root suite each guard measured: which files ran is read from it when the run ends. */
-const rootSuites = new WeakMap<RunGuard, MochaSuite>();
+const finished = new WeakSet<MochaRun>();
+/** The root suite each run measured: which files ran is read from it when the run ends. */
+const rootSuites = new WeakMap<MochaRun, MochaSuite>();
 
-export function rememberRootSuite(guard: RunGuard, root: MochaSuite): void {
-  rootSuites.set(guard, root);
+export function rememberRootSuite(run: MochaRun, root: MochaSuite): void {
+  rootSuites.set(run, root);
 }
 
 /**
  * Hand a run's findings on, once: a parallel worker writes them for the main process to
  * merge; otherwise they are published here.
  */
-export function finishRun(guard: RunGuard, config: ResolvedConfig): void {
-  if (finished.has(guard)) return;
-  finished.add(guard);
-  const { store, faults, measuredBy } = guard.findings;
+export function finishRun(run: MochaRun, config: ResolvedConfig): void {
+  if (finished.has(run)) return;
+  finished.add(run);
+  const { store, faults, measuredBy } = run.findings;
   const report = buildReport(config, store, faults, measuredBy);
-  const root = rootSuites.get(guard);
+  const root = rootSuites.get(run);
   if (root) {
     try {
       report.files = fileRunsOf(root);

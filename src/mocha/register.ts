@@ -15,8 +15,9 @@ import { configNotices, noticeLine } from '../core/notices';
 import { displayPath, thrownText } from '../config/errors';
 import type { ResolvedConfig } from '../config/types';
 import { isPromise } from '../core/real-timers';
-import { disownCreationsBy, trackCreationSites } from '../probes/creation-sites';
-import { RunGuard } from './guard';
+import { trackCreationSites } from '../instrument';
+import { disownCreationsBy } from '../instrument/creation-sites';
+import { MochaRun } from './run';
 import type { Leak, LeakReport } from '../core/report-model';
 import { formatTestFailure } from '../report/summary';
 import { buildReport, finishRun, publishReport, rememberRootSuite, updatingBaseline, writeLine } from './finish';
@@ -45,7 +46,7 @@ interface HookContext {
 trackCreationSites();
 
 let config: ResolvedConfig | undefined;
-let current: RunGuard | undefined;
+let current: MochaRun | undefined;
 /** Main process of a parallel run: where the workers leave their findings. */
 let runDir: string | undefined;
 /** `mocha --watch`: each rerun's findings are published when it ends (see ./watch). */
@@ -126,12 +127,12 @@ function rootHooks(resolved: ResolvedConfig) {
       }
       // A leaking test is failed by the root afterEach: it must not be reported passed first.
       if (failingAt(resolved) === 'test') holdPassesUntilAfterEach(root);
-      const guard = new RunGuard(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn), failingAt(resolved) === 'test');
-      rememberRootSuite(guard, root);
-      exposeTestContext((root as MochaSuite & { ctx?: object }).ctx, guard.allowances);
-      current = guard;
+      const run = new MochaRun(resolved, output, (hook) => own.has((hook as { fn?: unknown }).fn), failingAt(resolved) === 'test');
+      rememberRootSuite(run, root);
+      exposeTestContext((root as MochaSuite & { ctx?: object }).ctx, run.allowances);
+      current = run;
       if (!ownAfterAll) return;
-      await guard.start(root, self, ownAfterAll);
+      await run.start(root, self, ownAfterAll);
     },
     // beforeEach hands the test the window opened where the last unit ended, and the
     // errors held for it; afterEach measures the test. Both return a promise only when
@@ -139,9 +140,9 @@ function rootHooks(resolved: ResolvedConfig) {
     // runs a hook that returns nothing ~10 us faster, and most tests need no waiting.
     beforeEach(this: HookContext): void | Promise<void> {
       const test = this.currentTest;
-      const guard = current;
-      if (!test || !guard) return;
-      const begun = guard.testBegins(test);
+      const run = current;
+      if (!test || !run) return;
+      const begun = run.testBegins(test);
       if (!isPromise(begun)) {
         rethrowWhenRunning(test, takeHeldErrors());
         return;
@@ -151,8 +152,8 @@ function rootHooks(resolved: ResolvedConfig) {
     },
     afterEach(this: HookContext): void | Promise<void> {
       const test = this.currentTest;
-      const guard = current;
-      if (!test || !guard) return;
+      const run = current;
+      if (!test || !run) return;
       const ownHook = this.test;
       const failIfLeaked = (leaks: Leak[]): void => {
         // Only a passed test is failed: one that failed already has its own error to show.
@@ -166,7 +167,7 @@ function rootHooks(resolved: ResolvedConfig) {
         // Its "pass", held until now, goes to the reporter (see ./deferred-pass).
         releasePass(test);
       };
-      const ended = guard.testEnds(test);
+      const ended = run.testEnds(test);
       if (!isPromise(ended)) {
         failIfLeaked(ended);
         return;
@@ -180,11 +181,11 @@ function rootHooks(resolved: ResolvedConfig) {
       this.timeout(0);
       // No test follows: the errors fail the run's last test instead.
       failCurrentTest(takeHeldErrors(), this.test);
-      const guard = current;
-      if (!guard) return;
-      const leaks = await guard.end(this.test?.parent as MochaSuite | undefined);
+      const run = current;
+      if (!run) return;
+      const leaks = await run.end(this.test?.parent as MochaSuite | undefined);
       // A worker's run is one test file; its findings go to the main process now.
-      if (inParallelWorker()) finishRun(guard, resolved);
+      if (inParallelWorker()) finishRun(run, resolved);
       const failing = failingAt(resolved);
       // A parallel run whose main process fails it once for every worker's leaks.
       if (inParallelWorker() && process.env[MAIN_FAILS_ENV] === '1' && !hasUnfailableLeaks(leaks)) return;
@@ -196,13 +197,13 @@ function rootHooks(resolved: ResolvedConfig) {
   };
   const endRun = hooks.afterAll;
   hooks.afterAll = function afterAll(this: HookContext): Promise<void> {
-    const guard = current;
+    const run = current;
     const ending = endRun.call(this);
-    if (watching && guard && !inParallelWorker()) {
+    if (watching && run && !inParallelWorker()) {
       afterRunEnds(ending, () => {
-        finishRun(guard, resolved);
+        finishRun(run, resolved);
         // Nothing of this rerun is left for the next one, Ctrl-C's teardown or the exit handler.
-        if (current === guard) current = undefined;
+        if (current === run) current = undefined;
       });
     }
     return ending;
@@ -292,15 +293,15 @@ export async function mochaGlobalTeardown(): Promise<void> {
     publishParallelRun();
     return;
   }
-  const guard = current;
-  if (!guard) {
+  const run = current;
+  if (!run) {
     // No test ran (--grep matched none), so no root hook did: say so, and replace the
     // report an earlier run left. In watch mode, each rerun has published already.
     if (!watching) publishReport(buildReport(config), config);
     return;
   }
-  await guard.end(undefined);
-  finishRun(guard, config);
+  await run.end(undefined);
+  finishRun(run, config);
 }
 
 process.on('exit', () => {

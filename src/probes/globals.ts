@@ -1,5 +1,5 @@
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
-import { unwrapGlobal } from './creation-sites';
+import { unwrapGlobal } from '../instrument/timers';
 import { anyOf, globMatcher, type Matcher } from './patterns';
 import { kindOf, type ItemKind } from './item-kinds';
 

@@ -1,13 +1,13 @@
 import type { ProbeDefinition } from '../core/probe';
-import { childrenProbe } from './children';
+import { childrenProbe } from './children/children';
 import { envProbe } from './env';
-import { fdsProbe } from './fds';
+import { fdsProbe } from './fds/fds';
 import { globalsProbe } from './globals';
-import { handlesProbe } from './handles';
-import { heapProbe } from './heap';
+import { handlesProbe } from './handles/handles';
+import { heapProbe } from './heap/heap';
 import { listenersProbe } from './listeners';
 import { rssProbe } from './rss';
-import { tmpdirProbe } from './tmpdir';
+import { tmpdirProbe } from './tmpdir/tmpdir';
 
 /** The probes that ship with leakguard, in the order they are sampled and reported. */
 export const builtinProbes: readonly ProbeDefinition<any>[] = [

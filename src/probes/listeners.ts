@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { defineProbe, reusingUnchanged, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
 import { stackLocations } from '../core/stack-frames';
-import { countedListeners, isListenerSource, listenerSite, trackListenerSites, unwrapped, type EventName, type ListenerSource } from './listener-sites';
+import { countedListeners, isListenerSource, listenerSite, trackListenerSites, unwrapped, type EventName, type ListenerSource } from '../instrument/listener-sites';
 
 export interface ListenersOptions {
   emitters?: string[];
@@ -38,7 +38,7 @@ interface Watched {
  * `process`); what is new is compared by function identity, never by order, so a
  * listener taken off and put back (as leakguard does with `uncaughtException` while it
  * samples) is the same listener. Where each was added, and how leakguard's own swaps are
- * seen through, is in listener-sites.ts.
+ * seen through, is in instrument/listener-sites.ts.
  */
 export const listenersProbe = defineProbe<ListenersOptions>({
   name: 'listeners',

@@ -8,7 +8,7 @@ import { LeakEngine, type Scope, type UnitLeaks } from '../../src/core/engine';
 import { defineProbe, type ConfiguredProbe, type SettleRule } from '../../src/core/probe';
 import { isPromise } from '../../src/core/real-timers';
 import type { UnitInfo } from '../../src/core/report-model';
-import { handlesProbe } from '../../src/probes/handles';
+import { handlesProbe } from '../../src/probes/handles/handles';
 
 const handles: ConfiguredProbe = { definition: handlesProbe, threshold: 0, options: {} };
 

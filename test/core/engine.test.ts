@@ -9,7 +9,7 @@ import { LeakEngine, type Scope } from '../../src/core/engine';
 import { defineProbe, type ConfiguredProbe } from '../../src/core/probe';
 import { isPromise } from '../../src/core/real-timers';
 import type { Leak } from '../../src/core/report-model';
-import { handlesProbe } from '../../src/probes/handles';
+import { handlesProbe } from '../../src/probes/handles/handles';
 
 /** A counter probe whose sample is a promise: some plugins read their value asynchronously. */
 function asyncCounter(read: () => number): ConfiguredProbe {

@@ -112,7 +112,7 @@ describe('mode "fail"', function () {
       assert.match(block, new RegExp(`setInterval\\(\\) every 1000 ms, created at test/orders\\.spec\\.js:${line}:\\d+`));
       assert.match(block, /hint: A timer was started in this test and never cleared/);
       // No leakguard internals in the stack Mocha prints.
-      assert.doesNotMatch(block.slice(0, block.indexOf('2) ')), /dist\/|register\.js|guard\.js/);
+      assert.doesNotMatch(block.slice(0, block.indexOf('2) ')), /dist\/|register\.js|mocha\/run\.js/);
     });
 
     it('does not abort the run: every other test runs, and Mocha\'s counts add up', () => {

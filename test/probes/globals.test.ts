@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as vm from 'node:vm';
 import type { LeakItem } from '../../src/core/probe';
-import { trackCreationSites, unwrapGlobal } from '../../src/probes/creation-sites';
+import { trackCreationSites } from '../../src/instrument';
+import { unwrapGlobal } from '../../src/instrument/timers';
 import { globalsProbe, type GlobalsOptions } from '../../src/probes/globals';
 import { changedBy, createProbe, sample } from '../helpers/probe-harness';
 

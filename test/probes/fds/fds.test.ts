@@ -7,11 +7,11 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync,
 import { createConnection, createServer, type AddressInfo, type ListenOptions, type Server, type Socket } from 'node:net';
 import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LeakItem, type ProbeInstance } from '../../src/core/probe';
-import { fdsProbe, type FdsOptions } from '../../src/probes/fds';
-import { openSyncUntracked } from '../../src/probes/creation-sites';
-import { decodeEndpoint, parseInetTable } from '../../src/probes/proc-net';
-import { changedBy, sample } from '../helpers/probe-harness';
+import { type LeakItem, type ProbeInstance } from '../../../src/core/probe';
+import { fdsProbe, type FdsOptions } from '../../../src/probes/fds/fds';
+import { openSyncUntracked } from '../../../src/instrument/file-opens';
+import { decodeEndpoint, parseInetTable } from '../../../src/probes/fds/proc-net';
+import { changedBy, sample } from '../../helpers/probe-harness';
 
 describe('fds probe', function () {
   let dir: string;

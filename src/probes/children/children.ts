@@ -1,10 +1,12 @@
 import { ChildProcess } from 'node:child_process';
 import * as timers from 'node:timers';
-import { defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeContext, type ProbeInstance } from '../core/probe';
-import { stackLocations } from '../core/stack-frames';
-import { creationSite, runningChildProcesses, trackCreationSites } from './creation-sites';
-import { childDescriptors } from './handle-labels';
-import { kindOf, type ItemKind } from './item-kinds';
+import { defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeContext, type ProbeInstance } from '../../core/probe';
+import { stackLocations } from '../../core/stack-frames';
+import { trackCreationSites } from '../../instrument';
+import { runningChildProcesses } from '../../instrument/child-processes';
+import { creationSite } from '../../instrument/creation-sites';
+import { childDescriptors } from '../handle-labels';
+import { kindOf, type ItemKind } from '../item-kinds';
 import { currentCommandLine, killProcess, killTree, runningStrayProcesses, trackStrayProcesses, type StrayProcess } from './stray-processes';
 
 export interface ChildrenOptions {
@@ -37,9 +39,9 @@ const MAX_COMMAND_LENGTH = 200;
 
 /**
  * Child processes a test started and that are still running after it: spawn, exec,
- * execFile and fork all go through ChildProcess.prototype.spawn, which creation-sites.ts
- * wraps to keep the live ones. A sample copies that list (usually empty: well under
- * 1 us). Memory and CPU come from pidusage, only for the children that leaked.
+ * execFile and fork all go through ChildProcess.prototype.spawn, which
+ * instrument/child-processes.ts wraps to keep the live ones. A sample copies that list
+ * (usually empty: well under 1 us). Memory and CPU come from pidusage, only for the children that leaked.
  *
  * Unlike the handles probe, it counts children that were unref'd or detached: they do not
  * keep Mocha alive, but they go on running (and using memory and CPU) after the run.

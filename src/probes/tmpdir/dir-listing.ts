@@ -1,5 +1,5 @@
 import { readdirSync, statSync, type BigIntStats } from 'node:fs';
-import { wallClock } from '../core/real-timers';
+import { wallClock } from '../../core/real-timers';
 
 /**
  * How long after a change a directory's times may fail to move on the next change. Linux

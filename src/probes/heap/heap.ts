@@ -1,7 +1,7 @@
 import * as v8 from 'node:v8';
-import type { MemoryState } from '../core/memory/memory-lane';
-import { MEMORY_DEFAULTS } from '../core/memory/options';
-import { defineProbe, type Reading } from '../core/probe';
+import type { MemoryState } from '../../core/memory/memory-lane';
+import { MEMORY_DEFAULTS } from '../../core/memory/options';
+import { defineProbe, type Reading } from '../../core/probe';
 import { AUTO_MAX_HEAP_BYTES, ObjectGrowthTracker, SNAPSHOT_POLICIES, type SnapshotPolicy } from './object-growth';
 
 const MiB = 1024 * 1024;

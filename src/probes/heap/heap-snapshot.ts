@@ -16,7 +16,7 @@
  * the repeated test several times over and turn the test's own GC behaviour upside down.
  */
 import { type HeapGraph, HeapSnapshotParser } from './heap-snapshot-parser';
-import { post, withEvent } from '../core/memory/inspector-session';
+import { post, withEvent } from '../../core/memory/inspector-session';
 
 /** The highest heap object id now: whatever is allocated after this gets a higher one. */
 export async function heapObjectIdWatermark(): Promise<number> {

@@ -20,8 +20,8 @@
  * test never pays, nor does a suspect whose earlier runs did not all grow: only the last
  * repeat of a likely leak is looked at.
  */
-import type { TypeGrowth } from '../core/probe';
-import { nowMs } from '../core/real-timers';
+import type { TypeGrowth } from '../../core/probe';
+import { nowMs } from '../../core/real-timers';
 
 /**
  * The snapshot reader and its analyses, loaded on the first look: most runs take none, and

@@ -2,13 +2,13 @@ import { strict as assert } from 'node:assert';
 import { exec, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
-import type { ProbeInstance } from '../../src/core/probe';
-import { childrenProbe, type ChildrenOptions } from '../../src/probes/children';
-import { runningChildProcesses } from '../../src/probes/creation-sites';
-import { descendantsOf } from '../../src/probes/stray-processes';
-import { changedBy, sample } from '../helpers/probe-harness';
+import type { ProbeInstance } from '../../../src/core/probe';
+import { childrenProbe, type ChildrenOptions } from '../../../src/probes/children/children';
+import { runningChildProcesses } from '../../../src/instrument/child-processes';
+import { descendantsOf } from '../../../src/probes/children/stray-processes';
+import { changedBy, sample } from '../../helpers/probe-harness';
 
-const THIS_FILE = /test\/probes\/children\.test\.ts:\d+:\d+$/;
+const THIS_FILE = /test\/probes\/children\/children\.test\.ts:\d+:\d+$/;
 const LONG_RUNNING = 'setTimeout(() => {}, 60000)';
 
 describe('children probe', function () {

@@ -8,13 +8,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fullGc } from '../../src/core/gc';
-import { constructorGrowth, newObjects } from '../../src/probes/constructor-growth';
-import { forgetHeapObjectIds, heapGraph, heapObjectIdWatermark } from '../../src/probes/heap-snapshot';
-import { HeapSnapshotParser, MAX_STRING_LENGTH } from '../../src/probes/heap-snapshot-parser';
-import { withEvent, post } from '../../src/core/memory/inspector-session';
-import { ObjectGrowthTracker } from '../../src/probes/object-growth';
-import { retainerPath } from '../../src/probes/retainer-path';
+import { fullGc } from '../../../src/core/gc';
+import { constructorGrowth, newObjects } from '../../../src/probes/heap/constructor-growth';
+import { forgetHeapObjectIds, heapGraph, heapObjectIdWatermark } from '../../../src/probes/heap/heap-snapshot';
+import { HeapSnapshotParser, MAX_STRING_LENGTH } from '../../../src/probes/heap/heap-snapshot-parser';
+import { withEvent, post } from '../../../src/core/memory/inspector-session';
+import { ObjectGrowthTracker } from '../../../src/probes/heap/object-growth';
+import { retainerPath } from '../../../src/probes/heap/retainer-path';
 
 // Module-level state that tests grow, as a leaky test suite would.
 const growingCache = new Map<string, { value: number }>();

@@ -1,10 +1,12 @@
 import { ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
-import { DEFAULT_SETTLE, defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeInstance } from '../core/probe';
-import { stackLocations } from '../core/stack-frames';
-import { createdByRunner, creationSequence, creationSite, creationSiteOfServer, forgetFinishedTimers, pendingTimersSince, timerId, trackCreationSites } from './creation-sites';
-import { idleFetchSockets } from './fetch-pool';
-import { activeHandles, describeHandle, wrapTypeOf } from './handle-labels';
+import { DEFAULT_SETTLE, defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeInstance } from '../../core/probe';
+import { stackLocations } from '../../core/stack-frames';
+import { trackCreationSites } from '../../instrument';
+import { createdByRunner, creationSequence, creationSite, creationSiteOfServer } from '../../instrument/creation-sites';
+import { forgetFinishedTimers, pendingTimersSince, timerId } from '../../instrument/timers';
+import { idleFetchSockets } from '../fetch-pool';
+import { activeHandles, describeHandle, wrapTypeOf } from '../handle-labels';
 import { handleKind, labelForType, labelAsReused, timerLabel } from './handles-messages';
 
 /**
@@ -15,7 +17,7 @@ import { handleKind, labelForType, labelAsReused, timerLabel } from './handles-m
  * Two cheap sources (~0.2 us each): the resource types from getActiveResourcesInfo(), which
  * covers everything including timers, and the handle objects from _getActiveHandles(),
  * which can say *which* server or socket it is. New objects are described from the
- * objects; timers from the ones creation-sites.ts keeps; what remains of the growth by
+ * objects; timers from the ones instrument/timers.ts keeps; what remains of the growth by
  * type (immediates, requests, timers made through `node:timers` imports) is named by its
  * type. Each item carries where it was created, when that is known.
  */

@@ -13,8 +13,8 @@
  */
 import { ChildProcess } from 'node:child_process';
 import { closeSync, readdirSync, readSync } from 'node:fs';
-import { inOwnCode } from '../core/own-code';
-import { openSyncUntracked } from './creation-sites';
+import { inOwnCode } from '../../core/own-code';
+import { openSyncUntracked } from '../../instrument/file-opens';
 
 /** A process started (directly or not) by a child process, that was running when the child was killed. */
 export interface StrayProcess {

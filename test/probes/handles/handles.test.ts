@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { createConnection, createServer, type Server } from 'node:net';
-import { handlesProbe } from '../../src/probes/handles';
-import { changedBy, createProbe } from '../helpers/probe-harness';
+import { handlesProbe } from '../../../src/probes/handles/handles';
+import { changedBy, createProbe } from '../../helpers/probe-harness';
 
 describe('handles probe', function () {
   const cleanups: Array<() => void> = [];

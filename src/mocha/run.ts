@@ -37,7 +37,7 @@ interface OpenWindow {
   test?: MochaTest;
 }
 
-export class RunGuard implements HookBoundaries {
+export class MochaRun implements HookBoundaries {
   private readonly store = new LeakStore();
   private readonly known: KnownLeaks;
   private engine: LeakEngine | undefined;

@@ -1,14 +1,16 @@
 import { closeSync, fstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { idleFetchFds } from './fetch-pool';
+import { idleFetchFds } from '../fetch-pool';
 import { Server, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
+import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../../core/probe';
 import { classifyStats, classifyTarget, socketInode, socketLabel, targetPath, type FdType } from './fd-targets';
-import { kindOf, type ItemKind } from './item-kinds';
-import { anyOf, globMatcher, type Matcher } from './patterns';
-import { stackLocations } from '../core/stack-frames';
-import { creationSequence, creationSite, creationSiteOfServer, openedSince, openSiteOf, openSyncUntracked, trackCreationSites } from './creation-sites';
-import { activeHandles, formatEndpoint } from './handle-labels';
+import { kindOf, type ItemKind } from '../item-kinds';
+import { anyOf, globMatcher, type Matcher } from '../patterns';
+import { stackLocations } from '../../core/stack-frames';
+import { trackCreationSites } from '../../instrument';
+import { creationSequence, creationSite, creationSiteOfServer } from '../../instrument/creation-sites';
+import { openedSince, openSiteOf, openSyncUntracked } from '../../instrument/file-opens';
+import { activeHandles, formatEndpoint } from '../handle-labels';
 import type { SocketInfo } from './proc-net';
 
 export interface FdsOptions {

@@ -4,7 +4,7 @@
  * end without code closing it. Labels of the handle objects themselves (addresses, pids)
  * are made in handle-labels.ts.
  */
-import { kindOf, type ItemKind } from './item-kinds';
+import { kindOf, type ItemKind } from '../item-kinds';
 
 interface HandleKind extends ItemKind {
   endsByItself: boolean;

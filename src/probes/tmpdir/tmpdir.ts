@@ -3,11 +3,11 @@ import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type FastGlob from 'fast-glob';
-import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../core/probe';
-import { RealPromise } from '../core/real-timers';
+import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../../core/probe';
+import { RealPromise } from '../../core/real-timers';
 import { DirListing } from './dir-listing';
-import { anyOf, globMatcher, type Matcher } from './patterns';
-import { forgetEntriesNotIn, isOwnEntry, noteCreationsUnder, ownChanges, ownEntryNamesIn } from './temp-creations';
+import { anyOf, globMatcher, type Matcher } from '../patterns';
+import { forgetEntriesNotIn, isOwnEntry, noteCreationsUnder, ownChanges, ownEntryNamesIn } from '../../instrument/temp-creations';
 
 export interface TmpdirOptions {
   dirs?: string[];

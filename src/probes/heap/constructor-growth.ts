@@ -5,7 +5,7 @@
  * was allocated and is still alive, not a difference of totals that frees elsewhere
  * could hide.
  */
-import type { TypeGrowth } from '../core/probe';
+import type { TypeGrowth } from '../../core/probe';
 import { type HeapGraph, isHeapObjectId } from './heap-snapshot-parser';
 
 /** At most this many types are kept, the largest. */

@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { ProbeInstance } from '../../src/core/probe';
-import { tmpdirProbe, type TmpdirOptions } from '../../src/probes/tmpdir';
-import { changedBy, sample } from '../helpers/probe-harness';
+import type { ProbeInstance } from '../../../src/core/probe';
+import { tmpdirProbe, type TmpdirOptions } from '../../../src/probes/tmpdir/tmpdir';
+import { changedBy, sample } from '../../helpers/probe-harness';
 
 describe('tmpdir probe', function () {
   /** The directory the probe watches in each test: never the real temp dir. */
