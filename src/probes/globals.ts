@@ -97,8 +97,6 @@ interface Listing {
   read: () => unknown[];
   /** Whether the data properties still have these values. */
   unchanged: (values: unknown[]) => boolean;
-  /** Have V8 optimize `unchanged` now (see compileReaders). */
-  warmUp: (values: unknown[]) => void;
 }
 
 /** A sample. */
@@ -118,7 +116,6 @@ function createGlobalsProbe({ options }: ProbeContext<GlobalsOptions>): ProbeIns
   const ignored = anyOf([...ALWAYS_IGNORED, ...(options.ignore ?? [])].map(globMatcher));
   const sampler = new GlobalsSampler();
   const start = sampler.sample().state;
-  start.listing.warmUp(start.values);
   const original: Originals = {
     values: new Map(start.listing.dataKeys.map((key, i) => [key, start.values[i]])),
     getters: start.listing.getters,
@@ -200,51 +197,19 @@ function listGlobals(): Listing {
     if ('value' in descriptor || (assignedAccessors.has(key) && descriptor.set !== undefined && ownSetters.has(descriptor.set))) dataKeys.push(key);
     else getters.set(key, ownGetter(descriptor.get));
   }
-  return { keys, keySet: new Set(keys), dataKeys, getters, ...compileReaders(dataKeys) };
+  return { keys, keySet: new Set(keys), dataKeys, getters, ...readers(dataKeys) };
 }
 
-/**
- * Calls of the compare that get it optimized: V8 (Node 20) marks a function of ~80 loads
- * for optimization after ~1,100 calls and compiles it in the background. Interpreted, it
- * costs ~3.6 us between two Mocha tests, the dearest part of a sample; optimized, ~0.3 us.
- * Called once per test, it would run interpreted for the first ~1,100 tests (and a 2,000-test
- * run's tests took ~9 ms longer); 1,200 calls when the probe starts take ~2 ms.
- */
-const WARM_UP_CALLS = 1200;
-
-/**
- * Functions that read the values of `keys` and that compare them with earlier values,
- * one constant-key load per global (~0.3 us for 80 globals, where a loop of keyed loads
- * takes ~6 us). Where code generation from strings is disallowed
- * (--disallow-code-generation-from-strings), loops.
- */
-function compileReaders(keys: PropertyKey[]): Pick<Listing, 'read' | 'unchanged' | 'warmUp'> {
+/** Read the values of `keys`, and compare them with earlier ones (Object.is: a global may hold NaN). */
+function readers(keys: PropertyKey[]): Pick<Listing, 'read' | 'unchanged'> {
   const global = globalThis as unknown as Record<PropertyKey, unknown>;
-  const symbols = keys.filter((key): key is symbol => typeof key === 'symbol');
-  const loads = keys.map((key) => (typeof key === 'symbol' ? `g[s[${symbols.indexOf(key)}]]` : `g[${JSON.stringify(key)}]`));
-  // Object.is, spelled out: a global may hold NaN (globalThis.NaN does).
-  const same = (load: string, i: number) => `((x = ${load}) === v[${i}] || (x !== x && v[${i}] !== v[${i}]))`;
-  try {
-    const read = new Function('g', 's', `"use strict"; return [${loads.join(', ')}];`) as (g: object, s: symbol[]) => unknown[];
-    const unchanged = new Function('g', 's', 'v', `"use strict"; let x; return ${loads.map(same).join(' && ') || 'true'};`) as (
-      g: object,
-      s: symbol[],
-      v: unknown[],
-    ) => boolean;
-    return {
-      read: () => read(global, symbols),
-      unchanged: (values) => unchanged(global, symbols, values),
-      warmUp: (values) => {
-        for (let call = 0; call < WARM_UP_CALLS; call++) unchanged(global, symbols, values);
-      },
-    };
-  } catch {
-    return {
-      read: () => keys.map((key) => global[key]),
-      unchanged: (values) => keys.every((key, i) => Object.is(global[key], values[i])),
-      warmUp: () => {},
-    };
-  }
+  return {
+    read: () => keys.map((key) => global[key]),
+    unchanged: (values) => {
+      for (let i = 0; i < keys.length; i++) if (!Object.is(global[keys[i]!], values[i])) return false;
+      return true;
+    },
+  };
 }
 
 /** What globalThis held when the probe started: values of data properties, getters of accessors. */
