@@ -12,9 +12,9 @@
  *   Reads happen when a group ends, when the heap grew enough since the last one, when a
  *   suite ends with a test to judge, and at the run's end; all but the last only while
  *   leakguard's GC time stays within its budget.
- * - At the end, each site is judged by who fed it (site-verdict.ts). A test that alone
- *   kept memory at a site is run again when its suite ends (its test function is still
- *   there), within a budget: a few tests per run, never near the heap limit.
+ * - At the end, each site is judged by who fed it (site-verdict.ts, findings.ts). A test
+ *   that alone kept memory at a site is run again when its suite ends (its test function
+ *   is still there), within a budget: a few tests per run, never near the heap limit.
  *
  * ArrayBuffer and Buffer memory lives outside the V8 heap, where the profiler does not
  * see it. A unit whose external memory grew past the threshold is read right away: what
@@ -22,14 +22,16 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
-import type { StopTracking, TypeGrowth } from '../probe';
+import type { StopTracking } from '../probe';
 import { fullGc, minorGc } from '../gc';
 import { nowMs, sleep } from '../real-timers';
-import type { Leak, MemorySite, UnitInfo } from '../report-model';
+import type { UnitInfo } from '../report-model';
 import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite } from './allocation-sampler';
 import type { MemoryOptions } from './options';
-import { functionLocation, type FunctionLocation } from './inspector-session';
-import { judgeSite, type SiteVerdict } from './site-verdict';
+import { functionLocation } from './inspector-session';
+import { findingsOf, type MemoryFindings } from './findings';
+import { arrayBufferBytes, liveMemory, outsideYoungValue, uncollectedValue, youngUsed } from './heap-numbers';
+import type { Entry, SiteStats, Window } from './windows';
 
 /** The cheap, uncollected reading a memory probe takes at every unit's begin and end. */
 export interface MemoryState {
@@ -67,13 +69,6 @@ export interface UnitEnd {
   body?: Function;
   /** The readings at its end. */
   endState: MemoryState | undefined;
-}
-
-/** What the lane found, per unit: its memory leaks, and growth that happened once. */
-export interface MemoryFindings {
-  leaks: { unit: UnitInfo; leak: Leak }[];
-  retainedOnce: { unit: UnitInfo; leak: Leak }[];
-  sites: MemorySite[];
 }
 
 /**
@@ -129,56 +124,8 @@ const RUNNER_KEEPS_PER_UNIT = 2 * 1024;
 /** Pauses (ms) before a read: what a unit just let go may stay reachable for a few turns (queued callbacks). */
 const QUEUED_WORK_PAUSES = [0, 1, 2, 4];
 
-const EXTERNAL_SITE: AllocationSite = { id: '(ArrayBuffer and Buffer memory)', fn: '', stack: [] };
 
-interface Window {
-  unit: UnitInfo;
-  group: unknown;
-  from: number;
-  to: number;
-  fromOrdinal?: number;
-  toOrdinal?: number;
-  /** Its group has ended: what of it is alive at a read from now on, it keeps. */
-  settled: boolean;
-  rerun?: () => Promise<void>;
-  body?: Function;
-  /** Where its body is (see locateBodies). */
-  bodyAt?: FunctionLocation;
-  /** Its readings grew past the threshold: a read where its suite ends is due. */
-  grew?: boolean;
-  /** ArrayBuffer memory a full GC right after it left of its growth. */
-  externalKept?: number;
-  /** For a run again: what the heap and ArrayBuffer memory grew by over it, GC before and after. */
-  grewBy?: number;
-  /** Its runs again, each a window of its own. */
-  repeats?: Window[];
-  /** Why it was not run again, when it could have been. */
-  notRepeated?: string;
-  repeatOf?: Window;
-  /** What its last run again kept, by type, and what retains it (heap snapshots, when on). */
-  growthByType?: TypeGrowth[];
-  retainerPath?: string[];
-}
-
-/** A live sample, attributed. */
-interface Entry {
-  window: Window;
-  site: AllocationSite;
-  bytes: number;
-  /** Counted as kept by its window (see Window.settled). */
-  kept: boolean;
-}
-
-interface SiteStats {
-  site: AllocationSite;
-  /** Bytes kept, per window that fed it. */
-  keptBy: Map<Window, number>;
-  /** It gave memory back at a read at which it was also fed. */
-  turnedOver: boolean;
-  /** Live bytes at the last read at which it was fed, and the most at any read before that. */
-  liveWhenLastFed: number;
-  peakBeforeLastFed: number;
-}
+export type { MemoryFindings } from './findings';
 
 export class MemoryLane {
   private readonly observer = new PerformanceObserver(() => {});
@@ -371,7 +318,7 @@ export class MemoryLane {
     } finally {
       await this.dispose();
     }
-    return this.verdicts();
+    return findingsOf(this.sites.values(), this.noted, this.options);
   }
 
   /** Stop sampling. */
@@ -650,87 +597,6 @@ export class MemoryLane {
       if (!stopTracking) this.trackedRecently = false;
     }
   }
-
-  /** What a window's last run again kept (see repeat). */
-  private keptAgain(window: Window): number | undefined {
-    return window.repeats?.at(-1)?.grewBy;
-  }
-
-  private verdicts(): MemoryFindings {
-    const external: SiteStats = { site: EXTERNAL_SITE, keptBy: new Map(), turnedOver: false, liveWhenLastFed: 0, peakBeforeLastFed: 0 };
-    for (const window of this.noted) if (window.externalKept) external.keptBy.set(window, window.externalKept);
-    const findings: MemoryFindings = { leaks: [], retainedOnce: [], sites: [] };
-    const perUnit = new Map<Window, { leak?: Leak; once?: Leak }>();
-    for (const stats of [...this.sites.values(), external]) {
-      // In the order the units ran (samples are attributed in allocation order).
-      const feeders = [...stats.keptBy];
-      const tests = feeders.filter(([window]) => window.unit.kind === 'test');
-      // The test that fed it most: the one run again when the others fed it little (see needsRepeat).
-      const largest = tests.reduce<(typeof tests)[number] | undefined>((most, feeder) => (!most || feeder[1] > most[1] ? feeder : most), undefined)?.[0];
-      const verdict: SiteVerdict = judgeSite(
-        {
-          testBytes: tests.map(([, bytes]) => bytes),
-          hookBytes: feeders.filter(([window]) => window.unit.kind !== 'test').reduce((sum, [, bytes]) => sum + bytes, 0),
-          stoppedGrowing: stats.turnedOver && stats.liveWhenLastFed <= stats.peakBeforeLastFed + this.options.threshold / 2,
-          ownCode: stats.site.stack.length === 1,
-          keptAgainBytes: largest && this.keptAgain(largest),
-        },
-        this.options.threshold,
-      );
-      if (verdict === 'small') continue;
-      // Judged as one test's (the others fed it under half the threshold in all: a stray
-      // sample of a clean twin, say), the site is that test's and its hooks'.
-      const testTotal = tests.reduce((sum, [, bytes]) => sum + bytes, 0);
-      const strays = largest !== undefined && testTotal - stats.keptBy.get(largest)! < this.options.threshold / 2;
-      const judged = strays ? feeders.filter(([window]) => window === largest || window.unit.kind !== 'test') : feeders;
-      findings.sites.push({
-        site: stats.site.id,
-        fn: stats.site.fn,
-        stack: stats.site.stack,
-        verdict,
-        bytes: judged.reduce((sum, [, bytes]) => sum + bytes, 0),
-        tests: judged.map(([window, bytes]) => ({ test: window.unit.title, file: window.unit.file, kind: window.unit.kind, bytes })),
-      });
-      if (verdict === 'bounded') continue;
-      for (const [window, bytes] of judged) {
-        const slot = perUnit.get(window) ?? {};
-        perUnit.set(window, slot);
-        const leak = verdict === 'leak' ? (slot.leak ??= this.newLeak(window)) : (slot.once ??= this.newLeak(window));
-        leak.delta += bytes;
-        leak.items.push(siteItem(stats.site, bytes));
-        const again = this.keptAgain(window);
-        if (again !== undefined) leak.repeats = [...(leak.repeats ?? []), again];
-      }
-    }
-    for (const [window, { leak, once }] of perUnit) {
-      for (const found of [leak, once]) {
-        if (!found) continue;
-        if (window.growthByType) found.growthByType = window.growthByType;
-        if (window.retainerPath) found.retainerPath = window.retainerPath;
-      }
-      if (leak) findings.leaks.push({ unit: window.unit, leak });
-      if (once) {
-        if (window.notRepeated) once.notRepeated = window.notRepeated;
-        findings.retainedOnce.push({ unit: window.unit, leak: once });
-      }
-    }
-    findings.sites.sort((a, b) => b.bytes - a.bytes);
-    return findings;
-  }
-
-  private newLeak(window: Window): Leak {
-    return {
-      test: window.unit.title,
-      file: window.unit.file,
-      kind: window.unit.kind,
-      probe: 'heap',
-      delta: 0,
-      unit: 'bytes',
-      threshold: this.options.threshold,
-      items: [],
-      hint: this.options.hint,
-    };
-  }
 }
 
 /**
@@ -757,45 +623,6 @@ function heapIsSmall(): boolean {
   return v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP;
 }
 
-/** Bytes in use in the young generation. */
-function youngUsed(): number {
-  let young = 0;
-  for (const space of v8.getHeapSpaceStatistics()) {
-    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.space_used_size;
-  }
-  return young;
-}
-
-/** The heap outside the young generation, and external memory. */
-function outsideYoungValue(): number {
-  const stats = v8.getHeapStatistics();
-  return stats.used_heap_size - youngUsed() + stats.external_memory;
-}
-
-/** The V8 heap in use and ArrayBuffer memory: right after a full GC, the live memory. */
-function liveMemory(): number {
-  return v8.getHeapStatistics().used_heap_size + arrayBufferBytes();
-}
-
-/** The heap and external memory as the memory probe reads them (see MemoryState), to compare with its readings. */
-function uncollectedValue(): number {
-  const stats = v8.getHeapStatistics();
-  return stats.used_heap_size + stats.external_memory;
-}
-
-/**
- * ArrayBuffer and Buffer memory: `process.memoryUsage()` counts a freed store down as soon
- * as a GC frees it (V8's `external_memory` lags), but it also reads RSS from /proc, which
- * fails while the process is out of descriptors; V8's count stands in then.
- */
-function arrayBufferBytes(): number {
-  try {
-    return process.memoryUsage().arrayBuffers;
-  } catch {
-    return v8.getHeapStatistics().external_memory;
-  }
-}
-
 /** The window that allocated the sample at `ordinal`: windows are in allocation order. */
 function windowOf(windows: Window[], ordinal: number): Window | undefined {
   let low = 0;
@@ -808,9 +635,4 @@ function windowOf(windows: Window[], ordinal: number): Window | undefined {
     else return window;
   }
   return undefined;
-}
-
-function siteItem(site: AllocationSite, bytes: number) {
-  if (site === EXTERNAL_SITE) return { id: site.id, type: 'external memory', label: 'ArrayBuffer and Buffer memory, outside the V8 heap', size: bytes };
-  return { id: site.id, type: 'allocation site', label: `allocated in ${site.fn || '(anonymous)'}`, size: bytes, stack: site.stack };
 }
