@@ -39,7 +39,7 @@ export interface EngineOptions {
 }
 
 /**
- * A unit being measured: what `begin` and `next` return and `end` takes. A window opened
+ * A unit being measured: what `begin` and `next` return and `end` takes. A scope opened
  * by `next` has no unit yet: the adapter names it at `end`.
  */
 export interface Scope {
@@ -92,9 +92,9 @@ export class LeakEngine {
   private memoryProbe: GuardedProbe | undefined;
   private memory: MemoryLane | undefined;
   /**
-   * The end of the last unit when it ended clean without waiting: the begin of the window
+   * The end of the last unit when it ended clean without waiting: the begin of the scope
    * {@link next} opens in the same turn. Whatever takes time (a settle, a verdict, a
-   * memory read) ends the turn, and a newer reading replaces it: then the next window
+   * memory read) ends the turn, and a newer reading replaces it: then the next scope
    * begins with a reading of its own.
    */
   private lastCleanEnd: Scope | undefined;
@@ -152,9 +152,9 @@ export class LeakEngine {
   }
 
   /**
-   * Open the window of the next unit, not yet named (for an adapter that sees where units
+   * Open the scope of the next unit, not yet named (for an adapter that sees where units
    * end but not where the next one begins: one hook per test, not two). When the last
-   * unit ended clean without waiting, its end is this window's begin and nothing is
+   * unit ended clean without waiting, its end is this scope's begin and nothing is
    * sampled: whatever happens from here on (between units too) belongs to the next unit.
    * Name the unit at {@link end}.
    */
@@ -172,13 +172,13 @@ export class LeakEngine {
 
   /**
    * Sample every probe at the end of a unit and return what it leaked; `unit` names a
-   * window opened by {@link next}. With `ending.suite`, the unit's new items are left to
+   * scope opened by {@link next}. With `ending.suite`, the unit's new items are left to
    * the verdict at that suite's end ({@link judgeCandidates}) and its end readings begin
-   * the next window. Synchronous when the cheap readings leave nothing to judge now (most
+   * the next scope. Synchronous when the cheap readings leave nothing to judge now (most
    * units): no value probe grew past its threshold, and the memory lane need not read.
    */
   end(scope: Scope, unit = scope.unit, ending: UnitEnd = {}): Leak[] | Promise<Leak[]> {
-    if (!unit) throw new TypeError('end(): a window opened by next() needs its unit');
+    if (!unit) throw new TypeError('end(): a scope opened by next() needs its unit');
     const after = this.sampleAll();
     if (after instanceof RealPromise) {
       return after.then(async (taken) => {
@@ -473,7 +473,7 @@ export class LeakEngine {
   }
 
   private sampleAll(): Readings | Promise<Readings> {
-    // A newer reading: the next window begins after it (see lastCleanEnd).
+    // A newer reading: the next scope begins after it (see lastCleanEnd).
     this.lastCleanEnd = undefined;
     return this.sampleSome(this.samplingOrder);
   }

@@ -134,7 +134,7 @@ function rootHooks(resolved: ResolvedConfig) {
       if (!ownAfterAll) return;
       await run.start(root, self, ownAfterAll);
     },
-    // beforeEach hands the test the window opened where the last unit ended, and the
+    // beforeEach hands the test the scope opened where the last unit ended, and the
     // errors held for it; afterEach measures the test. Both return a promise only when
     // leakguard has to wait (a file ended, memory to confirm, a resource to settle): Mocha
     // runs a hook that returns nothing ~10 us faster, and most tests need no waiting.

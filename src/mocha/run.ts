@@ -30,8 +30,8 @@ interface OpenHook {
   phase: HookPhase;
 }
 
-/** The window of the next test, opened where the last unit ended. */
-interface OpenWindow {
+/** The scope of the next test, opened where the last unit ended (see LeakEngine.next). */
+interface NextScope {
   scope: Scope;
   /** The test the root `beforeEach` said runs in it, when that hook ran. */
   test?: MochaTest;
@@ -41,7 +41,7 @@ export class MochaRun implements HookBoundaries {
   private readonly store = new LeakStore();
   private readonly known: KnownLeaks;
   private engine: LeakEngine | undefined;
-  private window: OpenWindow | undefined;
+  private nextScope: NextScope | undefined;
   private openHook: OpenHook | undefined;
   /** `before all` hooks' creations, judged when their suite ends. */
   private readonly held = new Map<MochaSuite, HeldScope[]>();
@@ -65,7 +65,7 @@ export class MochaRun implements HookBoundaries {
 
   /**
    * Root `before all`: create the probes, measure the hooks of every suite, and open the
-   * first test's window.
+   * first test's scope.
    */
   async start(root: MochaSuite, ownBeforeAll: MochaHook, ownAfterAll: MochaHook): Promise<void> {
     await this.guarded('starting', async () => {
@@ -80,33 +80,33 @@ export class MochaRun implements HookBoundaries {
       });
       const from = root._beforeAll.indexOf(ownBeforeAll) + 1;
       placeSentinels(root, this, from, ownAfterAll);
-      await this.openWindow();
+      await this.openNextScope();
     });
   }
 
   /**
-   * Root `beforeEach`, which Mocha runs before every other `beforeEach`: the window opened
+   * Root `beforeEach`, which Mocha runs before every other `beforeEach`: the scope opened
    * where the last unit ended is this test's. One left open by a test whose `afterEach`
    * never ran is judged first. Synchronous when nothing needs waiting for.
    */
   testBegins(test: MochaTest): void | Promise<void> {
     return this.guardedNow('measuring a test', () => {
       const engine = this.engine;
-      const window = this.window;
+      const next = this.nextScope;
       if (!engine) return;
-      if (this.openHook || !window || (window.test && window.test !== test)) {
+      if (this.openHook || !next || (next.test && next.test !== test)) {
         return (async () => {
           await this.closeOpenUnits();
-          await this.openWindow(test);
+          await this.openNextScope(test);
         })();
       }
-      window.test = test;
+      next.test = test;
     });
   }
 
   /**
    * Root `afterEach`, which Mocha runs after every other `afterEach`: the test's own cleanup
-   * counts. Judges the window that opened where the last unit ended, as this test, and
+   * counts. Judges the scope that opened where the last unit ended, as this test, and
    * opens the next one. Returns the test's new leaks (not those the baseline knows of);
    * synchronously when the engine found the test clean without waiting.
    */
@@ -114,21 +114,21 @@ export class MochaRun implements HookBoundaries {
     let fresh: Leak[] = [];
     const done = this.guardedNow('measuring a test', () => {
       const engine = this.engine;
-      const window = this.window;
-      this.window = undefined;
+      const next = this.nextScope;
+      this.nextScope = undefined;
       if (!engine) return;
-      // A test that skipped itself is not measured: the next window starts afresh.
-      if (!window || wasSkipped(test)) return this.openWindow();
+      // A test that skipped itself is not measured: the next scope starts afresh.
+      if (!next || wasSkipped(test)) return this.openNextScope();
       const unit = testUnit(test);
       // A passed test may be run again, until its suite ends, to tell a memory leak from growth that happens once.
       const rerun = test.state === 'passed' ? () => (require('./rerun') as typeof import('./rerun')).rerunTest(test, this.isOwnHook) : undefined;
-      const leaks = engine.end(window.scope, unit, { rerun, group: groupOf(test.parent), body: rerun && test.fn, suite: this.decidingSuite(test) });
+      const leaks = engine.end(next.scope, unit, { rerun, group: groupOf(test.parent), body: rerun && test.fn, suite: this.decidingSuite(test) });
       if ((test.currentRetry?.() ?? 0) > 0) this.lastAttempts.set(unitKey(unit), unit);
       if (!isPromise(leaks) && leaks.length === 0) {
         this.countTest(test);
         // A clean first attempt has nothing to record or replace.
         if ((test.currentRetry?.() ?? 0) > 0) this.record(unit, []);
-        return this.openWindow();
+        return this.openNextScope();
       }
       return (async () => {
         try {
@@ -137,7 +137,7 @@ export class MochaRun implements HookBoundaries {
           if (found.length > 0 || (test.currentRetry?.() ?? 0) > 0) fresh = this.record(unit, found);
         } finally {
           // Whatever went wrong with this test's judgement, the next test is measured.
-          await this.openWindow();
+          await this.openNextScope();
         }
       })();
     });
@@ -145,16 +145,16 @@ export class MochaRun implements HookBoundaries {
     return done.then(() => fresh);
   }
 
-  /** The next unit's window: from where the last one ended (see LeakEngine.next). */
-  private openWindow(test?: MochaTest): void | Promise<void> {
+  /** The next unit's scope: from where the last one ended (see LeakEngine.next). */
+  private openNextScope(test?: MochaTest): void | Promise<void> {
     if (!this.engine) return;
     const scope = this.engine.next();
     if (!isPromise(scope)) {
-      this.window = { scope, test };
+      this.nextScope = { scope, test };
       return;
     }
     return scope.then((opened) => {
-      this.window = { scope: opened, test };
+      this.nextScope = { scope: opened, test };
     });
   }
 
@@ -171,7 +171,7 @@ export class MochaRun implements HookBoundaries {
       // Root `after all` hooks are the run's teardown: tests outside any describe are judged before them.
       if (phase === 'after all' && suite.root) this.recordLate(await this.engine.judgeCandidates(suite));
       // The phase's hooks have run: what follows (tests) opens from here.
-      if (!next) return this.openWindow();
+      if (!next) return this.openNextScope();
       const unit = hookUnit(next, next.originalTitle ?? next.title);
       this.openHook = { unit, scope: await this.engine.begin(unit), suite, phase };
     });
@@ -185,7 +185,7 @@ export class MochaRun implements HookBoundaries {
       if (this.engine) this.recordLate(await this.engine.judgeCandidates(suite));
       // While the suite's test functions are still there: a test may be run again.
       await this.engine?.suiteEnded(groupOf(suite) === suite ? suite : undefined);
-      await this.openWindow();
+      await this.openNextScope();
     });
   }
 
@@ -237,13 +237,13 @@ export class MochaRun implements HookBoundaries {
   }
 
   private async closeOpenUnits(): Promise<void> {
-    // A window that the root beforeEach gave a test whose root afterEach then never ran:
-    // judge it now. A window no test claimed (what ran between two units) is let go.
-    const window = this.window;
-    this.window = undefined;
-    if (window?.test && this.engine && !wasSkipped(window.test)) {
-      const unit = testUnit(window.test);
-      this.record(unit, await this.engine.end(window.scope, unit, { suite: this.decidingSuite(window.test) }));
+    // A scope that the root beforeEach gave a test whose root afterEach then never ran:
+    // judge it now. A scope no test claimed (what ran between two units) is let go.
+    const next = this.nextScope;
+    this.nextScope = undefined;
+    if (next?.test && this.engine && !wasSkipped(next.test)) {
+      const unit = testUnit(next.test);
+      this.record(unit, await this.engine.end(next.scope, unit, { suite: this.decidingSuite(next.test) }));
     }
     const hook = this.openHook;
     if (!hook || !this.engine) return;

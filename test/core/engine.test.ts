@@ -107,7 +107,7 @@ function countingProbe(read: () => number): { probe: ConfiguredProbe; samples: (
   return { probe: { definition, threshold: 0, options: {} }, samples: () => samples };
 }
 
-describe('LeakEngine windows opened by next()', () => {
+describe('LeakEngine scopes opened by next()', () => {
   let engine: LeakEngine;
   afterEach(async () => {
     await engine?.dispose();
@@ -121,11 +121,11 @@ describe('LeakEngine windows opened by next()', () => {
     const first = engine.begin(unit) as Scope;
     assert.deepEqual(engine.end(first), []);
     assert.equal(counter.samples(), 2);
-    const window = engine.next();
-    assert.ok(!isPromise(window), 'next() after a clean unit must not wait');
-    assert.equal(window.unit, undefined);
+    const scope = engine.next();
+    assert.ok(!isPromise(scope), 'next() after a clean unit must not wait');
+    assert.equal(scope.unit, undefined);
     assert.equal(counter.samples(), 2, 'next() sampled again');
-    assert.deepEqual(engine.end(window, second), []);
+    assert.deepEqual(engine.end(scope, second), []);
     assert.equal(counter.samples(), 3);
   });
 
@@ -134,12 +134,12 @@ describe('LeakEngine windows opened by next()', () => {
     const counter = countingProbe(() => count);
     engine = await createEngine([counter.probe, handles]);
     assert.deepEqual(engine.end(engine.begin(unit) as Scope), []);
-    const window = engine.next() as Scope;
+    const scope = engine.next() as Scope;
     // After the first unit's end, before the second runs: Mocha's turn between two tests.
     count += 1;
     const interval = setInterval(() => {}, 60_000);
     try {
-      const leaks = await engine.end(window, second);
+      const leaks = await engine.end(scope, second);
       assert.deepEqual(
         leaks.map((leak) => [leak.test, leak.probe, leak.delta]),
         [
@@ -161,15 +161,37 @@ describe('LeakEngine windows opened by next()', () => {
     const leaks = await engine.end(first);
     assert.equal(leaks.length, 1);
     const before = counter.samples();
-    const window = engine.next() as Scope;
+    const scope = engine.next() as Scope;
     assert.equal(counter.samples(), before + 1, 'next() after a leaking unit must sample');
     // The leak stays where it is: the next unit starts from it, and is clean.
-    assert.deepEqual(await engine.end(window, second), []);
+    assert.deepEqual(await engine.end(scope, second), []);
   });
 
-  it('refuse to end a window opened by next() without its unit', async () => {
+  it('sample afresh when a turn passed after a clean end (a settle, a verdict, a read ran there)', async () => {
+    const counter = countingProbe(() => 0);
+    engine = await createEngine([counter.probe]);
+    assert.deepEqual(engine.end(engine.begin(unit) as Scope), []);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const before = counter.samples();
+    const scope = engine.next() as Scope;
+    assert.equal(counter.samples(), before + 1, 'next() a turn after the clean end must sample');
+    assert.deepEqual(await engine.end(scope, second), []);
+  });
+
+  it('sample afresh when something sampled after a clean end in the same turn', async () => {
+    const counter = countingProbe(() => 0);
+    engine = await createEngine([counter.probe]);
+    assert.deepEqual(engine.end(engine.begin(unit) as Scope), []);
+    const other = engine.begin(second) as Scope;
+    const before = counter.samples();
+    engine.next();
+    assert.equal(counter.samples(), before + 1, 'next() after a newer reading must sample');
+    assert.deepEqual(engine.end(other), []);
+  });
+
+  it('refuse to end a scope opened by next() without its unit', async () => {
     engine = await createEngine([handles]);
-    const window = engine.next() as Scope;
-    assert.throws(() => engine.end(window), /needs its unit/);
+    const scope = engine.next() as Scope;
+    assert.throws(() => engine.end(scope), /needs its unit/);
   });
 });
