@@ -3,9 +3,19 @@
  * `/tmp/x.log`, `socket:[12345]`, `pipe:[678]`, `anon_inode:[eventpoll]`, ...
  */
 import type { Stats } from 'node:fs';
+import type { LeakItem } from '../../core/probe';
 import type { SocketInfo } from './proc-net';
 
 export type FdType = 'file' | 'socket' | 'pipe' | 'anon_inode' | 'other';
+
+/** An item of the fds probe, as its newItems() makes it. */
+export interface FdItem extends LeakItem {
+  id: string;
+  type: FdType;
+  fd: number;
+  /** The link target (`/tmp/x.log`, `socket:[123]`); absent where fds are not links (macOS). */
+  target?: string;
+}
 
 export function classifyTarget(target: string): FdType {
   if (target.startsWith('/')) return 'file';
