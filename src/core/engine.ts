@@ -7,16 +7,15 @@
  * suite has ended.
  */
 import { dropIgnoredOnDescribe } from './created-by';
-import { errorMessage, GuardedProbe, startClock } from './guarded-probe';
+import { createGuardedProbe, GuardedProbe, startClock } from './guarded-probe';
 import { MemoryLane, type MemoryFindings, type MemoryState } from './memory/memory-lane';
 import { memoryOptions } from './memory/options';
 import { itemId, type ConfiguredProbe, type LeakItem, type Reading } from './probe';
 import { probeNotices } from './notices';
 import { mergeSharedResources } from './shared-resources';
-import { RealPromise, withTimeLimit } from './real-timers';
+import { RealPromise } from './real-timers';
 import { settle, type Growth } from './settle';
 import { SuiteVerdicts, type UnitLeaks } from './suite-verdicts';
-import { enterOwnCode, leaveOwnCode } from './own-code';
 import type { ProbeWatchdog, WatchSlot } from './watchdog';
 import { safeItems } from './safe-item';
 import { MAX_ITEMS_PER_LEAK, type Leak, type ProbeFault, type UnitInfo } from './report-model';
@@ -353,43 +352,10 @@ export class LeakEngine {
   // ---------------------------------------------------------------------------------
 
   private async addProbe(configured: ConfiguredProbe, watch: WatchSlot | undefined): Promise<void> {
-    const { definition } = configured;
     const { warn, rootDir, sampleTimeoutMs, partOfRun } = this.options;
-    const limitMs = createTimeLimit(sampleTimeoutMs);
-    try {
-      // The probe's own timers and handles are leakguard's (see own-code.ts).
-      enterOwnCode();
-      watch?.enter('create');
-      let creating: ReturnType<typeof definition.create>;
-      try {
-        creating = definition.create({
-          options: configured.options,
-          rootDir,
-          warn: (message) => warn(probeNotices.said(definition.name, message)),
-          ...(partOfRun ? { partOfRun } : {}),
-        });
-      } finally {
-        leaveOwnCode();
-        watch?.leave();
-      }
-      const created = RealPromise.resolve(creating);
-      const outcome = await withTimeLimit(created, limitMs);
-      if (outcome.timedOut) {
-        this.onFault(definition.name, `create() did not finish within ${limitMs} ms`);
-        // Should it finish after all, what it made is released, not left running.
-        created.then((late) => late?.dispose?.(), () => undefined).catch(() => undefined);
-        return;
-      }
-      const instance = outcome.value;
-      if (instance === null || instance === undefined) return;
-      if (typeof instance !== 'object' || typeof instance.sample !== 'function') {
-        this.onFault(definition.name, 'create() returned no probe instance (an object with a sample() function, or null)');
-        return;
-      }
-      this.probes.push(new GuardedProbe(configured, instance, sampleTimeoutMs, this.onFault, this.onNotice, watch));
-    } catch (error) {
-      this.onFault(definition.name, `create() threw: ${errorMessage(error)}`);
-    }
+    const context = { rootDir, partOfRun, warn: (message: string) => warn(probeNotices.said(configured.definition.name, message)) };
+    const probe = await createGuardedProbe(configured, context, sampleTimeoutMs, this.onFault, this.onNotice, watch);
+    if (probe) this.probes.push(probe);
   }
 
   private readonly onNotice = (probe: string, message: string): void => {
@@ -508,14 +474,6 @@ export class LeakEngine {
     }
     return readings;
   }
-}
-
-/**
- * How long a probe's create() may take: longer than a sample (a probe may open a session
- * or read a directory), but bounded, so that one that never settles cannot hold the run.
- */
-export function createTimeLimit(sampleTimeoutMs: number): number {
-  return Math.max(sampleTimeoutMs, 5_000);
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   toReading,
   type ConfiguredProbe,
   type LeakItem,
+  type ProbeContext,
   type ProbeDefinition,
   type ProbeInstance,
   type Reading,
@@ -35,6 +36,61 @@ const MAX_FAULT_MESSAGE = 500;
 
 /** Reports that a probe failed; the probe is then switched off for the rest of the run. */
 export type FaultListener = (probe: string, message: string) => void;
+
+/**
+ * Create a configured probe behind a guard: a create() that throws, hangs past its time
+ * limit or returns no probe instance is reported through `onFault` and leaves the probe
+ * out; one that returns null (the platform cannot support it) is left out silently.
+ */
+export async function createGuardedProbe(
+  configured: ConfiguredProbe,
+  context: Omit<ProbeContext, 'options'>,
+  sampleTimeoutMs: number,
+  onFault: FaultListener,
+  onNotice: FaultListener,
+  watch: WatchSlot | undefined,
+): Promise<GuardedProbe | undefined> {
+  const { definition } = configured;
+  const limitMs = createTimeLimit(sampleTimeoutMs);
+  try {
+    // The probe's own timers and handles are leakguard's (see own-code.ts).
+    enterOwnCode();
+    watch?.enter('create');
+    let creating: ReturnType<typeof definition.create>;
+    try {
+      creating = definition.create({ options: configured.options, rootDir: context.rootDir, warn: context.warn, ...(context.partOfRun ? { partOfRun: true } : {}) });
+    } finally {
+      leaveOwnCode();
+      watch?.leave();
+    }
+    const created = RealPromise.resolve(creating);
+    const outcome = await withTimeLimit(created, limitMs);
+    if (outcome.timedOut) {
+      onFault(definition.name, `create() did not finish within ${limitMs} ms`);
+      // Should it finish after all, what it made is released, not left running.
+      created.then((late) => late?.dispose?.(), () => undefined).catch(() => undefined);
+      return undefined;
+    }
+    const instance = outcome.value;
+    if (instance === null || instance === undefined) return undefined;
+    if (typeof instance !== 'object' || typeof instance.sample !== 'function') {
+      onFault(definition.name, 'create() returned no probe instance (an object with a sample() function, or null)');
+      return undefined;
+    }
+    return new GuardedProbe(configured, instance, sampleTimeoutMs, onFault, onNotice, watch);
+  } catch (error) {
+    onFault(definition.name, `create() threw: ${errorMessage(error)}`);
+    return undefined;
+  }
+}
+
+/**
+ * How long a probe's create() may take: longer than a sample (a probe may open a session
+ * or read a directory), but bounded, so that one that never settles cannot hold the run.
+ */
+export function createTimeLimit(sampleTimeoutMs: number): number {
+  return Math.max(sampleTimeoutMs, 5_000);
+}
 
 /**
  * A probe instance behind a guard: a sample that throws, rejects or runs past the time
