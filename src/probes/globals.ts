@@ -43,15 +43,14 @@ const GLOBAL_KINDS: Readonly<Record<'added' | 'replaced' | 'removed', ItemKind>>
  * ...)`), and data properties it replaced or deleted and did not put back (a stubbed
  * `fetch`, a faked `Date`): what a test leaves there, every later test runs with.
  *
- * Listing the ~170 own keys of globalThis costs ~10 us and reading the data properties one
- * by one ~6 us, so a sample does neither when it can (~2-3 us in all):
- * - the enumerable names (a for-in loop, ~1 us) and a count of the definitions made on
+ * Listing the ~170 own keys of globalThis costs more than comparing what it holds, so a
+ * sample lists them only when it must:
+ * - the enumerable names (a for-in loop) and a count of the definitions made on
  *   globalThis through Object.defineProperty, Object.defineProperties and
  *   Reflect.defineProperty (wrapped while the probe runs) tell whether the key list can
  *   have changed; only then is it listed again;
  * - the data properties of the current list are compared with the previous sample's
- *   values, and read again only when one changed, by functions compiled for that list,
- *   with a constant key per global (~0.3 us). A sample that finds nothing changed
+ *   values, and read again only when one changed. A sample that finds nothing changed
  *   allocates nothing.
  * What is added otherwise (a symbol-keyed global set by plain assignment, what Node adds
  * internally) shows up only at a later listing, when it cannot be told which test added
