@@ -88,7 +88,7 @@ export async function createGuardedProbe(
  * How long a probe's create() may take: longer than a sample (a probe may open a session
  * or read a directory), but bounded, so that one that never settles cannot hold the run.
  */
-export function createTimeLimit(sampleTimeoutMs: number): number {
+function createTimeLimit(sampleTimeoutMs: number): number {
   return Math.max(sampleTimeoutMs, 5_000);
 }
 

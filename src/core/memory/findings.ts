@@ -15,7 +15,7 @@ export interface MemoryFindings {
 }
 
 /** The pseudo-site of ArrayBuffer and Buffer memory, which the heap profiler does not see. */
-export const EXTERNAL_SITE: AllocationSite = { id: '(ArrayBuffer and Buffer memory)', fn: '', stack: [] };
+const EXTERNAL_SITE: AllocationSite = { id: '(ArrayBuffer and Buffer memory)', fn: '', stack: [] };
 
 export function findingsOf(sites: Iterable<SiteStats>, noted: readonly Window[], options: { threshold: number; hint: string }): MemoryFindings {
   const external: SiteStats = { site: EXTERNAL_SITE, keptBy: new Map(), turnedOver: false, liveWhenLastFed: 0, peakBeforeLastFed: 0 };

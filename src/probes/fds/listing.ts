@@ -18,12 +18,12 @@ export interface FdListing {
 }
 
 /** A reading of this probe. */
-export type FdReading = Reading<FdListing> & { state: FdListing };
+type FdReading = Reading<FdListing> & { state: FdListing };
 
 /** The item of a unit that left the descriptor table full: no descriptor can be named then. */
 export const TABLE_FULL_ID = 'fd-table-full';
 
-export function isTableFull(error: unknown): boolean {
+function isTableFull(error: unknown): boolean {
   const code = errorCode(error);
   return code === 'EMFILE' || code === 'ENFILE';
 }
@@ -34,8 +34,9 @@ export function isTableFull(error: unknown): boolean {
  * (the creation sequence). Else, and when the listing and the sequence are those of the
  * last sample, that reading is handed back: the engine then knows that nothing changed
  * without comparing. So a sample costs the same however many descriptors are open. What
- * the count cannot see: within one test, a descriptor opened outside the wrapped
- * functions (a native addon's) while one that was open before is closed.
+ * the count cannot see: between two samples, a descriptor opened outside the wrapped
+ * functions (a native addon's, a worker thread's, a socket a server accepted from another
+ * process) while another one closes, the count left as it was.
  */
 export function fdSampler(fdDir: string): () => FdReading {
   const limit = openFilesLimit();
@@ -47,7 +48,8 @@ export function fdSampler(fdDir: string): () => FdReading {
     const sequence = creationSequence();
     const count = counts ? openCount(fdDir) : undefined;
     if (last && !last.state.full && count !== undefined && count === listedCount && last.state.sequence === sequence) return last;
-    listedCount = count;
+    // Until a listing succeeds, no count stands for one.
+    listedCount = undefined;
     let names: string[];
     try {
       names = listOpenFds(fdDir);
@@ -56,6 +58,7 @@ export function fdSampler(fdDir: string): () => FdReading {
       last = tableFull(last, limit, sequence);
       return last;
     }
+    listedCount = count;
     if (last && !last.state.full && last.state.sequence === sequence && sameNames(last.state.names, names)) return last;
     last = { value: names.length, state: { names, sequence } };
     return last;
