@@ -117,7 +117,7 @@ export class LeakEngine {
     if (options.watchForHangs) {
       const { ProbeWatchdog } = require('./watchdog') as typeof import('./watchdog');
       const names = options.probes.map((configured) => configured.definition.name);
-      engine.watchdog = ProbeWatchdog.start(names, hangReportAfter(options.sampleTimeoutMs));
+      engine.watchdog = await ProbeWatchdog.start(names, hangReportAfter(options.sampleTimeoutMs));
     }
     for (const [index, configured] of options.probes.entries()) await engine.addProbe(configured, engine.watchdog?.slot(index));
     engine.samplingOrder = [...engine.probes.filter((probe) => probe.measuresAfterGc), ...engine.probes.filter((probe) => !probe.measuresAfterGc)];
@@ -346,7 +346,7 @@ export class LeakEngine {
     await this.memory?.dispose();
     this.memory = undefined;
     await RealPromise.all(this.probes.map((probe) => probe.dispose()));
-    this.watchdog?.stop();
+    await this.watchdog?.stop();
   }
 
   // ---------------------------------------------------------------------------------

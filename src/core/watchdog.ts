@@ -10,6 +10,10 @@
  * built-in probes never loop.
  */
 import { Worker } from 'node:worker_threads';
+import { RealPromise, withTimeLimit } from './real-timers';
+
+/** How long a worker may take to start before the run goes on unwatched. */
+const START_LIMIT_MS = 5_000;
 
 /** The calls into probe code the watchdog can name. */
 export const PROBE_CALLS = ['create', 'sample', 'newItems', 'describe', 'endLeaked', 'hint', 'dispose', 'mayEndByItself', 'track'] as const;
@@ -63,9 +67,11 @@ export class ProbeWatchdog {
 
   /**
    * Watch the probes named (in the order of their slots); a call that runs longer than
-   * `limitMs` is reported once. Undefined when no worker can be started (then nothing is watched).
+   * `limitMs` is reported once. Undefined when no worker can be started (then nothing is
+   * watched). Resolves once the worker runs: its thread's event loop opens descriptors
+   * (an epoll, an eventfd, a pipe), which must not appear while a test is measured.
    */
-  static start(names: readonly string[], limitMs: number): ProbeWatchdog | undefined {
+  static async start(names: readonly string[], limitMs: number): Promise<ProbeWatchdog | undefined> {
     try {
       const buffer = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
       const worker = new Worker(WORKER_SOURCE, {
@@ -79,6 +85,16 @@ export class ProbeWatchdog {
       // It must never keep the process alive, nor fail the run.
       worker.unref();
       worker.on('error', () => undefined);
+      const online = new RealPromise<boolean>((resolve) => {
+        worker.once('online', () => resolve(true));
+        worker.once('error', () => resolve(false));
+        worker.once('exit', () => resolve(false));
+      });
+      const started = await withTimeLimit(online, START_LIMIT_MS);
+      if (started.timedOut || !started.value) {
+        await worker.terminate().catch(() => undefined);
+        return undefined;
+      }
       return new ProbeWatchdog(new Int32Array(buffer), worker);
     } catch {
       return undefined;
@@ -100,7 +116,8 @@ export class ProbeWatchdog {
     };
   }
 
-  stop(): void {
-    void this.worker.terminate().catch(() => undefined);
+  /** End the worker; resolves once its thread (and the descriptors of its loop) is gone. */
+  async stop(): Promise<void> {
+    await this.worker.terminate().catch(() => undefined);
   }
 }
