@@ -36,6 +36,8 @@ describe('the probe watchdog', function () {
     const running = event(openTargets());
     assert.ok(running.length > before.length, `no descriptor of the worker's event loop yet: ${running.join(', ')}`);
     await watchdog.stop();
-    assert.deepEqual(event(openTargets()), before);
+    // Fewer, not equal: another test's worker may end meanwhile, and that is no concern here.
+    const stopped = event(openTargets());
+    assert.ok(stopped.length <= before.length, `the worker's descriptors are still open: ${stopped.join(', ')}`);
   });
 });
