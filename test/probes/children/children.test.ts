@@ -281,12 +281,15 @@ describe('children probe', function () {
         items.map((item) => item.pid),
         [shell.pid],
       );
+      // Both before the kill: the shell's exit (its signal) and the command's end, which
+      // closes the pipe it shared with the shell. They come in either order.
+      const shellExited = once(shell, 'exit');
+      const pipeClosed = once(shell.stdout!, 'close');
       const [ended] = await instance.endLeaked!(await instance.describe!(items));
       assert.equal(ended!.killed, true);
       assert.match(ended!.label!, /\(killed by leakguard\)$/);
-      // The command's end closes the pipe it shared with the shell (which ended before).
-      await once(shell.stdout!, 'close');
-      assert.equal(shell.signalCode, 'SIGTERM');
+      const [[, signal]] = await Promise.all([shellExited, pipeClosed]);
+      assert.equal(signal, 'SIGTERM');
       assert.deepEqual(instance.newItems!(before, await sample(instance)), []);
     });
   });
