@@ -168,19 +168,17 @@ describe('opt-outs: allowing memory (real Mocha run)', function () {
   this.timeout(180_000);
 
   it('lists an allowed suite\'s memory under "allowed", and leaves its site out of the memory sites', async () => {
-    // Two culprits of the same kind: module-level caches that every test adds to (see
-    // memory-sites.test.ts). ~1 MB per test: a test that keeps a few hundred KB may draw no
-    // live sample (docs/memory.md), and what this test is about is the allowance.
+    // Two culprits of the same kind: module-level caches that every test adds to (see memory-sites.test.ts).
     const fixture = new Fixture({
       '.leakguardrc.json': CONFIG,
       'lib/index.js': String.raw`
 const errors = {};
 function check(field) {
-  errors[field] = Array.from({ length: 20000 }, (_, i) => ({ field, i, message: 'required' }));
+  errors[field] = Array.from({ length: 6000 }, (_, i) => ({ field, i, message: 'required' }));
 }
 const pages = new Map();
 function renderPage(id) {
-  pages.set(id, Array.from({ length: 20000 }, (_, i) => '<li>' + id + ':' + i + '</li>'));
+  pages.set(id, Array.from({ length: 6000 }, (_, i) => '<li>' + id + ':' + i + '</li>'));
 }
 module.exports = { check, renderPage };
 `,

@@ -23,12 +23,16 @@ import { post } from './inspector-session';
 /**
  * Bytes between samples: ~64 KiB, 16 samples per MiB: a test that keeps 300 KB draws ~4
  * samples (at 128 KiB, one in ~10 such tests drew none and could not be named). V8's own
- * cost: ~2-4% of a run's time. With V8's randomness off, a round interval would fall on
- * the same place of a repeating allocation pattern every time (always the object a loop
- * keeps, never the temporary beside it); 8 x 8,209 (a prime) walks through every word of
- * such a pattern.
+ * cost: ~2-4% of a run's time. With V8's randomness off, each sample falls this many words
+ * further along a loop's repeating allocations: if that is close to a whole number of the
+ * loop's periods, a test's few samples all land on the same objects (all temporaries, or
+ * all kept ones). 8,209 words was 1 word past a multiple of every period that divides 8,208
+ * (2^4 x 3^3 x 19: 2, 3, 4, 6, 8, 9, 12, 16, 18, 19, 24, 27, ... words): a test keeping
+ * 300 KB of strings drew no live sample in most runs on Node 24. 8,391 words spreads the
+ * first six samples of every period of 3 to 64 words most evenly of the odd counts from
+ * 7,800 to 8,600 (the widest gap between them at most 3.5 even shares, 1.7 on average).
  */
-export const SAMPLING_INTERVAL = 8 * 8_209;
+export const SAMPLING_INTERVAL = 8 * 8_391;
 
 /**
  * Each marker is three arrays of this many elements, plus 16 per unit of its code: 0.6 of
