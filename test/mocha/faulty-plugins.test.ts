@@ -1,6 +1,6 @@
 /**
  * Plugin probes that break the probe contract in the ways plain JavaScript can: a
- * describe() that returns nothing, throws or returns strings; readings whose `value`
+ * describe() that returns nothing, throws or returns strings; an endLeaked() that throws; readings whose `value`
  * getter throws or that are Proxies; items with throwing or non-string labels; hints
  * that throw or are not strings; a dispose() or create() that never settles; a cyclic
  * item and a 60 MB label; a probe whose own timers run during the tests. Each runs in a
@@ -87,6 +87,11 @@ const CASES: FaultCase[] = [
     name: 'describe() throws',
     probe: thingsProbe('describe-throws', { instance: 'describe: () => { throw new Error("describe exploded"); },' }),
     says: /^describe\(\) threw: describe exploded$/,
+  },
+  {
+    name: 'endLeaked() throws',
+    probe: thingsProbe('end-leaked-throws', { instance: 'endLeaked: () => { throw new Error("endLeaked exploded"); },' }),
+    says: /^endLeaked\(\) threw: endLeaked exploded$/,
   },
   {
     name: 'describe() returns strings, not items',
