@@ -21,7 +21,7 @@ function forgetExitedChildren(): void {
 }
 
 /** Node sets exitCode or signalCode when it has seen the process end (and reaped it). */
-function hasExited(child: ChildProcess): boolean {
+export function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 

@@ -3,7 +3,7 @@ import * as timers from 'node:timers';
 import { defineProbe, reusingUnchanged, sameElements, type LeakItem, type ProbeContext, type ProbeInstance } from '../../core/probe';
 import { stackLocations } from '../../core/stack-frames';
 import { trackCreationSites } from '../../instrument';
-import { runningChildProcesses } from '../../instrument/child-processes';
+import { hasExited, runningChildProcesses } from '../../instrument/child-processes';
 import { creationSite } from '../../instrument/creation-sites';
 import { childDescriptors } from '../handle-labels';
 import { kindOf, type ItemKind } from '../item-kinds';
@@ -41,7 +41,8 @@ const MAX_COMMAND_LENGTH = 200;
  * Child processes a test started and that are still running after it: spawn, exec,
  * execFile and fork all go through ChildProcess.prototype.spawn, which
  * instrument/child-processes.ts wraps to keep the live ones. A sample copies that list
- * (usually empty: well under 1 us). Memory and CPU come from pidusage, only for the children that leaked.
+ * (usually empty: well under 1 us). Memory and CPU come from pidusage, only for the
+ * children that leaked.
  *
  * Unlike the handles probe, it counts children that were unref'd or detached: they do not
  * keep Mocha alive, but they go on running (and using memory and CPU) after the run.
@@ -72,8 +73,7 @@ export const childrenProbe = defineProbe<ChildrenOptions>({
 function createChildrenProbe({ options }: ProbeContext<ChildrenOptions>): ProbeInstance<Running[]> {
   trackCreationSites();
   trackStrayProcesses();
-  const kill = options.kill === true;
-  const killer = kill ? new Killer() : undefined;
+  const killer = options.kill === true ? new Killer() : undefined;
   return {
     // The same children as at the last sample (most often none): that reading holds.
     sample: reusingUnchanged(() => {
@@ -109,7 +109,7 @@ function newChildren(before: Running[], after: Running[]): ChildItem[] {
       continue;
     }
     // Exited since the sample was taken (during settling, for instance): not a leak.
-    if (running.exitCode !== null || running.signalCode !== null) continue;
+    if (hasExited(running)) continue;
     items.push(childItem(running));
   }
   return items;
@@ -265,7 +265,7 @@ class Killer {
 /** Signal a running child (with its descendants: they would outlive it) or stray; false when it has ended. */
 function send(running: Running, signal: NodeJS.Signals): boolean {
   if (isStray(running)) return killProcess(running, signal);
-  if (running.exitCode !== null || running.signalCode !== null) return false;
+  if (hasExited(running)) return false;
   try {
     return killTree(running, signal);
   } catch {
