@@ -5,24 +5,15 @@
  * `mocha --watch` rerun, whose previous watchdog was still ending) is blamed for them.
  */
 import { strict as assert } from 'node:assert';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { ProbeWatchdog } from '../../src/core/watchdog';
+import { openDescriptors } from '../helpers/descriptors';
 
-/** The targets of this process's open descriptors, without the listing's own. */
-function openTargets(): string[] {
-  const targets: string[] = [];
-  for (const name of readdirSync('/proc/self/fd')) {
-    try {
-      targets.push(readlinkSync(`/proc/self/fd/${name}`));
-    } catch {
-      // The listing's own descriptor, closed by now.
-    }
-  }
-  return targets.sort();
+/** The open descriptors of event loops (an epoll and an eventfd each), by target. */
+function eventLoopDescriptors(): string[] {
+  return openDescriptors()
+    .map(([, target]) => target)
+    .filter((target) => /anon_inode:\[?(eventpoll|eventfd)/.test(target));
 }
-
-/** The descriptors of event loops (an epoll and an eventfd each). */
-const event = (targets: string[]): string[] => targets.filter((target) => /anon_inode:\[?(eventpoll|eventfd)/.test(target));
 
 describe('the probe watchdog', function () {
   before(function () {
@@ -30,14 +21,14 @@ describe('the probe watchdog', function () {
   });
 
   it("has its thread's descriptors open once start() resolves, and closed once stop() does", async () => {
-    const before = event(openTargets());
+    const before = eventLoopDescriptors();
     const watchdog = await ProbeWatchdog.start(['custom'], 60_000);
     assert.ok(watchdog, 'no worker could be started');
-    const running = event(openTargets());
+    const running = eventLoopDescriptors();
     assert.ok(running.length > before.length, `no descriptor of the worker's event loop yet: ${running.join(', ')}`);
     await watchdog.stop();
     // Fewer, not equal: another test's worker may end meanwhile, and that is no concern here.
-    const stopped = event(openTargets());
+    const stopped = eventLoopDescriptors();
     assert.ok(stopped.length <= before.length, `the worker's descriptors are still open: ${stopped.join(', ')}`);
   });
 });

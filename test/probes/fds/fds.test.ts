@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import * as http from 'node:http';
 import { once } from 'node:events';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type ListenOptions, type Server, type Socket } from 'node:net';
 import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { fdsProbe, type FdsOptions } from '../../../src/probes/fds/fds';
 import { openSyncUntracked } from '../../../src/instrument/file-opens';
 import { decodeEndpoint, parseInetTable } from '../../../src/probes/fds/proc-net';
 import { changedBy, sample } from '../../helpers/probe-harness';
+import { openDescriptors } from '../../helpers/descriptors';
 
 describe('fds probe', function () {
   let dir: string;
@@ -494,19 +495,6 @@ describe('socket table addresses', function () {
 
 function labels(items: LeakItem[]): string {
   return items.map((item) => item.label).join('\n');
-}
-
-/** [fd, target] of every open descriptor (slow: reads every link; tests only). */
-function openDescriptors(): Array<[string, string]> {
-  const open: Array<[string, string]> = [];
-  for (const name of readdirSync('/proc/self/fd')) {
-    try {
-      open.push([name, readlinkSync(`/proc/self/fd/${name}`)]);
-    } catch {
-      // The listing's own descriptor, closed by now.
-    }
-  }
-  return open;
 }
 
 function closeQuietly(fd: number): void {
