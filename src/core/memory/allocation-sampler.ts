@@ -19,6 +19,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { isForeign, isLeakguardFile } from '../stack-frames';
 import { post } from './inspector-session';
+import { MarkingCycle } from './marking-cycle';
 
 /**
  * Bytes between samples: ~64 KiB, 16 samples per MiB: a test that keeps 300 KB draws ~4
@@ -125,6 +126,7 @@ export class AllocationSampler {
   private nextBoundary = 0;
   /** The user's named functions seen so far, by script id and name (see userFrame). */
   private readonly knownFrames = new Map<string, UserFrame>();
+  private readonly marking = new MarkingCycle();
 
   private constructor() {}
 
@@ -153,8 +155,17 @@ export class AllocationSampler {
   }
 
   /**
-   * The live samples, with the place of each boundary placed since the last read. Call it
-   * right after a full GC: samples of collected objects are gone only then.
+   * V8 is inside an incremental marking cycle: a read now would keep what the cycle marked
+   * though dropped since (see marking-cycle.ts), unless a precise GC comes first.
+   */
+  get markingUnfinished(): boolean {
+    return this.marking.mayBeUnfinished;
+  }
+
+  /**
+   * The live samples, with the place of each boundary placed since the last read. The
+   * profile comes after a full GC of V8's own: only what is reachable is left, unless
+   * that GC merely finished a marking cycle (see markingUnfinished).
    */
   async read(): Promise<SamplerRead> {
     const { profile } = await post<{ profile: SamplingProfile }>('HeapProfiler.getSamplingProfile');
@@ -171,6 +182,7 @@ export class AllocationSampler {
    */
   async stop(): Promise<void> {
     this.markers = [];
+    this.marking.stop();
     await post('HeapProfiler.disable').catch(() => undefined);
   }
 }
