@@ -164,6 +164,13 @@ export class LeakEngine {
   }
 
   private open(unit: UnitInfo | undefined): Scope | Promise<Scope> {
+    // Background settles go on here, before the unit's code runs (see BetweenUnits).
+    const background = this.verdicts.unitBoundary();
+    if (background) return background.then(() => this.openNow(unit));
+    return this.openNow(unit);
+  }
+
+  private openNow(unit: UnitInfo | undefined): Scope | Promise<Scope> {
     const readings = this.sampleAll();
     if (readings instanceof RealPromise) return readings.then((taken) => ({ unit, readings: taken, boundary: this.boundary(taken) }));
     return { unit, readings, boundary: this.boundary(readings) };
@@ -178,6 +185,12 @@ export class LeakEngine {
    */
   end(scope: Scope, unit = scope.unit, ending: UnitEnd = {}): Leak[] | Promise<Leak[]> {
     if (!unit) throw new TypeError('end(): a scope opened by next() needs its unit');
+    const background = this.verdicts.unitBoundary();
+    if (background) return background.then(() => this.endNow(scope, unit, ending));
+    return this.endNow(scope, unit, ending);
+  }
+
+  private endNow(scope: Scope, unit: UnitInfo, ending: UnitEnd): Leak[] | Promise<Leak[]> {
     const after = this.sampleAll();
     if (after instanceof RealPromise) {
       return after.then(async (taken) => {

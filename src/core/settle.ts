@@ -5,7 +5,7 @@
  */
 import type { GuardedProbe } from './guarded-probe';
 import type { LeakItem, Reading } from './probe';
-import { nowMs, sleep, sleepUnref } from './real-timers';
+import { nowMs, sleep } from './real-timers';
 
 /** Turns of the event loop the settle tries before it starts to wait in milliseconds. */
 export const SETTLE_TURNS = 3;
@@ -29,11 +29,11 @@ export async function settle(
     started?: number;
     /** Only the quick turns of the event loop. */
     turnsOnly?: boolean;
-    /** While tests run: waits that keep no handle a probe counts; it ends, without a verdict, once `stopped`. */
-    background?: { stopped: boolean };
+    /** While tests run: its waits end where a unit begins or ends (see between-units.ts); it ends, without a verdict, once `stopped`. */
+    background?: { stopped: boolean; pause(ms: number): Promise<void> };
   } = {},
 ): Promise<void> {
-  const pause = background ? sleepUnref : sleep;
+  const pause = background ? (ms: number) => background.pause(ms) : sleep;
   const pending = [...growths].filter(([probe, growth]) => probe.settle && growth.delta > probe.threshold);
   if (pending.length === 0) return;
   const longest = Math.max(...pending.map(([probe]) => probe.settle!.maxWaitMs));

@@ -5,6 +5,7 @@
  * leaked; what may still go by itself gets the rest of its settle time (counted from its
  * unit's end) in the background, finished in the foreground before any hook runs.
  */
+import { BetweenUnits } from './between-units';
 import { byProbe, CandidateGroup, Candidates, updateAll } from './candidates';
 import { errorMessage, type GuardedProbe } from './guarded-probe';
 import { internalNotices } from './notices';
@@ -37,6 +38,8 @@ export class SuiteVerdicts {
   private settled: CandidateGroup[] = [];
   /** The background settles still running, by group: stopped to be finished in the foreground (see settleNow). */
   private readonly inBackground = new Map<CandidateGroup, { stopped: boolean }>();
+  /** Where background settles wait: between units, never during a test's code. */
+  private readonly betweenUnits = new BetweenUnits();
 
   constructor(private readonly engine: VerdictMaker) {}
 
@@ -46,6 +49,11 @@ export class SuiteVerdicts {
    * taken out of the growths. With a `suite`, the probes whose items grew past their
    * threshold leave `growths`: their items become candidates, judged when it ends.
    */
+  /** A unit begins or ends: background settles that are due take their next step now (see BetweenUnits.reached). */
+  unitBoundary(): Promise<void> | undefined {
+    return this.betweenUnits.reached();
+  }
+
   unitEnded(unit: UnitInfo, begin: Readings, after: Readings, growths: Map<GuardedProbe, Growth>, suite: unknown): void {
     const candidates = this.candidates;
     if (candidates.size > 0) {
@@ -87,6 +95,7 @@ export class SuiteVerdicts {
   unjudged(): UnitLeaks[] {
     for (const run of this.inBackground.values()) run.stopped = true;
     this.inBackground.clear();
+    this.betweenUnits.releaseAll();
     const groups = [...new Set([...this.settled.splice(0), ...this.candidates.settling]), ...this.candidates.take(undefined, true)];
     this.candidates.settling.clear();
     const found: UnitLeaks[] = [];
@@ -147,7 +156,7 @@ export class SuiteVerdicts {
   }
 
   /** Let what is still there of a group go by itself, as a unit's growth settles; its settle time counts from its unit's end. */
-  private async settleGroup(group: CandidateGroup, { turnsOnly = false, background = undefined as { stopped: boolean } | undefined } = {}): Promise<void> {
+  private async settleGroup(group: CandidateGroup, { turnsOnly = false, background = undefined as { stopped: boolean; pause(ms: number): Promise<void> } | undefined } = {}): Promise<void> {
     // Frozen items (see CandidateGroup.freeze) are leaks whatever comes: the wait is for the others.
     const held = (): Growth => {
       const items = group.unfrozen;
@@ -167,12 +176,13 @@ export class SuiteVerdicts {
    * finished in the foreground (see settleNow).
    */
   private settleInBackground(group: CandidateGroup): void {
-    const run = { stopped: false };
+    const run = { stopped: false, pause: (ms: number) => this.betweenUnits.wait(run, ms) };
     this.inBackground.set(group, run);
     this.candidates.settling.add(group);
     this.settleGroup(group, { background: run })
       .catch((error: unknown) => this.engine.warn(internalNotices.settleFailed(errorMessage(error))))
       .finally(() => {
+        this.betweenUnits.done(run);
         if (run.stopped) return;
         this.inBackground.delete(group);
         this.settled.push(group);
@@ -189,6 +199,7 @@ export class SuiteVerdicts {
     const groups = [...this.inBackground];
     this.inBackground.clear();
     for (const [, run] of groups) run.stopped = true;
+    this.betweenUnits.releaseAll();
     await RealPromise.all(groups.map(([group]) => this.settleGroup(group)));
     for (const [group] of groups) this.settled.push(group);
   }

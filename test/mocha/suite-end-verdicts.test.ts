@@ -77,6 +77,51 @@ describe('peer closes', () => {
 });
 `;
 
+/**
+ * A socket left open when its suite ends, which its peer may still close (leakguard gives
+ * it its settle time in the background); then a test whose code runs for a while and
+ * counts the samples any handles probe takes meanwhile (it reads getActiveResourcesInfo).
+ */
+const BACKGROUND_SPEC = String.raw`
+const assert = require('node:assert');
+const net = require('node:net');
+
+let server;
+let closeAccepted;
+before((done) => {
+  server = net.createServer((socket) => {
+    closeAccepted = () => socket.end();
+  });
+  server.listen(0, '127.0.0.1', done);
+});
+after((done) => server.close(done));
+
+describe('left open', () => {
+  it('connects and leaves its socket to the peer', (done) => {
+    const client = net.connect(server.address().port, '127.0.0.1');
+    client.on('error', () => {});
+    server.once('connection', () => setImmediate(done));
+  });
+});
+describe('later', () => {
+  it('runs its own code for a while, nothing of leakguard in between', async () => {
+    const original = process.getActiveResourcesInfo;
+    let samples = 0;
+    process.getActiveResourcesInfo = function (...args) {
+      samples++;
+      return original.apply(this, args);
+    };
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      process.getActiveResourcesInfo = original;
+    }
+    assert.equal(samples, 0);
+  });
+  it('tells the server to close the socket', () => closeAccepted());
+});
+`;
+
 const REPORT = { report: { json: 'leakguard-report.json' } };
 
 const LEFT_BY_TESTS = [
@@ -129,6 +174,13 @@ describe('verdicts when the suite has ended', function () {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /2 passing/);
     assert.deepEqual(leakPairs(result.report), [], JSON.stringify(result.report?.leaks, null, 2));
+  });
+
+  it("runs a background settle only between tests, never while a test's code runs", async () => {
+    const result = await run(BACKGROUND_SPEC);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    // The second test counted no sample while it ran (its assert), though the socket's settle ran meanwhile.
+    assert.match(result.stdout, /3 passing/);
   });
 
   it('mode "fail", failAt "test": still fails the leaking test in its place, even when after() closes it', async () => {
