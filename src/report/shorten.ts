@@ -32,6 +32,22 @@ export function shortenLabel(text: string, max: number): string {
   return cutMiddle(text, max);
 }
 
+/**
+ * `text` on one line of at most `max` characters, or on two where a closing aside does not
+ * fit beside what comes before it but fits a line of its own (`max - indent`): `socket
+ * 127.0.0.1:40092 -> 127.0.0.1:34279` then `(reused: created before this test, e.g. kept
+ * in a keep-alive pool)`, nothing cut. Otherwise one line, shortened (see shortenLabel).
+ */
+export function labelLines(text: string, max: number, indent: number): [string] | [string, string] {
+  if (text.length <= max) return [text];
+  const tail = closingParenthesis(text);
+  if (tail !== undefined && tail.length <= max - indent) {
+    const head = text.slice(0, text.length - tail.length).trimEnd();
+    return [shortenLabel(head, max), tail];
+  }
+  return [shortenLabel(text, max)];
+}
+
 /** The balanced `(...)` that ends `text`, if any, after a space (`fd 3 (reused: ...)`, not `f(x)`). */
 function closingParenthesis(text: string): string | undefined {
   if (!text.endsWith(')')) return undefined;

@@ -5,7 +5,7 @@ import { formatBytes, formatValue } from '../core/thresholds';
 import { allowedLines } from './allowed-line';
 import { groupByCause, parseFrame, type CreationSite, type LeakCause } from './causes';
 import { relativePath, relativePathsIn } from './paths';
-import { shortenLabel } from './shorten';
+import { labelLines, shortenLabel } from './shorten';
 
 export interface SummaryOptions {
   /** Paths under this directory are shown relative to it. */
@@ -26,6 +26,8 @@ export const DEFAULT_LINE_WIDTH = 100;
 /** Narrower than this, wrapping would leave a word or two per line: lines run over instead. */
 const MIN_LINE_WIDTH = 40;
 const ITEM_INDENT = '    ';
+/** Where an item's second line starts, under its first (an aside, where it was created). */
+const CONTINUATION = '  ';
 const HINT_PREFIX = `${ITEM_INDENT}hint: `;
 
 /** Every leak of one test or hook, in report order. */
@@ -378,7 +380,8 @@ function describeItem(item: LeakItem, cwd: string, width: number, site?: Creatio
   const maxLabelLength = width - ITEM_INDENT.length;
   // String(): custom probes are often plain JavaScript, and a label is not always a string.
   const label = String(item.label);
-  let text = ITEM_INDENT + truncateMiddle(oneLine(relativePathsIn(label, cwd)), maxLabelLength);
+  const [first, aside] = labelLines(oneLine(relativePathsIn(label, cwd)), maxLabelLength, CONTINUATION.length);
+  let text = ITEM_INDENT + first;
   if (typeof item.path === 'string' && !label.includes(item.path)) {
     text += ` ${truncateMiddle(oneLine(relativePath(item.path, cwd)), maxLabelLength)}`;
   }
@@ -386,10 +389,11 @@ function describeItem(item: LeakItem, cwd: string, width: number, site?: Creatio
   // The test's own line, or the project's, not a dependency's: that is the line to change.
   // Under a cause's block, which names the line its units share, the project's.
   const frames = hasStack(item) ? creationFrames((item.stack ?? []).map(String), site ? undefined : unitFile) : undefined;
-  if (frames === undefined || (site && sameLine(parseFrame(frames.at), site))) return [text];
+  const more = aside ? [`${ITEM_INDENT}${CONTINUATION}${aside}`] : [];
+  if (frames === undefined || (site && sameLine(parseFrame(frames.at), site))) return [text, ...more];
   const created = `created at ${formatFrame(frames.at, cwd)}${frames.via ? `, via ${formatFrame(frames.via, cwd)}` : ''}`;
   const oneLiner = `${text}, ${created}`;
-  return oneLiner.length <= width ? [oneLiner] : [text, `${ITEM_INDENT}  ${created}`];
+  return !aside && oneLiner.length <= width ? [oneLiner] : [text, ...more, `${ITEM_INDENT}${CONTINUATION}${created}`];
 }
 
 /**

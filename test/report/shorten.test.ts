@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { shortenLabel } from '../../src/report/shorten';
+import { labelLines, shortenLabel } from '../../src/report/shorten';
 
 describe('shortenLabel: labels that fit a line without a word or an aside cut in two', () => {
   const REUSED = 'socket 127.0.0.1:33333 -> 127.0.0.1:44444 (reused: created before this test, e.g. kept in a keep-alive pool)';
@@ -73,5 +73,23 @@ describe('shortenLabel: labels that fit a line without a word or an aside cut in
 
   it('never goes over the width, down to one character', () => {
     for (let max = 1; max <= REUSED.length; max++) assert.ok(shortenLabel(REUSED, max).length <= max, `${max}: ${shortenLabel(REUSED, max)}`);
+  });
+});
+
+describe('labelLines: a label on one line, or its closing aside on a second', () => {
+  const REUSED = 'socket 127.0.0.1:33333 -> 127.0.0.1:44444 (reused: created before this test, e.g. kept in a keep-alive pool)';
+
+  it('keeps a label that fits on one line', () => {
+    assert.deepEqual(labelLines('setInterval() every 1000 ms', 40, 2), ['setInterval() every 1000 ms']);
+  });
+
+  it('puts a closing aside that does not fit beside the text on a line of its own, whole', () => {
+    assert.deepEqual(labelLines(REUSED, 96, 2), ['socket 127.0.0.1:33333 -> 127.0.0.1:44444', '(reused: created before this test, e.g. kept in a keep-alive pool)']);
+  });
+
+  it('shortens on one line where the aside does not fit a line of its own either, or there is none', () => {
+    assert.deepEqual(labelLines(REUSED, 60, 2), [shortenLabel(REUSED, 60)]);
+    const path = `fd 3 -> /tmp/${'x'.repeat(120)}.log`;
+    assert.deepEqual(labelLines(path, 96, 2), [shortenLabel(path, 96)]);
   });
 });

@@ -191,6 +191,21 @@ describe('formatSummary', () => {
     assert.equal(last('fail'), 'leakguard: 2 leaks from 2 causes in 2 of 120 tests (fds: 1, handles: 1) — mode fail: the run fails');
   });
 
+  it('puts an aside too long to share the line on a line of its own, nothing cut (was "127.0.0.1:…-> ... kept in a…)")', () => {
+    const label = 'socket 127.0.0.1:40092 -> 127.0.0.1:34279 (reused: created before this test, e.g. kept in a keep-alive pool)';
+    const leak = makeLeak({ probe: 'handles', items: [{ label, stack: [`${inProject('test', 'express-integration.js')}:24:20`] }] });
+    const lines = formatSummary(makeReport({ leaks: [leak] }), { cwd }).split('\n');
+    const at = lines.indexOf('    socket 127.0.0.1:40092 -> 127.0.0.1:34279');
+    assert.ok(at >= 0, lines.join('\n'));
+    assert.deepEqual(lines.slice(at + 1, at + 3), [
+      '      (reused: created before this test, e.g. kept in a keep-alive pool)',
+      `      created at ${shown('test', 'express-integration.js')}:24:20`,
+    ]);
+    // A label that fits stays on one line, with where it was created beside it.
+    const short = makeLeak({ probe: 'handles', items: [{ label: 'socket 127.0.0.1:1 -> 127.0.0.1:2 (reused: created before this test)', stack: [`${inProject('test', 'a.js')}:1:1`] }] });
+    assert.match(formatSummary(makeReport({ leaks: [short] }), { cwd }), /^ {4}socket 127\.0\.0\.1:1 -> 127\.0\.0\.1:2 \(reused: created before this test\), created at test\/a\.js:1:1$/m);
+  });
+
   it('keeps lines short and on one line whatever the probe put in a label', () => {
     const report = makeReport({
       leaks: [
