@@ -211,7 +211,9 @@ function listenerItem(owner: string, event: EventName, fn: Function): LeakItem {
   const original = unwrapped(fn);
   const eventName = typeof event === 'symbol' ? event.toString() : JSON.stringify(event);
   const once = original !== fn ? 'once ' : '';
-  const named = original.name ? ` (${original.name})` : '';
+  // A bound anonymous function is named 'bound ': say so rather than print '(bound )'.
+  const name = original.name.trim() === 'bound' ? 'a bound anonymous function' : original.name;
+  const named = name ? ` (${name})` : '';
   const item: LeakItem = {
     id: `listener:${owner}:${String(event)}:${functionId(original)}`,
     type: String(event),

@@ -53,6 +53,18 @@ describe('listeners probe', function () {
     assert.match(String(listenersProbe.hint instanceof Function ? listenersProbe.hint(item) : ''), /process\.off\('SIGUSR2', listener\)/);
   });
 
+  it('names a bound function as its name says, and a bound anonymous one in words (not "(bound )")', async function () {
+    const instance = await probe();
+    const items = await changedBy(instance, () => {
+      listen(process, 'SIGUSR2', function onSignal() {}.bind(null));
+      listen(process, 'SIGUSR2', (() => () => {})().bind(null));
+    });
+    assert.deepEqual(items.map((item) => item.label), [
+      '"SIGUSR2" listener on process (bound onSignal)',
+      '"SIGUSR2" listener on process (a bound anonymous function)',
+    ]);
+  });
+
   it('does not report a listener the test removed again, nor a once listener that fired', async function () {
     const instance = await probe();
     const items = await changedBy(instance, () => {
