@@ -23,7 +23,7 @@ export function shortenLabel(text: string, max: number): string {
   const tail = closingParenthesis(text);
   if (tail !== undefined) {
     const head = text.slice(0, text.length - tail.length).trimEnd();
-    const headNeeds = Math.min(head.length, Math.max(MIN_HEAD, Math.floor(max * HEAD_SHARE)));
+    const headNeeds = headShare(head, max);
     if (max - tail.length - 1 >= headNeeds) return `${cutMiddle(head, max - tail.length - 1)} ${tail}`;
     // The closing part is too long to keep whole: the head gets its share, the part is cut at its end.
     const shortHead = cutMiddle(head, headNeeds);
@@ -41,11 +41,17 @@ export function shortenLabel(text: string, max: number): string {
 export function labelLines(text: string, max: number, indent: number): [string] | [string, string] {
   if (text.length <= max) return [text];
   const tail = closingParenthesis(text);
-  if (tail !== undefined && tail.length <= max - indent) {
-    const head = text.slice(0, text.length - tail.length).trimEnd();
+  const head = tail === undefined ? '' : text.slice(0, text.length - tail.length).trimEnd();
+  // An aside that fits beside a fair share of the text stays there (`..., with 3 pipes (fds 21, 23, 25)`).
+  if (tail !== undefined && max - tail.length - 1 < headShare(head, max) && tail.length <= max - indent) {
     return [shortenLabel(head, max), tail];
   }
   return [shortenLabel(text, max)];
+}
+
+/** What the text before a closing aside keeps of a line of `max` at least. */
+function headShare(head: string, max: number): number {
+  return Math.min(head.length, Math.max(MIN_HEAD, Math.floor(max * HEAD_SHARE)));
 }
 
 /** The balanced `(...)` that ends `text`, if any, after a space (`fd 3 (reused: ...)`, not `f(x)`). */

@@ -87,6 +87,13 @@ describe('labelLines: a label on one line, or its closing aside on a second', ()
     assert.deepEqual(labelLines(REUSED, 96, 2), ['socket 127.0.0.1:33333 -> 127.0.0.1:44444', '(reused: created before this test, e.g. kept in a keep-alive pool)']);
   });
 
+  it('keeps a short aside beside the text it belongs to, cutting the text instead', () => {
+    const label = `child process pid 12 (3.1 MiB RSS, 0% CPU): /usr/bin/node -e "${'x'.repeat(80)}", with 3 pipes (fds 21, 23, 25)`;
+    const lines = labelLines(label, 96, 2);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /, with 3 pipes \(fds 21, 23, 25\)$/);
+  });
+
   it('shortens on one line where the aside does not fit a line of its own either, or there is none', () => {
     assert.deepEqual(labelLines(REUSED, 60, 2), [shortenLabel(REUSED, 60)]);
     const path = `fd 3 -> /tmp/${'x'.repeat(120)}.log`;
