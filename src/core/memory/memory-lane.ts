@@ -226,7 +226,15 @@ export class MemoryLane {
    */
   unitEnded({ unit, group, from, to, growth, rerun, body, endState }: UnitEnd): void | Promise<void> {
     this.unitsSinceRead++;
-    const external = growth?.external ?? 0;
+    let external = growth?.external ?? 0;
+    // V8's count of external memory falls only at a full GC. What a test held only while it
+    // ran (an upload's buffers) a scavenge mostly frees (~1 ms): when the ArrayBuffer
+    // memory left then is within the threshold of what the last read found alive, the test
+    // cannot have kept more, and no read (two full GCs) is due. multer: 14 reads -> 2.
+    if (external > this.options.threshold) {
+      minorGc();
+      external = Math.min(external, arrayBufferBytes() - this.externalAtLastRead);
+    }
     const externalSuspect = external > this.options.threshold;
     if (from !== to || externalSuspect) {
       const window: Window = { unit, group, from, to, settled: false };
