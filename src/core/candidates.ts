@@ -160,16 +160,18 @@ export class Candidates {
   }
 
   /**
-   * `items`, a unit's new items of `probe`, without those that the callback of a pending
-   * candidate created (a timer that started an interval when it fired): they belong to
-   * that candidate's unit, not to the unit they appeared in.
+   * `items`, a unit's new items, without those that the callback of a pending candidate
+   * created (a timer that started an interval, or a server, when it fired): they belong to
+   * that candidate's unit, not to the unit they appeared in. Of any probe: a socket's
+   * descriptor carries its handle's lineage (the fds probe has none of its own), and goes
+   * where the handle goes.
    */
-  withoutDescendants(probe: GuardedProbe, items: LeakItem[]): LeakItem[] {
+  withoutDescendants(items: LeakItem[]): LeakItem[] {
     if (!items.some((item) => typeof item.createdBy === 'string')) return items;
-    const leaked = this.leakedOrigins.get(probe);
-    if (this.groups.length === 0 && this.settling.size === 0 && !leaked) return items;
-    const groups = [...this.groups, ...this.settling].filter((group) => group.probe === probe);
-    return items.filter((item) => !groups.some((group) => group.createdFromHere(item)) && !leaked?.has(item.createdBy as string));
+    if (this.groups.length === 0 && this.settling.size === 0 && this.leakedOrigins.size === 0) return items;
+    const groups = [...this.groups, ...this.settling];
+    const leaked = [...this.leakedOrigins.values()];
+    return items.filter((item) => !groups.some((group) => group.createdFromHere(item)) && !leaked.some((origins) => origins.has(item.createdBy as string)));
   }
 
   /** `group`'s verdict is made (see settling); `leaked`: it was a leak. */

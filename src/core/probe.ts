@@ -35,8 +35,8 @@ export interface LeakItem {
   fd?: number;
   fds?: number[];
   /**
-   * The id of the item (of the same probe) whose callback created this one: an interval a
-   * timer started when it fired. Such an item is the leak of the unit that created its
+   * The id of the item whose callback created this one: an interval a timer started when
+   * it fired (a socket's descriptor carries the id of the timer that created its handle). Such an item is the leak of the unit that created its
    * origin, wherever it appears (verdicts come after the run has gone on; see
    * core/candidates.ts). Not carried into reports.
    */

@@ -66,7 +66,7 @@ export class SuiteVerdicts {
     }
     for (const [probe, growth] of growths) {
       if (!growth.items) continue;
-      const own = candidates.withoutDescendants(probe, growth.items);
+      const own = candidates.withoutDescendants(growth.items);
       if (own !== growth.items) {
         growth.items = own;
         growth.delta = own.length;

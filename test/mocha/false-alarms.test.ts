@@ -40,6 +40,7 @@ let nextKey = 0;
 
 const grows = [];
 const leftovers = [];
+const serverUp = Object.assign(new (require('node:events'))(), { listening: false });
 after(() => leftovers.forEach((release) => release()));
 
 describe('one-time growth', () => {
@@ -123,6 +124,19 @@ describe('late async leaks', () => {
     }, 20);
   });
   it('is the next test, and clean', () => {});
+  it('starts a server from a timer that fires after the test', () => {
+    setTimeout(() => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        serverUp.listening = true;
+        serverUp.emit('listening');
+      });
+      leftovers.push(() => server.close());
+    }, 20);
+  });
+  it('is running when that server starts listening (or just after), and clean', (done) => {
+    if (serverUp.listening) done();
+    else serverUp.once('listening', () => done());
+  });
 });
 
 describe('failing and slow tests', () => {
@@ -155,7 +169,7 @@ describe('no false alarms, no wrong blame', function () {
   after(() => fixture.remove());
 
   it('leaves Mocha results as they are', () => {
-    assert.match(result.stdout, /14 passing/);
+    assert.match(result.stdout, /16 passing/);
     assert.match(result.stdout, /2 failing/);
     assert.equal(result.code, 2, result.stderr);
   });
@@ -164,6 +178,7 @@ describe('no false alarms, no wrong blame', function () {
     assert.deepEqual(leakPairs(result.report), [
       'handles: failing and slow tests fails after leaving an interval',
       'handles: failing and slow tests times out after leaving an interval',
+      'handles: late async leaks starts a server from a timer that fires after the test',
       'handles: late async leaks starts an interval from a timer that fires after the test',
       'heap: real growth adds 4 MB to a module-level array every time it runs',
     ], result.stderr);

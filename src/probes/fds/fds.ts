@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../../core/probe';
 import { trackCreationSites } from '../../instrument';
 import { creationSite } from '../../instrument/creation-sites';
+import { timerId } from '../../instrument/timers';
 import { openedSince } from '../../instrument/file-opens';
 import { idleFetchFds } from '../fetch-pool';
 import { kindOf, type ItemKind } from '../item-kinds';
@@ -190,7 +191,24 @@ function newFds(fdDir: string, before: Reading<FdListing>, after: Reading<FdList
     const item = readFd(fdDir, name);
     if (item && !(item.target !== undefined && ignored(item.target))) items.push(item);
   }
-  return items;
+  return withHandleLineage(items);
+}
+
+/**
+ * A socket's descriptor whose server or socket a timer's callback created (background work
+ * a test started) carries that timer's lineage, as the handle does in the handles probe:
+ * both go to the test that started the work (see Candidates.withoutDescendants), not one to
+ * it and the other to the test running when the callback ran.
+ */
+function withHandleLineage(items: FdItem[]): FdItem[] {
+  if (!items.some((item) => item.type === 'socket')) return items;
+  const owners = handlesByFd();
+  return items.map((item) => {
+    const owner = item.type === 'socket' ? owners.get(item.fd) : undefined;
+    // Its own site only, as in the handles probe: a socket a server accepted has no lineage.
+    const origin = owner && creationSite(owner)?.createdBy;
+    return origin ? { ...item, createdBy: timerId(origin) } : item;
+  });
 }
 
 /** The descriptors of the servers and sockets created after creation sequence `since` that Node still lists as active. */
