@@ -273,16 +273,13 @@ export class LeakEngine {
   private memoryEnded(unit: UnitInfo, scope: Scope, after: Readings, to: number, { rerun, group, body }: UnitMemory): void | Promise<void> {
     const memory = this.memory;
     if (!memory) return;
-    const begin = this.memoryState(scope.readings);
-    const endState = this.memoryState(after);
-    const growth = begin && endState ? { heap: endState.heap - begin.heap, external: endState.external - begin.external } : undefined;
-    return memory.unitEnded({ unit, group, from: scope.boundary, to, growth, rerun, body, endState });
+    return memory.unitEnded({ unit, group, from: scope.boundary, to, begin: this.memoryState(scope.readings), end: this.memoryState(after), rerun, body });
   }
 
   private memoryState(readings: Readings): MemoryState | undefined {
     const state = this.memoryProbe && readings.get(this.memoryProbe)?.state;
-    const { heap, external } = (state ?? {}) as Partial<MemoryState>;
-    return typeof heap === 'number' && typeof external === 'number' ? { heap, external } : undefined;
+    const { heap, external, young, gcs } = (state ?? {}) as Partial<MemoryState>;
+    return typeof heap === 'number' && typeof external === 'number' && typeof young === 'number' && typeof gcs === 'number' ? { heap, external, young, gcs } : undefined;
   }
 
   /**

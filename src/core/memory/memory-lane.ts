@@ -20,7 +20,7 @@
  * see it. A unit whose external memory grew past the threshold is read right away: what
  * a full GC leaves of that growth is its, under one pseudo-site.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import type { StopTracking } from '../probe';
 import { fullGc, minorGc } from '../gc';
@@ -30,16 +30,8 @@ import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite 
 import type { MemoryOptions } from './options';
 import { functionLocation } from './inspector-session';
 import { findingsOf, type MemoryFindings } from './findings';
-import { arrayBufferBytes, liveMemory, outsideYoungValue, uncollectedValue, youngUsed } from './heap-numbers';
+import { arrayBufferBytes, liveMemory, outsideYoungValue, uncollectedValue, youngUsed, type MemoryState } from './heap-numbers';
 import type { Entry, SiteStats, Window } from './windows';
-
-/** The cheap, uncollected reading a memory probe takes at every unit's begin and end. */
-export interface MemoryState {
-  /** V8 heap in use. */
-  heap: number;
-  /** ArrayBuffer and Buffer memory, outside the V8 heap. */
-  external: number;
-}
 
 export interface MemoryLaneOptions extends MemoryOptions {
   /** Bytes: a site or a test above this is worth a verdict. */
@@ -58,8 +50,8 @@ export interface UnitEnd {
   /** Its window: the boundaries it began and ended at. */
   from: number;
   to: number;
-  /** What the cheap readings show it grew. */
-  growth: MemoryState | undefined;
+  /** The readings at its begin. */
+  begin: MemoryState | undefined;
   /** Run it again (with its hooks), until its suite ends; only for a test that passed. */
   rerun?: () => Promise<void>;
   /**
@@ -68,7 +60,7 @@ export interface UnitEnd {
    */
   body?: Function;
   /** The readings at its end. */
-  endState: MemoryState | undefined;
+  end: MemoryState | undefined;
 }
 
 /**
@@ -126,6 +118,10 @@ const QUEUED_WORK_PAUSES = [0, 1, 2, 4];
 
 
 export type { MemoryFindings } from './findings';
+export type { MemoryState } from './heap-numbers';
+
+/** The clock of V8's GC entries, as it was at load (fake timers replace `performance.now`). */
+const performanceNow = performance.now.bind(performance);
 
 export class MemoryLane {
   private readonly observer = new PerformanceObserver(() => {});
@@ -151,6 +147,14 @@ export class MemoryLane {
   /** The heap at the last call of {@link boundary}, marker or not. */
   private heapAtLastCall = 0;
   private youngAtLastBoundary = 0;
+  private gcSinceMarker = false;
+  /**
+   * V8 ran a full GC of its own since the last read (it frees old garbage during a unit,
+   * which can hide what the unit kept from its readings: see mayHaveKept).
+   */
+  private majorGcSinceRead = false;
+  /** performance.now() when the last read ended: V8 reports its GCs a turn late. */
+  private readEndedAt = -1;
   private valueAtLastRead: number;
   private outsideYoungAtLastRead: number;
   /** The heap in use right after the last read's GC (before the first: as it was at the start). */
@@ -163,6 +167,7 @@ export class MemoryLane {
   private hasRead = false;
   private forcedReads = 0;
   private readMs = 0;
+  private readCount = 0;
   private lastReadMs: number;
   private repeatedTests = 0;
   /** A run again was tracked (a heap snapshot) since the last read before a run again (see repeat). */
@@ -181,6 +186,11 @@ export class MemoryLane {
     this.lastReadMs = (v8.getHeapStatistics().used_heap_size / 1024 / 1024) * 1.2;
   }
 
+  /** How often the lane has looked at the live heap (a full GC each): its main cost. */
+  get reads(): number {
+    return this.readCount;
+  }
+
   /** Start the lane; undefined where the sampling profiler cannot run. */
   static async start(options: MemoryLaneOptions): Promise<MemoryLane | undefined> {
     const sampler = await AllocationSampler.start();
@@ -195,8 +205,9 @@ export class MemoryLane {
   boundary(state: MemoryState | undefined): number {
     // V8 reports a GC to the observer a turn later; the young generation's fill, which a
     // scavenge empties, tells at once (~1 us).
-    const young = youngUsed();
-    const gcRan = this.observer.takeRecords().length > 0 || young < this.youngAtLastBoundary;
+    const young = state?.young ?? youngUsed();
+    this.noteGcs();
+    const gcRan = this.gcSinceMarker || young < this.youngAtLastBoundary;
     const heap = state?.heap;
     const sinceLastCall = heap === undefined ? -1 : heap - this.heapAtLastCall;
     const sinceLastMarker = heap === undefined ? -1 : heap - this.heapAtLastBoundary;
@@ -215,8 +226,18 @@ export class MemoryLane {
     this.lastBoundary = this.sampler.mark();
     this.heapAtLastBoundary = this.heapAtLastCall = v8.getHeapStatistics().used_heap_size;
     this.youngAtLastBoundary = youngUsed();
-    this.observer.takeRecords();
+    this.noteGcs();
+    this.gcSinceMarker = false;
     return this.lastBoundary;
+  }
+
+  /** Take V8's GC entries: a GC since the last marker; a full GC not a read's own since the last read. */
+  private noteGcs(): void {
+    for (const entry of this.observer.takeRecords()) {
+      this.gcSinceMarker = true;
+      const kind = (entry as { detail?: { kind?: number } | null }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR && entry.startTime > this.readEndedAt) this.majorGcSinceRead = true;
+    }
   }
 
   /**
@@ -224,9 +245,9 @@ export class MemoryLane {
    * grew past the threshold (only a GC right after it tells what it kept), or the heap
    * grew enough since the last read.
    */
-  unitEnded({ unit, group, from, to, growth, rerun, body, endState }: UnitEnd): void | Promise<void> {
+  unitEnded({ unit, group, from, to, begin, end, rerun, body }: UnitEnd): void | Promise<void> {
     this.unitsSinceRead++;
-    let external = growth?.external ?? 0;
+    let external = begin && end ? end.external - begin.external : 0;
     // V8's count of external memory falls only at a full GC. What a test held only while it
     // ran (an upload's buffers) a scavenge mostly frees (~1 ms): when the ArrayBuffer
     // memory left then is within the threshold of what the last read found alive, the test
@@ -238,11 +259,10 @@ export class MemoryLane {
     const externalSuspect = external > this.options.threshold;
     if (from !== to || externalSuspect) {
       const window: Window = { unit, group, from, to, settled: false };
-      window.grew = growth !== undefined && growth.heap + Math.max(0, external) > this.options.threshold;
+      window.grew = begin !== undefined && end !== undefined && this.mayHaveKept(begin, end, Math.max(0, external));
       this.unread.push(window);
       // Any test that allocated enough to hold a sample may have to run again when its suite
-      // ends (the readings cannot say what it kept when a GC ran during it); one whose
-      // readings grew past the threshold is worth a read of its own there.
+      // ends; one that may have kept the threshold is worth a read of its own there.
       if (rerun && unit.kind === 'test') {
         window.rerun = rerun;
         window.body = body;
@@ -255,8 +275,9 @@ export class MemoryLane {
         });
       }
     }
-    if (!endState) return;
-    const grown = endState.heap + Math.max(0, endState.external) - this.valueAtLastRead;
+    if (!end) return;
+    // Young garbage is no sign of anything: the young generation fills by MBs between scavenges.
+    const grown = end.heap - end.young + Math.max(0, end.external) - this.outsideYoungAtLastRead;
     if (grown >= this.options.readAfterGrowth && this.mayRead('growth')) return this.read();
   }
 
@@ -270,10 +291,13 @@ export class MemoryLane {
     this.suspects = [];
     try {
       const settling = group !== undefined && this.settle(group);
-      // What a group kept may still be young (not promoted by the suite's end), and a GC
-      // during a test can hide its growth from its readings: on a small heap, where a
-      // scavenge (~1 ms) and a read are cheap, the young generation counts too.
-      const grew = waiting.some((window) => window.grew) || (settling && (this.grewSinceRead() || (heapIsSmall() && this.grewSinceRead({ young: true }))));
+      // A test that may have kept the threshold is worth a read (see mayHaveKept). Only a full
+      // GC of V8's own during a test can hide that from its readings: then the group's
+      // growth since the last read decides (on a small heap, where a scavenge (~1 ms) and a
+      // read are cheap, with what is still young). Without one, a group's growth is garbage
+      // promoted out of the young generation, mostly: no reason for a read.
+      this.noteGcs();
+      const grew = waiting.some((window) => window.grew) || (settling && this.majorGcSinceRead && (this.grewSinceRead() || (heapIsSmall() && this.grewSinceRead({ young: true }))));
       if (!grew) {
         // Nothing here can have kept the threshold: no read now; a later one reads its samples.
         this.forgetOldSettled();
@@ -359,6 +383,26 @@ export class MemoryLane {
     return any;
   }
 
+  /**
+   * Whether a unit can have kept more than the threshold, by its readings. What it kept is
+   * out of the young generation by its end (promoted, or allocated there: the heap outside
+   * the young generation grew by it) or still young. With no GC during it, its heap's
+   * growth holds all of that. A scavenge during it may have freed young garbage from before
+   * it, which hides as much of its growth: at most the young generation's fill at its begin
+   * (GCs are reported a turn late: one in its last turn shows as its young generation
+   * shrinking). Past that bound, a scavenge now (~0.5 ms) leaves only what survives in the
+   * young generation. Only a full GC during it (it frees old garbage) can hide more: see
+   * majorGcSinceRead.
+   */
+  private mayHaveKept(begin: MemoryState, end: MemoryState, external: number): boolean {
+    const room = this.options.threshold - external;
+    const growth = end.heap - begin.heap;
+    const gcDuring = end.gcs > begin.gcs || end.young < begin.young;
+    if (growth + (gcDuring ? begin.young : 0) <= room) return false;
+    minorGc();
+    return v8.getHeapStatistics().used_heap_size - (begin.heap - begin.young) > room;
+  }
+
   private note(window: Window, notRepeated: string): void {
     window.notRepeated = notRepeated;
     this.noted.push(window);
@@ -424,8 +468,12 @@ export class MemoryLane {
     this.outsideYoungAtLastRead = outsideYoungValue();
     this.heapAtLastRead = v8.getHeapStatistics().used_heap_size;
     this.unitsSinceRead = 0;
+    this.noteGcs();
+    this.majorGcSinceRead = false;
+    this.readEndedAt = performanceNow();
     this.lastReadMs = nowMs() - started;
     this.readMs += this.lastReadMs;
+    this.readCount++;
     // Samples may fall from here on: the next unit starts at a marker of its own.
     this.lastBoundary = -1;
 

@@ -5,7 +5,7 @@
 import { parseThreshold } from '../thresholds';
 
 export const MEMORY_DEFAULTS = {
-  /** Growth of the uncollected heap since the last read past which a read is worth its GC. */
+  /** Growth of the heap outside the young generation since the last read past which a read is worth its GC. */
   readAfter: '4MiB',
   /** How often a test that alone kept memory at a site is run again. */
   repeats: 1,

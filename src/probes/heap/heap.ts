@@ -1,5 +1,5 @@
 import * as v8 from 'node:v8';
-import type { MemoryState } from '../../core/memory/memory-lane';
+import { memoryState } from '../../core/memory/heap-numbers';
 import { MEMORY_DEFAULTS } from '../../core/memory/options';
 import { defineProbe, type Reading } from '../../core/probe';
 import { AUTO_MAX_HEAP_BYTES, ObjectGrowthTracker, SNAPSHOT_POLICIES, type SnapshotPolicy } from './object-growth';
@@ -7,14 +7,13 @@ import { AUTO_MAX_HEAP_BYTES, ObjectGrowthTracker, SNAPSHOT_POLICIES, type Snaps
 const MiB = 1024 * 1024;
 
 /**
- * V8 heap in use and ArrayBuffer/Buffer memory, read cheaply and uncollected
- * (`v8.getHeapStatistics()`, ~0.5 us). The memory lane (core/memory/) takes these numbers
+ * V8 heap in use (and how much of it is young) and ArrayBuffer/Buffer memory, read cheaply
+ * and uncollected (~2 us, see memoryState). The memory lane (core/memory/) takes these numbers
  * at every unit's begin and end, and decides: which tests keep memory, at which allocation
  * site, judged over the whole run.
  */
 function read(): Reading {
-  const stats = v8.getHeapStatistics();
-  const state: MemoryState = { heap: stats.used_heap_size, external: stats.external_memory };
+  const state = memoryState();
   return { value: state.heap + state.external, state };
 }
 
@@ -39,7 +38,7 @@ export const heapProbe = defineProbe<{
       type: 'size',
       default: MEMORY_DEFAULTS.readAfter,
       description:
-        'growth of the uncollected heap since leakguard last looked at the live heap (a full GC) past which it looks again, while its garbage collections stay within 5% of the run time: more looks tell a cache at its bound from a leak more surely',
+        'growth of the heap outside V8\u2019s young generation (what survived a scavenge) and of ArrayBuffer memory since leakguard last looked at the live heap (a full GC) past which it looks again, while its garbage collections stay within 5% of the run time: more looks tell a cache at its bound from a leak more surely',
     },
     snapshots: {
       type: 'string',

@@ -1,0 +1,118 @@
+/**
+ * The memory lane in this very process, fed real readings around real allocations: when it
+ * looks at the live heap (a full GC) where a suite ends. A read there serves only a test
+ * that may have to run again; a test's garbage must not cost one, and memory a scavenge
+ * during the test hid from its readings must still get one.
+ */
+import { strict as assert } from 'node:assert';
+import { fullGc, minorGc } from '../../../src/core/gc';
+import { memoryState, youngUsed } from '../../../src/core/memory/heap-numbers';
+import { MemoryLane } from '../../../src/core/memory/memory-lane';
+import type { UnitInfo } from '../../../src/core/report-model';
+
+const MiB = 1024 * 1024;
+const kept: unknown[] = [];
+
+/** Keeps ~`bytes` of small objects. */
+function keep(bytes: number): void {
+  for (let i = 0; i < bytes / 64; i++) kept.push({ i, tag: `kept-${i}` });
+}
+
+/** Allocates ~`bytes` of small objects and drops them, a chunk at a time. */
+function churn(bytes: number): void {
+  for (let done = 0; done < bytes; done += 256 * 1024) {
+    const chunk: unknown[] = [];
+    for (let i = 0; i < 4096; i++) chunk.push({ i, tag: `temp-${i}` });
+  }
+}
+
+/** Fills the young generation with ~`bytes` of garbage, with no scavenge after it began. */
+function fillYoung(bytes: number): void {
+  let last = youngUsed();
+  for (let allocated = 0; allocated < 200 * MiB; allocated += 256 * 1024) {
+    churn(256 * 1024);
+    const young = youngUsed();
+    if (young < last) continue; // a scavenge: start over from what it left
+    if (young >= bytes) return;
+    last = young;
+  }
+  assert.fail(`the young generation never held ${bytes} bytes`);
+}
+
+const test = (title: string): UnitInfo => ({ kind: 'test', title, file: 'test/core/memory/memory-lane.test.ts' });
+
+describe('MemoryLane', function () {
+  this.timeout(60_000);
+  let lane: MemoryLane;
+
+  beforeEach(async () => {
+    // The heap as a run begins: no garbage of earlier test files, which would count toward
+    // the heap size that decides whether a test may run again within the GC budget.
+    fullGc();
+    const started = await MemoryLane.start({ threshold: MiB, hint: '', readAfterGrowth: 256 * MiB, repeats: 1 });
+    assert.ok(started, 'the sampling heap profiler starts in-process');
+    lane = started;
+  });
+
+  afterEach(async () => {
+    await lane.dispose();
+    kept.length = 0;
+  });
+
+  /**
+   * One test, as Mocha runs it and an adapter hands it to the lane, then its suite's end.
+   * `before`: what happens between the last scavenge and the test's begin.
+   */
+  async function runTest(title: string, body: () => void, rerun: () => Promise<void>, before = () => {}): Promise<void> {
+    const group = {};
+    // What survives in the young generation at a test's begin counts as the test's when a
+    // scavenge promotes it (the lane's estimate errs on the side of a read): none here.
+    minorGc();
+    minorGc();
+    before();
+    const begin = memoryState();
+    const from = lane.boundary(begin);
+    body();
+    // Mocha's next hook runs a turn later, when V8 has reported the GCs of the test.
+    await new Promise((resolve) => setImmediate(resolve));
+    const end = memoryState();
+    const to = lane.boundary(end);
+    await lane.unitEnded({ unit: test(title), group, from, to, begin, end, rerun, body });
+    await lane.suiteEnded(group);
+  }
+
+  it('a test whose temporaries pass the threshold, keeping nothing, costs no read where its suite ends', async () => {
+    let reruns = 0;
+    await runTest('allocates 24 MiB of temporaries', () => churn(24 * MiB), async () => void reruns++);
+    assert.equal(lane.reads, 0);
+    assert.equal(reruns, 0);
+  });
+
+  it('a test that keeps the threshold is read where its suite ends, and run again', async () => {
+    let reruns = 0;
+    await runTest('keeps 3 MiB', () => keep(3 * MiB), async () => {
+      reruns++;
+      keep(3 * MiB);
+    });
+    assert.ok(lane.reads >= 1, `${lane.reads} reads`);
+    assert.equal(reruns, 1);
+  });
+
+  it('what a scavenge during a test freed of the garbage before it does not hide what the test kept', async () => {
+    let reruns = 0;
+    await runTest(
+      'keeps 3 MiB while a scavenge frees 6 MiB',
+      () => {
+        keep(3 * MiB);
+        minorGc(); // as V8 does when the young generation is full
+      },
+      async () => {
+        reruns++;
+        keep(3 * MiB);
+      },
+      () => fillYoung(6 * MiB),
+    );
+    assert.ok(lane.reads >= 1, `${lane.reads} reads`);
+    assert.equal(reruns, 1);
+  });
+});
