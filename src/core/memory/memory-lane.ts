@@ -124,7 +124,8 @@ export type { MemoryState } from './heap-numbers';
 const performanceNow = performance.now.bind(performance);
 
 export class MemoryLane {
-  private readonly observer = new PerformanceObserver(() => {});
+  // GC entries come a turn after the GC: those `takeRecords` has not taken by then go to the callback.
+  private readonly observer = new PerformanceObserver((list) => this.noteGcs(list.getEntries()));
   private readonly startedAt = nowMs();
   /** The places of the boundaries the last read found. */
   private previousOrdinals = new Map<number, number>();
@@ -148,6 +149,8 @@ export class MemoryLane {
   private heapAtLastCall = 0;
   private youngAtLastBoundary = 0;
   private gcSinceMarker = false;
+  /** The end readings of the last unit the lane scavenged after, and the heap right after (see mayHaveKept). */
+  private scavenged?: { end: MemoryState; heap: number; young: number };
   /**
    * V8 ran a full GC of its own since the last read (it frees old garbage during a unit,
    * which can hide what the unit kept from its readings: see mayHaveKept).
@@ -231,9 +234,9 @@ export class MemoryLane {
     return this.lastBoundary;
   }
 
-  /** Take V8's GC entries: a GC since the last marker; a full GC not a read's own since the last read. */
-  private noteGcs(): void {
-    for (const entry of this.observer.takeRecords()) {
+  /** Note V8's GC entries: a GC since the last marker; a full GC not a read's own since the last read. */
+  private noteGcs(entries = this.observer.takeRecords()): void {
+    for (const entry of entries) {
       this.gcSinceMarker = true;
       const kind = (entry as { detail?: { kind?: number } | null }).detail?.kind;
       if (kind === constants.NODE_PERFORMANCE_GC_MAJOR && entry.startTime > this.readEndedAt) this.majorGcSinceRead = true;
@@ -395,12 +398,18 @@ export class MemoryLane {
    * majorGcSinceRead.
    */
   private mayHaveKept(begin: MemoryState, end: MemoryState, external: number): boolean {
+    // A unit that begins with the readings the last one ended with began after the lane's
+    // scavenge there, not before: what that scavenge promoted is not this unit's.
+    const scavenged = this.scavenged;
+    if (scavenged && sameState(begin, scavenged.end)) begin = { ...begin, heap: scavenged.heap, young: scavenged.young, gcs: begin.gcs + 1 };
     const room = this.options.threshold - external;
     const growth = end.heap - begin.heap;
     const gcDuring = end.gcs > begin.gcs || end.young < begin.young;
     if (growth + (gcDuring ? begin.young : 0) <= room) return false;
     minorGc();
-    return v8.getHeapStatistics().used_heap_size - (begin.heap - begin.young) > room;
+    const heap = v8.getHeapStatistics().used_heap_size;
+    this.scavenged = { end, heap, young: youngUsed() };
+    return heap - (begin.heap - begin.young) > room;
   }
 
   private note(window: Window, notRepeated: string): void {
@@ -683,6 +692,10 @@ function locateBodies(windows: readonly Window[]): void {
 /** The script id in a lost site's id (`script#12:...`). */
 function scriptIdOf(lostId: string): string {
   return lostId.slice(LOST_SCRIPT.length).split(':')[0]!;
+}
+
+function sameState(a: MemoryState, b: MemoryState): boolean {
+  return a.heap === b.heap && a.young === b.young && a.external === b.external && a.gcs === b.gcs;
 }
 
 /** The heap is under FREE_READ_MAX_HEAP: a read (a full GC) costs little. */
