@@ -171,6 +171,8 @@ export class MemoryLane {
   private forcedReads = 0;
   private readMs = 0;
   private readCount = 0;
+  /** Growth since the last read past which the lane reads (see read). */
+  private readAfterGrowth: number;
   private lastReadMs: number;
   private repeatedTests = 0;
   /** A run again was tracked (a heap snapshot) since the last read before a run again (see repeat). */
@@ -185,6 +187,7 @@ export class MemoryLane {
     this.outsideYoungAtLastRead = outsideYoungValue();
     this.heapAtLastRead = v8.getHeapStatistics().used_heap_size;
     this.externalAtLastRead = arrayBufferBytes();
+    this.readAfterGrowth = options.readAfterGrowth;
     // What a first read would cost, estimated from the heap's size (~1.2 ms per MB).
     this.lastReadMs = (v8.getHeapStatistics().used_heap_size / 1024 / 1024) * 1.2;
   }
@@ -281,7 +284,7 @@ export class MemoryLane {
     if (!end) return;
     // Young garbage is no sign of anything: the young generation fills by MBs between scavenges.
     const grown = end.heap - end.young + Math.max(0, end.external) - this.outsideYoungAtLastRead;
-    if (grown >= this.options.readAfterGrowth && this.mayRead('growth')) return this.read();
+    if (grown >= this.readAfterGrowth && this.mayRead('growth')) return this.read();
   }
 
   /**
@@ -475,7 +478,14 @@ export class MemoryLane {
     this.externalAtLastRead = arrayBuffers;
     this.valueAtLastRead = uncollectedValue();
     this.outsideYoungAtLastRead = outsideYoungValue();
-    this.heapAtLastRead = v8.getHeapStatistics().used_heap_size;
+    const heap = v8.getHeapStatistics().used_heap_size;
+    // Growth that a read finds was mostly garbage (the live memory grew by less than half
+    // the step) is worth a read only at twice the step from now on, up to 16 times: a
+    // clean suite's promoted garbage stops costing reads; live memory that grows brings
+    // the step back.
+    const liveGrowth = heap - this.heapAtLastRead + this.externalGrowthAtRead;
+    this.readAfterGrowth = liveGrowth >= this.options.readAfterGrowth / 2 ? this.options.readAfterGrowth : Math.min(2 * this.readAfterGrowth, 16 * this.options.readAfterGrowth);
+    this.heapAtLastRead = heap;
     this.unitsSinceRead = 0;
     this.noteGcs();
     this.majorGcSinceRead = false;
