@@ -278,8 +278,9 @@ export class LeakEngine {
 
   private memoryState(readings: Readings): MemoryState | undefined {
     const state = this.memoryProbe && readings.get(this.memoryProbe)?.state;
-    const { heap, external, young, gcs } = (state ?? {}) as Partial<MemoryState>;
-    return typeof heap === 'number' && typeof external === 'number' && typeof young === 'number' && typeof gcs === 'number' ? { heap, external, young, gcs } : undefined;
+    const { heap, external, young, large, gcs } = (state ?? {}) as Partial<MemoryState>;
+    const numbers = [heap, external, young, large, gcs];
+    return numbers.every((n) => typeof n === 'number') ? { heap: heap!, external: external!, young: young!, large: large!, gcs: gcs! } : undefined;
   }
 
   /**

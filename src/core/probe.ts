@@ -196,7 +196,7 @@ export interface ProbeDefinition<Options = Record<string, unknown>, State = unkn
   /**
    * A memory probe: its readings go to the memory lane (core/memory/), which judges memory
    * by allocation site over the run, not unit by unit. Its readings' `state` must be a
-   * MemoryState (`{ heap, external, young, gcs }`, as core/memory/heap-numbers reads it).
+   * MemoryState (`{ heap, external, young, large, gcs }`, as core/memory/heap-numbers reads it).
    */
   measuresAfterGc?: boolean;
   /** Let transient growth go away before the verdict. `true` uses the engine's default rule. */

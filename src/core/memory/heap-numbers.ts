@@ -13,6 +13,8 @@ export interface MemoryState {
   external: number;
   /** The part of `heap` in the young generation (what a scavenge empties). */
   young: number;
+  /** The part of `heap` in old large-object spaces: objects too big for the young generation go there when allocated. */
+  large: number;
   /** GCs V8 has reported so far (see gcsReported). */
   gcs: number;
 }
@@ -20,16 +22,23 @@ export interface MemoryState {
 /** A reading now (~2 us): no GC. */
 export function memoryState(): MemoryState {
   const stats = v8.getHeapStatistics();
-  return { heap: stats.used_heap_size, external: stats.external_memory, young: youngUsed(), gcs: gcsReported() };
+  return { heap: stats.used_heap_size, external: stats.external_memory, ...spacesUsed(), gcs: gcsReported() };
+}
+
+/** Bytes in use in the young generation, and in the old large-object spaces. */
+export function spacesUsed(): { young: number; large: number } {
+  let young = 0;
+  let large = 0;
+  for (const space of v8.getHeapSpaceStatistics()) {
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.space_used_size;
+    else if (space.space_name.endsWith('large_object_space')) large += space.space_used_size;
+  }
+  return { young, large };
 }
 
 /** Bytes in use in the young generation. */
 export function youngUsed(): number {
-  let young = 0;
-  for (const space of v8.getHeapSpaceStatistics()) {
-    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') young += space.space_used_size;
-  }
-  return young;
+  return spacesUsed().young;
 }
 
 /** The heap outside the young generation, and external memory. */

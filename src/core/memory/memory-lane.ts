@@ -30,7 +30,7 @@ import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite 
 import type { MemoryOptions } from './options';
 import { functionLocation } from './inspector-session';
 import { findingsOf, type MemoryFindings } from './findings';
-import { arrayBufferBytes, liveMemory, outsideYoungValue, uncollectedValue, youngUsed, type MemoryState } from './heap-numbers';
+import { arrayBufferBytes, liveMemory, outsideYoungValue, spacesUsed, uncollectedValue, youngUsed, type MemoryState } from './heap-numbers';
 import type { Entry, SiteStats, Window } from './windows';
 
 export interface MemoryLaneOptions extends MemoryOptions {
@@ -150,7 +150,7 @@ export class MemoryLane {
   private youngAtLastBoundary = 0;
   private gcSinceMarker = false;
   /** The end readings of the last unit the lane scavenged after, and the heap right after (see mayHaveKept). */
-  private scavenged?: { end: MemoryState; heap: number; young: number };
+  private scavenged?: { end: MemoryState; after: { heap: number; young: number; large: number } };
   /**
    * V8 ran a full GC of its own since the last read (it frees old garbage during a unit,
    * which can hide what the unit kept from its readings: see mayHaveKept).
@@ -265,6 +265,7 @@ export class MemoryLane {
     const externalSuspect = external > this.options.threshold;
     if (from !== to || externalSuspect) {
       const window: Window = { unit, group, from, to, settled: false };
+      window.readingsGrew = begin !== undefined && end !== undefined && end.heap - begin.heap + Math.max(0, external) > this.options.threshold;
       window.grew = begin !== undefined && end !== undefined && this.mayHaveKept(begin, end, Math.max(0, external));
       this.unread.push(window);
       // Any test that allocated enough to hold a sample may have to run again when its suite
@@ -297,13 +298,21 @@ export class MemoryLane {
     this.suspects = [];
     try {
       const settling = group !== undefined && this.settle(group);
-      // A test that may have kept the threshold is worth a read (see mayHaveKept). Only a full
-      // GC of V8's own during a test can hide that from its readings: then the group's
-      // growth since the last read decides (on a small heap, where a scavenge (~1 ms) and a
-      // read are cheap, with what is still young). Without one, a group's growth is garbage
-      // promoted out of the young generation, mostly: no reason for a read.
+      // A test that may have kept the threshold (see mayHaveKept) is worth a read, unless
+      // all that units kept since the last read cannot add up to it. Only a full GC of V8's
+      // own since can hide either: then the group's growth since the last read decides too
+      // (on a small heap, where a scavenge (~1 ms) and a read are cheap, with what is still
+      // young). Without one, a group's growth is mostly garbage promoted out of the young
+      // generation: no reason for a read. (That sum covers only units the last read did not
+      // see.)
       this.noteGcs();
-      const grew = waiting.some((window) => window.grew) || (settling && this.majorGcSinceRead && (this.grewSinceRead() || (heapIsSmall() && this.grewSinceRead({ young: true }))));
+      const unread = new Set(this.unread);
+      const suspected = waiting.filter((window) => window.grew);
+      const keptAtMost = suspected.length > 0 && suspected.every((window) => unread.has(window)) ? this.keptSinceReadAtMost() : undefined;
+      const grew =
+        keptAtMost !== undefined
+          ? keptAtMost >= this.options.threshold
+          : suspected.length > 0 || (settling && this.majorGcSinceRead && (this.grewSinceRead() || (heapIsSmall() && this.grewSinceRead({ young: true }))));
       if (!grew) {
         // Nothing here can have kept the threshold: no read now; a later one reads its samples.
         this.forgetOldSettled();
@@ -348,10 +357,12 @@ export class MemoryLane {
       // the lane began may hide what a unit kept: the heap then held garbage (in a parallel
       // worker, its last file's). Then a window to judge reads, while the heap is small
       // (a read is cheap); on a big heap, only for a unit whose own readings grew past the
-      // threshold (a GC during a unit can hide that too: a big heap's rare misses).
+      // threshold (a GC during a unit can hide that: a big heap's rare misses; a unit's
+      // bound of what it may have kept counts what a GC during it promoted from before it,
+      // and on a 270 MB heap it called for a read of ~0.2 s in a suite that keeps nothing).
       const waiting = [...this.ledger.values()].some((entry) => !entry.kept && !entry.window.repeatOf);
       const small = heapIsSmall();
-      const neverRead = !this.hasRead && this.unread.some((window) => small || window.grew);
+      const neverRead = !this.hasRead && this.unread.some((window) => small || window.readingsGrew);
       if (waiting || neverRead || this.grewSinceRead({ young: true })) await this.read();
     } finally {
       await this.dispose();
@@ -394,25 +405,36 @@ export class MemoryLane {
    * out of the young generation by its end (promoted, or allocated there: the heap outside
    * the young generation grew by it) or still young. With no GC during it, its heap's
    * growth holds all of that. A scavenge during it may have freed young garbage from before
-   * it, which hides as much of its growth: at most the young generation's fill at its begin
-   * (GCs are reported a turn late: one in its last turn shows as its young generation
-   * shrinking). Past that bound, a scavenge now (~0.5 ms) leaves only what survives in the
-   * young generation. Only a full GC during it (it frees old garbage) can hide more: see
+   * it, which hides as much of its growth: at most the young generation's fill at its begin.
+   * Past that bound, a scavenge now (~0.5 ms) leaves only what survives in the young
+   * generation, and the heap's growth since its begin, young generation aside then, holds
+   * the rest: an upper bound, as what survived from before it and got promoted counts too.
+   * With one scavenge of V8's during it, that one promoted only what had survived one before
+   * (V8 promotes an object at its second scavenge), from before the unit: what it kept was
+   * still young at its end, or allocated old (large objects), and a bound without those
+   * promotions holds. Only a full GC during it (it frees old garbage) hides more: see
    * majorGcSinceRead.
    */
   private mayHaveKept(begin: MemoryState, end: MemoryState, external: number): boolean {
     // A unit that begins with the readings the last one ended with began after the lane's
     // scavenge there, not before: what that scavenge promoted is not this unit's.
     const scavenged = this.scavenged;
-    if (scavenged && sameState(begin, scavenged.end)) begin = { ...begin, heap: scavenged.heap, young: scavenged.young, gcs: begin.gcs + 1 };
+    if (scavenged && sameState(begin, scavenged.end)) begin = { ...begin, ...scavenged.after, gcs: begin.gcs + 1 };
     const room = this.options.threshold - external;
     const growth = end.heap - begin.heap;
-    const gcDuring = end.gcs > begin.gcs || end.young < begin.young;
+    const gcs = end.gcs - begin.gcs;
+    const gcDuring = gcs > 0 || end.young < begin.young;
     if (growth + (gcDuring ? begin.young : 0) <= room) return false;
     minorGc();
     const heap = v8.getHeapStatistics().used_heap_size;
-    this.scavenged = { end, heap, young: youngUsed() };
-    return heap - (begin.heap - begin.young) > room;
+    const after = { heap, ...spacesUsed() };
+    this.scavenged = { end, after };
+    const outsideGrowth = heap - after.young - (begin.heap - begin.young);
+    if (gcs <= 1) {
+      const promotedNow = heap - after.young - (end.heap - end.young);
+      return Math.min(outsideGrowth, promotedNow + end.large - begin.large) + after.young > room;
+    }
+    return outsideGrowth + after.young > room;
   }
 
   private note(window: Window, notRepeated: string): void {
@@ -433,6 +455,19 @@ export class MemoryLane {
     // What the last tests kept may still be young: a scavenge (~1 ms) leaves only that.
     minorGc();
     return uncollectedValue() - this.valueAtLastRead >= this.options.threshold + runnerKeeps;
+  }
+
+  /**
+   * At most what all units kept since the last read (and ArrayBuffer memory), or undefined
+   * when V8 ran a full GC of its own since (it frees old garbage, which can hide it).
+   * Without one, the old generation only grows: after a scavenge, the heap's growth past
+   * the old generation at the last read holds all that was kept since, whatever garbage
+   * was promoted with it. What Mocha keeps per test aside.
+   */
+  private keptSinceReadAtMost(): number | undefined {
+    if (this.majorGcSinceRead) return undefined;
+    minorGc();
+    return uncollectedValue() - this.outsideYoungAtLastRead - RUNNER_KEEPS_PER_UNIT * this.unitsSinceRead;
   }
 
   /** Whether `reads` reads fit the budget (judged by what the last one cost), or one may be forced past it. */
@@ -705,7 +740,7 @@ function scriptIdOf(lostId: string): string {
 }
 
 function sameState(a: MemoryState, b: MemoryState): boolean {
-  return a.heap === b.heap && a.young === b.young && a.external === b.external && a.gcs === b.gcs;
+  return a.heap === b.heap && a.young === b.young && a.large === b.large && a.external === b.external && a.gcs === b.gcs;
 }
 
 /** The heap is under FREE_READ_MAX_HEAP: a read (a full GC) costs little. */

@@ -20,8 +20,10 @@ export interface Window {
   body?: Function;
   /** Where its body is (see locateBodies). */
   bodyAt?: FunctionLocation;
-  /** Its readings grew past the threshold: a read where its suite ends is due. */
+  /** It may have kept the threshold (see MemoryLane.mayHaveKept): a read where its suite ends is due. */
   grew?: boolean;
+  /** Its heap and ArrayBuffer readings grew past the threshold, GCs during it aside. */
+  readingsGrew?: boolean;
   /** ArrayBuffer memory a full GC right after it left of its growth. */
   externalKept?: number;
   /** For a run again: what the heap and ArrayBuffer memory grew by over it, GC before and after. */
