@@ -266,7 +266,8 @@ export class MemoryLane {
     if (from !== to || externalSuspect) {
       const window: Window = { unit, group, from, to, settled: false };
       window.readingsGrew = begin !== undefined && end !== undefined && end.heap - begin.heap + Math.max(0, external) > this.options.threshold;
-      window.grew = begin !== undefined && end !== undefined && this.mayHaveKept(begin, end, Math.max(0, external));
+      // Telling it may take a scavenge (~0.5-3 ms): not while no read could follow it.
+      window.grew = begin !== undefined && end !== undefined && (!this.couldReadAtSuiteEnd() || this.mayHaveKept(begin, end, Math.max(0, external)));
       this.unread.push(window);
       // Any test that allocated enough to hold a sample may have to run again when its suite
       // ends; one that may have kept the threshold is worth a read of its own there.
@@ -481,6 +482,11 @@ export class MemoryLane {
     if (reason !== 'must' || this.forcedReads >= FORCED_READS) return false;
     this.forcedReads++;
     return true;
+  }
+
+  /** Whether a read where a suite ends fits now (see mayRead), without counting it. */
+  private couldReadAtSuiteEnd(): boolean {
+    return this.readMs + this.lastReadMs <= this.readBudgetMs() || (this.freeReads < FREE_READS && heapIsSmall());
   }
 
   /** leakguard's time for reads so far (see READ_BUDGET_SHARE). */
