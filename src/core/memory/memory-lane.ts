@@ -266,8 +266,7 @@ export class MemoryLane {
     if (from !== to || externalSuspect) {
       const window: Window = { unit, group, from, to, settled: false };
       window.readingsGrew = begin !== undefined && end !== undefined && end.heap - begin.heap + Math.max(0, external) > this.options.threshold;
-      // Telling it may take a scavenge (~0.5-3 ms): not while no read could follow it.
-      window.grew = begin !== undefined && end !== undefined && (!this.couldReadAtSuiteEnd() || this.mayHaveKept(begin, end, Math.max(0, external)));
+      window.grew = begin !== undefined && end !== undefined && this.mayHaveKept(begin, end, Math.max(0, external));
       this.unread.push(window);
       // Any test that allocated enough to hold a sample may have to run again when its suite
       // ends; one that may have kept the threshold is worth a read of its own there.
@@ -426,6 +425,9 @@ export class MemoryLane {
     const gcs = end.gcs - begin.gcs;
     const gcDuring = gcs > 0 || end.young < begin.young;
     if (growth + (gcDuring ? begin.young : 0) <= room) return false;
+    // Telling more takes a scavenge (~0.5-3 ms, by what survives it): not while no read
+    // could follow where its suite ends.
+    if (!this.couldReadAtSuiteEnd()) return true;
     minorGc();
     const heap = v8.getHeapStatistics().used_heap_size;
     const after = { heap, ...spacesUsed() };
