@@ -191,24 +191,32 @@ function newFds(fdDir: string, before: Reading<FdListing>, after: Reading<FdList
     const item = readFd(fdDir, name);
     if (item && !(item.target !== undefined && ignored(item.target))) items.push(item);
   }
-  return withHandleLineage(items);
+  return asTheirHandles(items, since);
 }
 
 /**
- * A socket's descriptor whose server or socket a timer's callback created (background work
- * a test started) carries that timer's lineage, as the handle does in the handles probe:
- * both go to the test that started the work (see Candidates.withoutDescendants), not one to
- * it and the other to the test running when the callback ran.
+ * A socket's descriptor goes where its server or socket goes in the handles probe. One
+ * whose handle was created before the unit began (creation sequence `since`) is not the
+ * unit's: a socket connects, and gets its descriptor, only once its host name is looked up,
+ * which may answer after the test that created it ended (engine.io's clients of
+ * `localhost`: the descriptor was the next test's in some runs, the creating test's in
+ * others). One whose handle a timer's callback created (background work a test started)
+ * carries that timer's lineage, as the handle does: both go to the test that started the
+ * work (see Candidates.withoutDescendants), not one to it and the other to the test running
+ * when the callback ran.
  */
-function withHandleLineage(items: FdItem[]): FdItem[] {
+function asTheirHandles(items: FdItem[], since: number): FdItem[] {
   if (!items.some((item) => item.type === 'socket')) return items;
   const owners = handlesByFd();
-  return items.map((item) => {
+  const theirs: FdItem[] = [];
+  for (const item of items) {
     const owner = item.type === 'socket' ? owners.get(item.fd) : undefined;
-    // Its own site only, as in the handles probe: a socket a server accepted has no lineage.
-    const origin = owner && creationSite(owner)?.createdBy;
-    return origin ? { ...item, createdBy: timerId(origin) } : item;
-  });
+    // Its own site only, as in the handles probe: a socket a server accepted has none.
+    const site = owner && creationSite(owner);
+    if (site && site.sequence <= since) continue;
+    theirs.push(site?.createdBy ? { ...item, createdBy: timerId(site.createdBy) } : item);
+  }
+  return theirs;
 }
 
 /** The descriptors of the servers and sockets created after creation sequence `since` that Node still lists as active. */

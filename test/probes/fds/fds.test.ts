@@ -9,6 +9,7 @@ import { endianness, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LeakItem, type ProbeInstance } from '../../../src/core/probe';
 import { fdsProbe, type FdsOptions } from '../../../src/probes/fds/fds';
+import { trackCreationSites } from '../../../src/instrument';
 import { openSyncUntracked } from '../../../src/instrument/file-opens';
 import { decodeEndpoint, parseInetTable } from '../../../src/probes/fds/proc-net';
 import { changedBy, sample } from '../../helpers/probe-harness';
@@ -193,6 +194,31 @@ describe('fds probe', function () {
     assert.match(described, new RegExp(`-> TCP listening 127\\.0\\.0\\.1:${port}\\b`));
     assert.ok(described.includes(`-> TCP ${local} -> 127.0.0.1:${port} (ESTABLISHED)`), described);
     assert.ok(described.includes(`-> TCP 127.0.0.1:${port} -> ${local} (ESTABLISHED)`), described);
+  });
+
+  it('leaves a socket created before the unit its descriptor, which it got once its host name was looked up', async function () {
+    // Creation sites as leakguard tracks them in a run: the handles probe gives such a
+    // socket to the unit that created it, and the descriptor goes with it.
+    trackCreationSites();
+    const instance = await probe();
+    const server = createServer((socket) => track(socket));
+    const { port } = await listen(server, { port: 0, host: '127.0.0.1' });
+    let answer: (() => void) | undefined;
+    const lookup = (_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void): void => {
+      answer = () => (options.all ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4));
+    };
+    const client = track(createConnection({ port, host: 'late.invalid', lookup: lookup as never }));
+    let accepted: Socket | undefined;
+    const items = await changedBy(instance, async () => {
+      const accepting = once(server, 'connection');
+      answer!();
+      [accepted] = (await Promise.all([accepting, once(client, 'connect')]))[0] as [Socket];
+    });
+    const described = labels(await instance.describe!(items));
+    // The server's side is the unit's: accepted now, it has no creation site of its own.
+    assert.equal(items.length, 1, described);
+    assert.ok(described.includes(`-> TCP 127.0.0.1:${port} -> 127.0.0.1:${client.localPort} (ESTABLISHED)`), described);
+    assert.ok(accepted);
   });
 
   /**
