@@ -237,7 +237,9 @@ function readFd(fdDir: string, name: string): FdItem | undefined {
     return errorCode(error) === 'EINVAL' ? statFd(fd) : undefined;
   }
   const type = classifyTarget(target);
-  const item: FdItem = { id: name, label: `fd ${fd} -> ${target}`, type, fd, target };
+  // By number and target: a number closed and taken again by something else (the next
+  // test's server on a socket's old number) is another descriptor, not the first still open.
+  const item: FdItem = { id: `${name} ${target}`, label: `fd ${fd} -> ${target}`, type, fd, target };
   if (type === 'file') item.path = targetPath(target);
   return item;
 }

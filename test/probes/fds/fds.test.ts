@@ -75,7 +75,8 @@ describe('fds probe', function () {
     });
     assert.equal(items.length, 1);
     const [item] = items;
-    assert.equal(item!.id, String(opened!.fd));
+    assert.equal(item!.id, `${opened!.fd} ${opened!.path}`);
+    assert.equal(item!.fd, opened!.fd);
     assert.equal(item!.type, 'file');
     assert.equal(item!.path, opened!.path);
     assert.equal(item!.label, `fd ${opened!.fd} -> ${opened!.path}`);
@@ -92,7 +93,21 @@ describe('fds probe', function () {
     const listed = (before.state as { names: string[] }).names;
     assert.ok(!listed.includes(String(fd)), `fd ${fd} was listed as open before it was`);
     const items = instance.newItems!(before, await sample(instance));
-    assert.deepEqual(items.map((item) => item.id), [String(fd)]);
+    assert.deepEqual(items.map((item) => item.fd), [fd]);
+  });
+
+  it('tells a number taken again by something else from the descriptor it was (an id of number and target)', async function () {
+    const instance = await probe();
+    const before = await sample(instance);
+    const first = openFile('first.txt');
+    const [was] = instance.newItems!(before, await sample(instance));
+    closeSync(first.fd);
+    fds.splice(fds.indexOf(first.fd), 1);
+    const second = openFile('second.txt');
+    assert.equal(second.fd, first.fd, 'the lowest free number, taken again');
+    const [now] = instance.newItems!(before, await sample(instance));
+    assert.equal(now!.fd, was!.fd);
+    assert.notEqual(now!.id, was!.id, 'the same item to whoever tracks items by id: the first file still open');
   });
 
   it('finds a descriptor opened outside the functions it tracks, as a native addon would open one', async function () {
