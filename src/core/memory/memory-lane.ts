@@ -30,7 +30,7 @@ import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite 
 import type { MemoryOptions } from './options';
 import { functionLocation } from './inspector-session';
 import { findingsOf, type MemoryFindings } from './findings';
-import { arrayBufferBytes, liveMemory, outsideYoungValue, spacesUsed, uncollectedValue, youngUsed, type MemoryState } from './heap-numbers';
+import { arrayBufferBytes, gcsReported, liveMemory, outsideYoungValue, spacesUsed, uncollectedValue, youngUsed, type MemoryState } from './heap-numbers';
 import type { Entry, SiteStats, Window } from './windows';
 
 export interface MemoryLaneOptions extends MemoryOptions {
@@ -148,7 +148,8 @@ export class MemoryLane {
   /** The heap at the last call of {@link boundary}, marker or not. */
   private heapAtLastCall = 0;
   private youngAtLastBoundary = 0;
-  private gcSinceMarker = false;
+  /** GCs V8 had reported when the last marker was placed (see gcsReported). */
+  private gcsAtMarker = 0;
   /** The end readings of the last unit the lane scavenged after, and the heap right after (see mayHaveKept). */
   private scavenged?: { end: MemoryState; after: { heap: number; young: number; large: number } };
   /**
@@ -212,8 +213,7 @@ export class MemoryLane {
     // V8 reports a GC to the observer a turn later; the young generation's fill, which a
     // scavenge empties, tells at once (~1 us).
     const young = state?.young ?? youngUsed();
-    this.noteGcs();
-    const gcRan = this.gcSinceMarker || young < this.youngAtLastBoundary;
+    const gcRan = (state?.gcs ?? gcsReported()) > this.gcsAtMarker || young < this.youngAtLastBoundary;
     const heap = state?.heap;
     const sinceLastCall = heap === undefined ? -1 : heap - this.heapAtLastCall;
     const sinceLastMarker = heap === undefined ? -1 : heap - this.heapAtLastBoundary;
@@ -232,15 +232,13 @@ export class MemoryLane {
     this.lastBoundary = this.sampler.mark();
     this.heapAtLastBoundary = this.heapAtLastCall = v8.getHeapStatistics().used_heap_size;
     this.youngAtLastBoundary = youngUsed();
-    this.noteGcs();
-    this.gcSinceMarker = false;
+    this.gcsAtMarker = gcsReported();
     return this.lastBoundary;
   }
 
-  /** Note V8's GC entries: a GC since the last marker; a full GC not a read's own since the last read. */
+  /** Note V8's GC entries: a full GC not a read's own since the last read. */
   private noteGcs(entries = this.observer.takeRecords()): void {
     for (const entry of entries) {
-      this.gcSinceMarker = true;
       const kind = (entry as { detail?: { kind?: number } | null }).detail?.kind;
       if (kind === constants.NODE_PERFORMANCE_GC_MAJOR && entry.startTime > this.readEndedAt) this.majorGcSinceRead = true;
     }
@@ -475,9 +473,8 @@ export class MemoryLane {
 
   /** Whether `reads` reads fit the budget (judged by what the last one cost), or one may be forced past it. */
   private mayRead(reason: ReadReason, reads = 1): boolean {
-    const budget = this.readBudgetMs();
-    if (this.readMs + reads * this.lastReadMs <= (reason === 'growth' ? budget / 2 : budget)) return true;
-    if (reason === 'settle' && this.freeReads < FREE_READS && heapIsSmall()) {
+    if (this.fitsBudget(reads, reason === 'growth' ? 0.5 : 1)) return true;
+    if (reason === 'settle' && this.freeReadLeft()) {
       this.freeReads++;
       return true;
     }
@@ -488,7 +485,17 @@ export class MemoryLane {
 
   /** Whether a read where a suite ends fits now (see mayRead), without counting it. */
   private couldReadAtSuiteEnd(): boolean {
-    return this.readMs + this.lastReadMs <= this.readBudgetMs() || (this.freeReads < FREE_READS && heapIsSmall());
+    return this.fitsBudget(1) || this.freeReadLeft();
+  }
+
+  /** Whether `reads` more reads, each costing what the last one did, fit `share` of the budget. */
+  private fitsBudget(reads: number, share = 1): boolean {
+    return this.readMs + reads * this.lastReadMs <= share * this.readBudgetMs();
+  }
+
+  /** A read past the budget where a suite ends is left (see FREE_READS). */
+  private freeReadLeft(): boolean {
+    return this.freeReads < FREE_READS && heapIsSmall();
   }
 
   /** leakguard's time for reads so far (see READ_BUDGET_SHARE). */
@@ -510,7 +517,7 @@ export class MemoryLane {
     // small heap) or fits the budget. Rare (no read in seven real suites fell in one),
     // but a growing heap's last read often does, where that GC would cost ~0.3 s per
     // 256 MB and the little it could free is dwarfed by what stays.
-    if (this.sampler.markingUnfinished && (heapIsSmall() || this.readMs + 2 * this.lastReadMs <= this.readBudgetMs())) fullGc();
+    if (this.sampler.markingUnfinished && (heapIsSmall() || this.fitsBudget(2))) fullGc();
     const result = await this.sampler.read();
     this.hasRead = true;
     // V8 frees ArrayBuffer stores on another thread after a GC; a second GC waits for it,

@@ -1,4 +1,3 @@
-import * as v8 from 'node:v8';
 import { memoryState } from '../../core/memory/heap-numbers';
 import { MEMORY_DEFAULTS } from '../../core/memory/options';
 import { defineProbe, type Reading } from '../../core/probe';
