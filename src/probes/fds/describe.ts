@@ -10,6 +10,7 @@ import { stackLocations } from '../../core/stack-frames';
 import { creationSite, creationSiteOfServer } from '../../instrument/creation-sites';
 import { openSiteOf } from '../../instrument/file-opens';
 import { activeHandles, formatEndpoint } from '../handle-labels';
+import { idleAgentSockets } from '../keep-alive';
 import { socketInode, socketLabel, type FdItem } from './fd-targets';
 import type { SocketInfo } from './proc-net';
 
@@ -90,28 +91,6 @@ function withOwner(item: FdItem, owner: object | undefined, idle: Map<object, st
   const described: FdItem = { ...item, owner: owner.constructor?.name ?? 'handle', ...(stack.length > 0 ? { stack } : {}) };
   const agent = idle.get(owner);
   return agent ? { ...described, label: `${item.label}, idle in ${agent}`, pooledBy: agent } : described;
-}
-
-/** Whether Node's built-in module `name` is loaded (process.moduleLoadList: Node 0.x to 24). */
-function loadedBuiltin(name: string): boolean {
-  const loaded = (process as unknown as { moduleLoadList?: string[] }).moduleLoadList;
-  return Array.isArray(loaded) && loaded.includes(`NativeModule ${name}`);
-}
-
-/**
- * Sockets the global HTTP(S) agents keep idle for the next request (keep-alive is on by
- * default since Node 19; they close after 5 s idle), by socket, with the agent's name.
- */
-function idleAgentSockets(): Map<object, string> {
-  const idle = new Map<object, string>();
-  for (const [name, module] of [['http.globalAgent', 'http'], ['https.globalAgent', 'https']] as const) {
-    // Only a module the process has loaded already: loading https would read the CA
-    // certificates (Node 24 does so in the background), an fd of leakguard's own making.
-    if (!loadedBuiltin(module)) continue;
-    const agent = (require(`node:${module}`) as typeof import('node:http')).globalAgent as { freeSockets?: Record<string, object[] | undefined> };
-    for (const sockets of Object.values(agent.freeSockets ?? {})) for (const socket of sockets ?? []) idle.set(socket, name);
-  }
-  return idle;
 }
 
 /** Where the file was opened, when it was opened through fs. */

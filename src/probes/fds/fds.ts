@@ -1,12 +1,13 @@
 import { fstatSync, readlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import { defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../../core/probe';
+import { DEFAULT_SETTLE, defineProbe, type LeakItem, type ProbeContext, type ProbeInstance, type Reading } from '../../core/probe';
 import { trackCreationSites } from '../../instrument';
 import { creationSite } from '../../instrument/creation-sites';
 import { timerId } from '../../instrument/timers';
 import { openedSince } from '../../instrument/file-opens';
 import { idleFetchFds } from '../fetch-pool';
+import { connectionsWaitingOnCode, idleAgentSockets } from '../keep-alive';
 import { kindOf, type ItemKind } from '../item-kinds';
 import { anyOf, globMatcher, type Matcher } from '../patterns';
 import { describeFds, findSockets, handlesByFd, inodeOf, isListening, serverSocket } from './describe';
@@ -111,19 +112,25 @@ function withoutIdleFetchConnections(items: FdItem[]): FdItem[] {
  * A connected socket may still be closed by its peer, a pipe when its process exits, and a
  * file by the code that opened it, a moment later (a stream closing the file it served
  * once the response is out: the test's suite may end first); a listening socket only goes
- * when code closes it. Node's own handles say which socket is which; /proc/net is read
- * only for sockets no handle owns.
+ * when code closes it, and so does a keep-alive connection between two ends in this
+ * process (see keep-alive.ts). Node's own handles say which socket is which; /proc/net is
+ * read only for sockets no handle owns.
  */
 function mayEndByItself(items: FdItem[]): boolean {
   // A full table empties only when code closes descriptors.
   if (items.some((item) => item.type === 'pipe' || item.type === 'file' || (item.type === 'other' && item.id !== TABLE_FULL_ID))) return true;
   const sockets = items.filter((item) => item.type === 'socket');
   if (sockets.length === 0) return false;
-  const owners = handlesByFd();
+  const pooled = idleAgentSockets();
+  const owners = handlesByFd(pooled);
+  let waiting: Set<Socket> | undefined;
   const inodes = new Set<string>();
   for (const socket of sockets) {
     const owner = owners.get(socket.fd);
-    if (owner instanceof Socket) return true;
+    if (owner instanceof Socket) {
+      if ((waiting ??= connectionsWaitingOnCode(DEFAULT_SETTLE.maxWaitMs, pooled.keys())).has(owner)) continue;
+      return true;
+    }
     if (serverSocket(owner)) continue;
     const inode = inodeOf(socket);
     // No inode to look up (fds that are not links, on macOS): unknown, so it may.

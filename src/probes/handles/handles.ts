@@ -6,6 +6,7 @@ import { trackCreationSites } from '../../instrument';
 import { createdByRunner, creationSequence, creationSite, creationSiteOfServer } from '../../instrument/creation-sites';
 import { forgetFinishedTimers, pendingTimersSince, timerId } from '../../instrument/timers';
 import { idleFetchSockets } from '../fetch-pool';
+import { connectionsWaitingOnCode } from '../keep-alive';
 import { activeHandles, describeHandle, wrapTypeOf } from '../handle-labels';
 import { handleKind, labelForType, labelAsReused, timerLabel } from './handles-messages';
 
@@ -53,7 +54,10 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
         return { value: state.types.length, state };
       }, sameHandles),
       newItems: (before, after) => newHandles(before.state!, after.state!, ignored),
-      mayEndByItself: (items) => items.some(mayEndByItself),
+      mayEndByItself: (items) => {
+        let waiting: Set<Socket> | undefined;
+        return items.some((item) => mayEndByItself(item, () => (waiting ??= connectionsWaitingOnCode(DEFAULT_SETTLE.maxWaitMs))));
+      },
     };
   },
 });
@@ -89,7 +93,7 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     if (type === 'TCPSocketWrap' && (pooled ??= idleFetchSockets(after.handles)).has(handle)) continue;
     if (ignored.has(type)) continue;
     const item = reusedLabel({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) }, handle, before.sequence);
-    if (handle instanceof Socket && handle.connecting) connecting.set(item, new WeakRef(handle));
+    if (handle instanceof Socket) sockets.set(item, new WeakRef(handle));
     items.push(item);
   }
   if (!ignored.has('Timeout')) {
@@ -110,20 +114,22 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
 
 /** Timer items that only code can end: intervals, and timeouts due after the longest settle wait. */
 const endsOnlyByCode = new WeakSet<LeakItem>();
-/** Items of sockets that were still connecting when listed, with their socket (weakly: a reported item outlives it). */
-const connecting = new WeakMap<LeakItem, WeakRef<Socket>>();
+/** Items of sockets, with their socket (weakly: a reported item outlives it). */
+const sockets = new WeakMap<LeakItem, WeakRef<Socket>>();
 
 /**
  * Whether the item may still go without more code running. A socket still connecting
  * while Node has no connect or DNS request in flight waits on a `lookup()` of the
  * caller's that has not answered (ws's tests pass one that never does): only that code
  * can end it, and waiting out the settle time for it (at the run's end, the run waits)
- * buys nothing.
+ * buys nothing. Nor does it for a keep-alive connection whose two ends are in this
+ * process and wait on code (see keep-alive.ts).
  */
-function mayEndByItself(item: LeakItem): boolean {
+function mayEndByItself(item: LeakItem, waitingOnCode: () => Set<Socket>): boolean {
   if (endsOnlyByCode.has(item) || !handleKind(item.type).endsByItself) return false;
-  const socket = connecting.get(item)?.deref();
-  if (!socket?.connecting) return true;
+  const socket = sockets.get(item)?.deref();
+  if (!socket) return true;
+  if (!socket.connecting) return !waitingOnCode().has(socket);
   return process.getActiveResourcesInfo().some((type) => type === 'TCPConnectWrap' || type === 'GetAddrInfoReqWrap');
 }
 

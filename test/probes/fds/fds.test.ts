@@ -310,6 +310,22 @@ describe('fds probe', function () {
     assert.equal(instance.mayEndByItself!([...listening, ...file, ...connected]), true);
   });
 
+  it('tells the settle wait that an HTTP connection held by a response nothing reads cannot end by itself when both its ends are here', async function () {
+    const instance = await probe();
+    const server = http.createServer((_request, response) => response.end('unread'));
+    const agent = new http.Agent({ keepAlive: true });
+    closers.push(() => agent.destroy());
+    closers.push(() => server.closeAllConnections());
+    const { port } = await listen(server as unknown as Server, { port: 0, host: '127.0.0.1' });
+    const unread = await changedBy(instance, async () => {
+      await once(http.get({ host: '127.0.0.1', port, agent }), 'response');
+      // The body came with the headers: the parser finishes the response in the same turn.
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    assert.equal(unread.length, 2, labels(unread));
+    assert.equal(instance.mayEndByItself!(unread), false);
+  });
+
   it('reads the kernel\'s table for a listening socket no handle of Node\'s lists (an unref\'d server): it listens, and cannot end by itself', async function () {
     const instance = await probe();
     const server = createServer();

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
-import { createConnection, createServer, type Server } from 'node:net';
+import * as http from 'node:http';
+import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import { handlesProbe } from '../../../src/probes/handles/handles';
 import { changedBy, createProbe } from '../../helpers/probe-harness';
 
@@ -55,6 +56,38 @@ describe('handles probe', function () {
     });
     assert.ok(looking.some((item) => item.label === 'socket (connecting)'), looking.map((item) => item.label).join('\n'));
     assert.equal(instance.mayEndByItself!(looking.filter((item) => item.label === 'socket (connecting)')), true);
+  });
+
+  it('says an HTTP connection held by a response nothing reads cannot end by itself when both its ends are here, and may once the server\'s end is busy', async function () {
+    const instance = await createProbe(handlesProbe, { ignore: [] });
+    let answerLater = false;
+    const server = http.createServer((_request, response) => {
+      if (!answerLater) response.end('unread');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const agent = new http.Agent({ keepAlive: true });
+    cleanups.push(() => {
+      agent.destroy();
+      server.closeAllConnections();
+      server.close();
+    });
+    const { port } = server.address() as AddressInfo;
+    const unread = await changedBy(instance, async () => {
+      await once(http.get({ host: '127.0.0.1', port, agent }), 'response');
+      // The body came with the headers: the parser finishes the response in the same turn.
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    assert.equal(unread.length, 2, unread.map((item) => item.label).join('\n'));
+    assert.equal(instance.mayEndByItself!(unread), false);
+    answerLater = true;
+    const unanswered = await changedBy(instance, async () => {
+      // Closed unanswered when the test ends.
+      http.get({ host: '127.0.0.1', port, agent }).on('error', () => {});
+      await once(server, 'request');
+    });
+    assert.equal(unanswered.length, 2, unanswered.map((item) => item.label).join('\n'));
+    assert.equal(instance.mayEndByItself!(unanswered), true);
   });
 });
 
