@@ -6,7 +6,8 @@
  * anything in flight, nothing but code (`server.close()`, `agent.destroy()`,
  * `res.resume()`) or those timers closes them: the settle wait, a fraction of a second,
  * would wait for nothing. Where the other end is not found here (another process, a pool
- * leakguard cannot see), it may close at any time.
+ * leakguard cannot see), it may close at any time. A socket held by a response nothing
+ * reads is said to be, in its label and its hint: `res.resume()` is the fix.
  *
  * Read from Node's own objects: a socket an agent made has an `agentRemove` listener (the
  * agent's own), one a server accepted has `server` and keeps its HTTP parser until it is
@@ -15,6 +16,7 @@
  */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import * as net from 'node:net';
+import type { LeakItem } from '../core/probe';
 import { activeHandles } from './handle-labels';
 
 /**
@@ -67,10 +69,29 @@ function waitsOnCode(socket: HttpSocket, withinMs: number): boolean {
   const message = socket._httpMessage;
   if (socket.server) return Boolean(socket.parser) && !message;
   if (socket.listenerCount('agentRemove') === 0) return false;
-  if (!message) return true;
-  const response = (message as ClientRequest & { res?: IncomingMessage }).res;
-  return message.writableFinished && response?.complete === true && !response.readableEnded && response.readableFlowing !== true;
+  return !message || holdsUnreadResponse(socket);
 }
+
+/**
+ * A client's socket whose request is sent and whose response arrived in full, but nothing
+ * reads it (no `data` listener, no pipe, no resume()): its agent frees the socket only once
+ * the response has been read, so the connection stays open until the server times it out.
+ */
+export function holdsUnreadResponse(socket: net.Socket): boolean {
+  const request = (socket as HttpSocket)._httpMessage as (ClientRequest & { res?: IncomingMessage }) | null | undefined;
+  const response = request?.res;
+  return Boolean(request?.writableFinished) && response?.complete === true && !response.readableEnded && response.readableFlowing !== true;
+}
+
+/** `item`, a socket or its descriptor, said to be held by an unread response when `owner` is (see holdsUnreadResponse). */
+export function withUnreadResponse<Item extends LeakItem>(item: Item, owner: unknown): Item {
+  if (!(owner instanceof net.Socket) || !holdsUnreadResponse(owner)) return item;
+  return { ...item, label: `${item.label}, held by a response nothing read`, unreadResponse: true };
+}
+
+/** The hint for such a socket and its descriptor. */
+export const UNREAD_RESPONSE_HINT =
+  'An HTTP response on this connection was never read, which holds the connection open (and out of its agent\'s pool) until the server times it out; a keep-alive connection may carry a later test\'s request too. Read every response to its end, or discard it with res.resume().';
 
 /** Its addresses, local first (`reversed`: remote first), IPv4-mapped IPv6 addresses as IPv4. */
 function ends(socket: net.Socket, reversed = false): string {

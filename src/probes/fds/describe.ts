@@ -10,7 +10,7 @@ import { stackLocations } from '../../core/stack-frames';
 import { creationSite, creationSiteOfServer } from '../../instrument/creation-sites';
 import { openSiteOf } from '../../instrument/file-opens';
 import { activeHandles, formatEndpoint } from '../handle-labels';
-import { idleAgentSockets } from '../keep-alive';
+import { idleAgentSockets, withUnreadResponse } from '../keep-alive';
 import { socketInode, socketLabel, type FdItem } from './fd-targets';
 import type { SocketInfo } from './proc-net';
 
@@ -88,7 +88,7 @@ function withOwner(item: FdItem, owner: object | undefined, idle: Map<object, st
   if (!owner) return item;
   const site = creationSite(owner) ?? creationSiteOfServer(owner);
   const stack = site ? stackLocations(site.stack) : [];
-  const described: FdItem = { ...item, owner: owner.constructor?.name ?? 'handle', ...(stack.length > 0 ? { stack } : {}) };
+  const described: FdItem = withUnreadResponse({ ...item, owner: owner.constructor?.name ?? 'handle', ...(stack.length > 0 ? { stack } : {}) }, owner);
   const agent = idle.get(owner);
   return agent ? { ...described, label: `${item.label}, idle in ${agent}`, pooledBy: agent } : described;
 }

@@ -7,7 +7,7 @@ import { creationSite } from '../../instrument/creation-sites';
 import { timerId } from '../../instrument/timers';
 import { openedSince } from '../../instrument/file-opens';
 import { idleFetchFds } from '../fetch-pool';
-import { connectionsWaitingOnCode, idleAgentSockets } from '../keep-alive';
+import { connectionsWaitingOnCode, idleAgentSockets, UNREAD_RESPONSE_HINT } from '../keep-alive';
 import { kindOf, type ItemKind } from '../item-kinds';
 import { anyOf, globMatcher, type Matcher } from '../patterns';
 import { describeFds, findSockets, handlesByFd, inodeOf, isListening, serverSocket } from './describe';
@@ -264,6 +264,7 @@ function statFd(fd: number): FdItem | undefined {
 function fdHint(item: LeakItem | undefined): string {
   if (item?.id === TABLE_FULL_ID) return TABLE_FULL_HINT;
   if (typeof item?.pooledBy === 'string') return pooledConnectionHint(item.pooledBy);
+  if (item?.unreadResponse) return UNREAD_RESPONSE_HINT;
   return kindOf(FD_KINDS, item?.type, FD_KINDS.other).hint;
 }
 

@@ -6,7 +6,7 @@ import { trackCreationSites } from '../../instrument';
 import { createdByRunner, creationSequence, creationSite, creationSiteOfServer } from '../../instrument/creation-sites';
 import { forgetFinishedTimers, pendingTimersSince, timerId } from '../../instrument/timers';
 import { idleFetchSockets } from '../fetch-pool';
-import { connectionsWaitingOnCode } from '../keep-alive';
+import { connectionsWaitingOnCode, UNREAD_RESPONSE_HINT, withUnreadResponse } from '../keep-alive';
 import { activeHandles, describeHandle, wrapTypeOf } from '../handle-labels';
 import { handleKind, labelForType, labelAsReused, timerLabel } from './handles-messages';
 
@@ -42,7 +42,7 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
       description: 'resource types not to report, e.g. ["FSReqCallback", "Immediate"]',
     },
   },
-  hint: (item) => handleKind(item?.type).hint,
+  hint: (item) => (item?.unreadResponse ? UNREAD_RESPONSE_HINT : handleKind(item?.type).hint),
   create: ({ options }): ProbeInstance<HandlesState> => {
     const ignored = new Set(options.ignore ?? []);
     trackCreationSites();
@@ -92,7 +92,8 @@ function newHandles(before: HandlesState, after: HandlesState, ignored: Set<stri
     // An idle connection fetch() keeps in its pool (see fetch-pool.ts): no test's.
     if (type === 'TCPSocketWrap' && (pooled ??= idleFetchSockets(after.handles)).has(handle)) continue;
     if (ignored.has(type)) continue;
-    const item = reusedLabel({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) }, handle, before.sequence);
+    const described = withUnreadResponse({ ...describeHandle(handle), type, id: `handle:${handleId(handle)}`, ...createdAt(handle) }, handle);
+    const item = reusedLabel(described, handle, before.sequence);
     if (handle instanceof Socket) sockets.set(item, new WeakRef(handle));
     items.push(item);
   }

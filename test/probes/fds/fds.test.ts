@@ -324,6 +324,10 @@ describe('fds probe', function () {
     });
     assert.equal(unread.length, 2, labels(unread));
     assert.equal(instance.mayEndByItself!(unread), false);
+    const held = (await instance.describe!(unread)).filter((item) => item.unreadResponse === true);
+    assert.equal(held.length, 1, labels(unread));
+    assert.match(held[0]!.label, /, held by a response nothing read$/);
+    assert.match(fdsProbe.hint instanceof Function ? fdsProbe.hint(held[0]) : '', /res\.resume\(\)/);
   });
 
   it('reads the kernel\'s table for a listening socket no handle of Node\'s lists (an unref\'d server): it listens, and cannot end by itself', async function () {

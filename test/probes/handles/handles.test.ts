@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import * as http from 'node:http';
 import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
+import type { LeakItem } from '../../../src/core/probe';
 import { handlesProbe } from '../../../src/probes/handles/handles';
 import { changedBy, createProbe } from '../../helpers/probe-harness';
 
@@ -80,6 +81,10 @@ describe('handles probe', function () {
     });
     assert.equal(unread.length, 2, unread.map((item) => item.label).join('\n'));
     assert.equal(instance.mayEndByItself!(unread), false);
+    // The client's end says what holds it, and how to let it go.
+    const held = unread.filter((item) => item.label.endsWith(', held by a response nothing read'));
+    assert.equal(held.length, 1, unread.map((item) => item.label).join('\n'));
+    assert.match((handlesProbe.hint as (item: LeakItem) => string)(held[0]!), /res\.resume\(\)/);
     answerLater = true;
     const unanswered = await changedBy(instance, async () => {
       // Closed unanswered when the test ends.
