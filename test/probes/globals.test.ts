@@ -92,6 +92,21 @@ describe('globals probe', function () {
     assert.match(String(globalsProbe.hint instanceof Function && globalsProbe.hint(replacedItem)), /restore it in afterEach/);
   });
 
+  it('compares globals by any key: a symbol, a name that is no identifier, one with quotes and a line break', async function () {
+    const keys: PropertyKey[] = [Symbol('leakguard-test-symbol'), 'leakguard-test name', 'leakguard "test"\nname'];
+    for (const key of keys) {
+      global[key] = 'before';
+      created.push(key);
+    }
+    const instance = await probe();
+    assert.deepEqual(await changedBy(instance, () => {}), []);
+    const items = await changedBy(instance, () => {
+      for (const key of keys) global[key] = 'after';
+    });
+    assert.equal(items.length, 3, labels(items).join('\n'));
+    assert.ok(items.every((item) => item.type === 'replaced'), labels(items).join('\n'));
+  });
+
   it('does not report a stub that the test put back, nor putting back what an earlier test replaced', async function () {
     const instance = await probe();
     const real = global['structuredClone'];
