@@ -62,11 +62,19 @@ const INET_TABLES = [
 ] as const;
 
 /**
- * Look up sockets by inode. Tables are read one after the other until every inode is
- * found; an inode in none of them (netlink, raw, another network namespace) is absent
- * from the result.
+ * The tables' texts as read at one moment, by path, to be read again only at the next
+ * (see the fds probe's sample): a suite's end describes the sockets of many tests at
+ * once, and a table that lists thousands of connections in TIME_WAIT (an HTTP suite's)
+ * takes the kernel ~10 ms to write out each time.
  */
-export function findSockets(inodes: ReadonlySet<string>): Map<string, SocketInfo> {
+export type TableTexts = Map<string, string>;
+
+/**
+ * Look up sockets by inode. Tables are read one after the other until every inode is
+ * found (or taken from `texts`, where read before); an inode in none of them (netlink,
+ * raw, another network namespace) is absent from the result.
+ */
+export function findSockets(inodes: ReadonlySet<string>, texts: TableTexts = new Map()): Map<string, SocketInfo> {
   const found = new Map<string, SocketInfo>();
   const pending = new Set(inodes);
   const take = (inode: string, info: SocketInfo): void => {
@@ -75,21 +83,25 @@ export function findSockets(inodes: ReadonlySet<string>): Map<string, SocketInfo
   };
   for (const { file, protocol } of INET_TABLES) {
     if (pending.size === 0) return found;
-    for (const [inode, info] of parseInetTable(readTable(`${PROC_NET}/${file}`), protocol, pending)) take(inode, info);
+    for (const [inode, info] of parseInetTable(readTable(`${PROC_NET}/${file}`, texts), protocol, pending)) take(inode, info);
   }
   if (pending.size > 0) {
-    for (const [inode, info] of parseUnixTable(readTable(`${PROC_NET}/unix`))) take(inode, info);
+    for (const [inode, info] of parseUnixTable(readTable(`${PROC_NET}/unix`, texts))) take(inode, info);
   }
   return found;
 }
 
-/** A table's text; empty when the kernel has none (no IPv6, a /proc without net). */
-function readTable(path: string): string {
+/** A table's text, from `texts` where read before; empty when the kernel has none (no IPv6, a /proc without net). */
+function readTable(path: string, texts: TableTexts): string {
+  let text = texts.get(path);
+  if (text !== undefined) return text;
   try {
-    return readFileSync(path, 'latin1');
+    text = readFileSync(path, 'latin1');
   } catch {
-    return '';
+    text = '';
   }
+  texts.set(path, text);
+  return text;
 }
 
 /**
