@@ -12,7 +12,7 @@ import { openSiteOf } from '../../instrument/file-opens';
 import { activeHandles, formatEndpoint } from '../handle-labels';
 import { idleAgentSockets, withUnreadResponse } from '../keep-alive';
 import { socketInode, socketLabel, type FdItem } from './fd-targets';
-import type { SocketInfo, TableTexts } from './proc-net';
+import type { SocketInfo, SocketTables } from './proc-net';
 
 /**
  * A listening server's socket as Node knows it. It spares a read of /proc/net, whose
@@ -35,7 +35,7 @@ export function isListening(info: SocketInfo): boolean {
 }
 
 /** Sockets get their protocol, addresses and state; regular files their size. */
-export function describeFds(fdDir: string, items: FdItem[], texts: TableTexts): LeakItem[] {
+export function describeFds(fdDir: string, items: FdItem[], tables: SocketTables): LeakItem[] {
   const idle = idleAgentSockets();
   const owners = handlesByFd(idle);
   const inodes = new Set<string>();
@@ -43,7 +43,7 @@ export function describeFds(fdDir: string, items: FdItem[], texts: TableTexts): 
     const inode = inodeOf(item);
     if (inode !== undefined && !serverSocket(owners.get(item.fd))) inodes.add(inode);
   }
-  const sockets = inodes.size > 0 ? findSockets(inodes, texts) : new Map<string, SocketInfo>();
+  const sockets = inodes.size > 0 ? findSockets(inodes, tables) : new Map<string, SocketInfo>();
   return items.map((item) => {
     const owner = owners.get(item.fd);
     const described = item.type === 'file' ? withOpenSite(withFileSize(item)) : withSocket(fdDir, item, sockets, owner);
@@ -131,6 +131,6 @@ function withFileSize(item: FdItem): FdItem {
 }
 
 /** Sockets by inode from /proc/net, through ./proc-net, which only a unit that left sockets needs loaded. */
-export function findSockets(inodes: ReadonlySet<string>, texts: TableTexts): Map<string, SocketInfo> {
-  return (require('./proc-net') as typeof import('./proc-net')).findSockets(inodes, texts);
+export function findSockets(inodes: ReadonlySet<string>, tables: SocketTables): Map<string, SocketInfo> {
+  return (require('./proc-net') as typeof import('./proc-net')).findSockets(inodes, tables);
 }

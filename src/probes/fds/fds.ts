@@ -13,7 +13,7 @@ import { anyOf, globMatcher, type Matcher } from '../patterns';
 import { describeFds, findSockets, handlesByFd, inodeOf, isListening, serverSocket } from './describe';
 import { classifyStats, classifyTarget, targetPath, type FdItem, type FdType } from './fd-targets';
 import { errorCode, fdSampler, listOpenFds, TABLE_FULL_ID, type FdListing } from './listing';
-import type { TableTexts } from './proc-net';
+import type { SocketTables } from './proc-net';
 
 export interface FdsOptions {
   ignore?: string[];
@@ -96,15 +96,15 @@ function createFdsProbe(context: ProbeContext<FdsOptions>): ProbeInstance<FdList
   const ignored = ignoreMatcher([...ALWAYS_IGNORED, ...(context.options.ignore ?? [])]);
   const sampler = fdSampler(fdDir);
   // The /proc/net tables as read since the last sample (see proc-net.ts).
-  const texts: TableTexts = new Map();
+  const tables: SocketTables = new Map();
   return {
     sample: () => {
-      texts.clear();
+      tables.clear();
       return sampler();
     },
     newItems: (before, after) => withoutIdleFetchConnections(newFds(fdDir, before, after, ignored)),
-    mayEndByItself: (items) => mayEndByItself(items as FdItem[], texts),
-    describe: (items) => describeFds(fdDir, items as FdItem[], texts),
+    mayEndByItself: (items) => mayEndByItself(items as FdItem[], tables),
+    describe: (items) => describeFds(fdDir, items as FdItem[], tables),
   };
 }
 
@@ -123,7 +123,7 @@ function withoutIdleFetchConnections(items: FdItem[]): FdItem[] {
  * process (see keep-alive.ts). Node's own handles say which socket is which; /proc/net is
  * read only for sockets no handle owns.
  */
-function mayEndByItself(items: FdItem[], texts: TableTexts): boolean {
+function mayEndByItself(items: FdItem[], tables: SocketTables): boolean {
   // A full table empties only when code closes descriptors.
   if (items.some((item) => item.type === 'pipe' || item.type === 'file' || (item.type === 'other' && item.id !== TABLE_FULL_ID))) return true;
   const sockets = items.filter((item) => item.type === 'socket');
@@ -145,7 +145,7 @@ function mayEndByItself(items: FdItem[], texts: TableTexts): boolean {
     inodes.add(inode);
   }
   if (inodes.size === 0) return false;
-  const found = findSockets(inodes, texts);
+  const found = findSockets(inodes, tables);
   // A socket not found in /proc/net (another namespace, netlink): unknown, so it may.
   if (found.size < inodes.size) return true;
   return [...found.values()].some((info) => !isListening(info));

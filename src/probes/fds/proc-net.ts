@@ -62,53 +62,59 @@ const INET_TABLES = [
 ] as const;
 
 /**
- * The tables' texts as read at one moment, by path, to be read again only at the next
- * (see the fds probe's sample): a suite's end describes the sockets of many tests at
+ * The tables as read at one moment, each one's sockets by inode, read again only at the
+ * next (see the fds probe's sample): a suite's end describes the sockets of many tests at
  * once, and a table that lists thousands of connections in TIME_WAIT (an HTTP suite's)
- * takes the kernel ~10 ms to write out each time.
+ * takes the kernel ~10 ms to write out and leakguard ~1 ms to split each time. Rows of
+ * no socket (inode 0: TIME_WAIT) are left out.
  */
-export type TableTexts = Map<string, string>;
+export type SocketTables = Map<string, ReadonlyMap<string, SocketInfo>>;
 
 /**
  * Look up sockets by inode. Tables are read one after the other until every inode is
- * found (or taken from `texts`, where read before); an inode in none of them (netlink,
+ * found (or taken from `tables`, where read before); an inode in none of them (netlink,
  * raw, another network namespace) is absent from the result.
  */
-export function findSockets(inodes: ReadonlySet<string>, texts: TableTexts = new Map()): Map<string, SocketInfo> {
+export function findSockets(inodes: ReadonlySet<string>, tables: SocketTables = new Map()): Map<string, SocketInfo> {
   const found = new Map<string, SocketInfo>();
-  const pending = new Set(inodes);
-  const take = (inode: string, info: SocketInfo): void => {
-    if (!pending.delete(inode)) return;
-    found.set(inode, info);
-  };
-  for (const { file, protocol } of INET_TABLES) {
-    if (pending.size === 0) return found;
-    for (const [inode, info] of parseInetTable(readTable(`${PROC_NET}/${file}`, texts), protocol, pending)) take(inode, info);
-  }
-  if (pending.size > 0) {
-    for (const [inode, info] of parseUnixTable(readTable(`${PROC_NET}/unix`, texts))) take(inode, info);
+  for (const file of [...INET_TABLES.map((table) => table.file), 'unix']) {
+    if (found.size === inodes.size) break;
+    const sockets = tableSockets(file, tables);
+    for (const inode of inodes) {
+      const info = sockets.get(inode);
+      if (info && !found.has(inode)) found.set(inode, info);
+    }
   }
   return found;
 }
 
-/** A table's text, from `texts` where read before; empty when the kernel has none (no IPv6, a /proc without net). */
-function readTable(path: string, texts: TableTexts): string {
-  let text = texts.get(path);
-  if (text !== undefined) return text;
-  try {
-    text = readFileSync(path, 'latin1');
-  } catch {
-    text = '';
+const HELD = { has: (inode: string) => inode !== '0' };
+
+function tableSockets(file: string, tables: SocketTables): ReadonlyMap<string, SocketInfo> {
+  let sockets = tables.get(file);
+  if (!sockets) {
+    const text = readTable(`${PROC_NET}/${file}`);
+    const inet = INET_TABLES.find((table) => table.file === file);
+    sockets = new Map<string, SocketInfo>(inet ? parseInetTable(text, inet.protocol, HELD) : [...parseUnixTable(text)].filter(([inode]) => HELD.has(inode)));
+    tables.set(file, sockets);
   }
-  texts.set(path, text);
-  return text;
+  return sockets;
+}
+
+/** A table's text; empty when the kernel has none (no IPv6, a /proc without net). */
+function readTable(path: string): string {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch {
+    return '';
+  }
 }
 
 /**
  * Rows of /proc/net/{tcp,tcp6,udp,udp6}: `sl local rem st tx:rx tr:when retrnsmt uid timeout inode ...`,
  * addresses as `HEXADDR:HEXPORT`; `only` the rows of these inodes, where given.
  */
-export function* parseInetTable(text: string, protocol: InetSocket['protocol'], only?: ReadonlySet<string>): Generator<[string, InetSocket]> {
+export function* parseInetTable(text: string, protocol: InetSocket['protocol'], only?: { has(inode: string): boolean }): Generator<[string, InetSocket]> {
   for (const line of dataLines(text)) {
     const fields = line.trim().split(/\s+/);
     const [, local, remote, state, , , , , , inode] = fields;

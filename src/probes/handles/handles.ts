@@ -46,18 +46,23 @@ export const handlesProbe = defineProbe<{ ignore?: string[] }>({
   create: ({ options }): ProbeInstance<HandlesState> => {
     const ignored = new Set(options.ignore ?? []);
     trackCreationSites();
+    // Most tests leave the same handles as the last sample saw: hand that reading back.
+    const sampleHandles = reusingUnchanged(() => {
+      forgetFinishedTimers();
+      const state: HandlesState = { types: process.getActiveResourcesInfo(), handles: activeHandles(), sequence: creationSequence() };
+      return { value: state.types.length, state };
+    }, sameHandles);
+    // The connections that wait on code, as found since the last sample: where a suite
+    // ends, the settle asks about one item after another, and each look goes through
+    // every handle (a suite that leaks everywhere has hundreds).
+    let waiting: Set<Socket> | undefined;
     return {
-      // Most tests leave the same handles as the last sample saw: hand that reading back.
-      sample: reusingUnchanged(() => {
-        forgetFinishedTimers();
-        const state: HandlesState = { types: process.getActiveResourcesInfo(), handles: activeHandles(), sequence: creationSequence() };
-        return { value: state.types.length, state };
-      }, sameHandles),
-      newItems: (before, after) => newHandles(before.state!, after.state!, ignored),
-      mayEndByItself: (items) => {
-        let waiting: Set<Socket> | undefined;
-        return items.some((item) => mayEndByItself(item, () => (waiting ??= connectionsWaitingOnCode(DEFAULT_SETTLE.maxWaitMs))));
+      sample: () => {
+        waiting = undefined;
+        return sampleHandles();
       },
+      newItems: (before, after) => newHandles(before.state!, after.state!, ignored),
+      mayEndByItself: (items) => items.some((item) => mayEndByItself(item, () => (waiting ??= connectionsWaitingOnCode(DEFAULT_SETTLE.maxWaitMs)))),
     };
   },
 });
@@ -159,6 +164,18 @@ function describeTimer(timer: NodeJS.Timeout): LeakItem {
  * the timer whose callback created it, if one did.
  */
 function createdAt(handle: object): Pick<LeakItem, 'stack' | 'createdBy'> {
+  let where = creations.get(handle);
+  if (!where) {
+    where = creationOf(handle);
+    creations.set(handle, where);
+  }
+  return where;
+}
+
+/** createdAt's answers: a handle is listed again at each step of a settle, its creation stack read once. */
+const creations = new WeakMap<object, Pick<LeakItem, 'stack' | 'createdBy'>>();
+
+function creationOf(handle: object): Pick<LeakItem, 'stack' | 'createdBy'> {
   const own = creationSite(handle);
   const site = own ?? creationSiteOfServer(handle);
   const stack = site ? stackLocations(site.stack) : [];
