@@ -88,6 +88,7 @@ export function findSockets(inodes: ReadonlySet<string>, tables: SocketTables = 
   return found;
 }
 
+/** The rows of sockets: a connection in TIME_WAIT has none (inode 0). */
 const HELD = { has: (inode: string) => inode !== '0' };
 
 function tableSockets(file: string, tables: SocketTables): ReadonlyMap<string, SocketInfo> {
@@ -112,7 +113,7 @@ function readTable(path: string): string {
 
 /**
  * Rows of /proc/net/{tcp,tcp6,udp,udp6}: `sl local rem st tx:rx tr:when retrnsmt uid timeout inode ...`,
- * addresses as `HEXADDR:HEXPORT`; `only` the rows of these inodes, where given.
+ * addresses as `HEXADDR:HEXPORT`; where `only` is given, the rows of the inodes it has.
  */
 export function* parseInetTable(text: string, protocol: InetSocket['protocol'], only?: { has(inode: string): boolean }): Generator<[string, InetSocket]> {
   for (const line of dataLines(text)) {
