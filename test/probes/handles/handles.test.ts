@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import type { LeakItem } from '../../../src/core/probe';
 import { handlesProbe } from '../../../src/probes/handles/handles';
+import { labelForType } from '../../../src/probes/handles/handles-messages';
 import { changedBy, createProbe } from '../../helpers/probe-harness';
 
 describe('handles probe', function () {
@@ -105,6 +106,12 @@ describe('handles probe hints', () => {
     }
     assert.match(hint('SomethingElse'), /still keeping the event loop alive/);
     assert.match(hint('Timeout'), /clearInterval/);
+  });
+
+  it('labels an operation in flight by what it is, not by its libuv name alone', () => {
+    assert.equal(labelForType('FileHandleReadWrap'), 'FileHandleReadWrap: a read through a FileHandle (fs.promises) still in flight');
+    assert.equal(labelForType('ShutdownWrap'), 'ShutdownWrap: a socket or pipe end() still in flight');
+    assert.equal(labelForType('SomethingElse'), 'SomethingElse');
   });
 });
 
