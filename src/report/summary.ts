@@ -1,5 +1,5 @@
 import type { LeakItem } from '../core/probe';
-import { creationFrames, projectFrame } from '../core/stack-frames';
+import { creationFrames, frameLocation, projectFrame } from '../core/stack-frames';
 import { MAX_LEAKS, type Leak, type LeakReport, type MemorySite } from '../core/report-model';
 import { formatBytes, formatValue } from '../core/thresholds';
 import { allowedLines } from './allowed-line';
@@ -169,11 +169,27 @@ function causeLines(cause: LeakCause, cwd: string, style: Style, maxItems: numbe
   for (const unit of shown) {
     const growth = unit.leaks.reduce((sum, leak) => sum + leak.delta, 0);
     const amount = `: +${formatValue(growth, first.unit)}`;
-    lines.push(`${ITEM_INDENT}${truncateMiddle(unitHeader(unit.kind, unit.title, unit.file, cwd), width - ITEM_INDENT.length - amount.length)}${amount}`);
+    lines.push(`${ITEM_INDENT}${truncateMiddle(unitHeader(unit.kind, unit.title, ownLine(unit, cwd) ?? unit.file, cwd), width - ITEM_INDENT.length - amount.length)}${amount}`);
   }
   if (units.length > shown.length) lines.push(`${ITEM_INDENT}… and ${units.length - shown.length} more`);
   if (first.hint) lines.push(...hintLines(relativePathsIn(first.hint, cwd), width).map(style.dim));
   return lines;
+}
+
+/**
+ * Under a cause's block, which names the line its units share (a helper's, a library's),
+ * the line in a unit's own file that led there (`test/ws.test.js:4288:20`): each test's
+ * line to change. Undefined where its items do not say.
+ */
+function ownLine(unit: UnitLeaks, cwd: string): string | undefined {
+  if (!unit.file) return undefined;
+  for (const leak of unit.leaks) {
+    for (const item of leak.items) {
+      const frames = hasStack(item) ? creationFrames((item.stack ?? []).map(String), unit.file) : undefined;
+      if (frames?.via) return relativePathsIn(frameLocation(frames.at), cwd);
+    }
+  }
+  return undefined;
 }
 
 /** `test/helpers.js:7:42 (listen)`, as {@link formatFrame} shows a frame. */

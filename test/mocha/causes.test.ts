@@ -86,11 +86,12 @@ describe('one block per cause, one item per resource, through Mocha', function (
     const block = summary.slice(start, summary.findIndex((line, index) => index > start && /^\S/.test(line)));
     assert.match(block[1]!, /^ {4}server listening on 127\.0\.0\.1:\d+ \(fd \d+\)$/);
     assert.deepEqual(block.slice(2, 8), [
-      '    api serves route 1 (test/api.spec.js): +1',
-      '    api serves route 2 (test/api.spec.js): +1',
-      '    api serves route 3 (test/api.spec.js): +1',
-      '    api serves route 4 (test/api.spec.js): +1',
-      '    api serves route 5 (test/api.spec.js): +1',
+      // Each test with the line of its own file that called the helper (the spec's loop).
+      '    api serves route 1 (test/api.spec.js:4:63): +1',
+      '    api serves route 2 (test/api.spec.js:4:63): +1',
+      '    api serves route 3 (test/api.spec.js:4:63): +1',
+      '    api serves route 4 (test/api.spec.js:4:63): +1',
+      '    api serves route 5 (test/api.spec.js:4:63): +1',
       '    … and 25 more',
     ]);
     assert.match(block[8]!, /^ {4}hint: A server was started in this test and never closed\./);

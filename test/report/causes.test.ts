@@ -76,11 +76,12 @@ describe('causes: the summary', () => {
       '30 tests leaked handles created at test/helpers.js:7:42 (listen)',
       // What the first test left; its creation site is the block's, not said again.
       '    server listening on 127.0.0.1:4000',
-      '    app serves 0 (test/app.spec.js): +1',
-      '    app serves 1 (test/app.spec.js): +1',
-      '    app serves 2 (test/app.spec.js): +1',
-      '    app serves 3 (test/app.spec.js): +1',
-      '    app serves 4 (test/app.spec.js): +1',
+      // Each test with its own line that led to the block's.
+      '    app serves 0 (test/app.spec.js:10:5): +1',
+      '    app serves 1 (test/app.spec.js:11:5): +1',
+      '    app serves 2 (test/app.spec.js:12:5): +1',
+      '    app serves 3 (test/app.spec.js:13:5): +1',
+      '    app serves 4 (test/app.spec.js:14:5): +1',
       '    … and 25 more',
       `    hint: ${SERVER_HINT}`,
       '',
