@@ -6,7 +6,7 @@
  */
 import type { LeakItem } from '../core/probe';
 import type { CauseEntry, Leak } from '../core/report-model';
-import { projectFrame } from '../core/stack-frames';
+import { creationFrames, frameLocation, projectFrame } from '../core/stack-frames';
 
 /** Where a leaked resource was created: the first user frame its items carry. */
 export interface CreationSite {
@@ -87,4 +87,22 @@ export function causeEntries(leaks: readonly Leak[]): CauseEntry[] {
     ...(cause.site ? { site: { ...cause.site } } : {}),
     tests: cause.leaks.map((leak) => ({ test: leak.test, ...(leak.file === undefined ? {} : { file: leak.file }), kind: leak.kind })),
   }));
+}
+
+/**
+ * Where a unit's own file led to its cause's site (`test/ws.test.js:4288:20`), for the lists
+ * of a cause's units: that site is a helper's or a library's line, this the line to change
+ * in each unit. As the stack gave it (absolute, or a file URL); undefined where no item's
+ * stack passes through the unit's file before some other code of the project.
+ */
+export function ownLocation(leaks: readonly Leak[], file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  for (const leak of leaks) {
+    for (const item of leak.items) {
+      if (!Array.isArray(item.stack) || item.stack.length === 0) continue;
+      const frames = creationFrames(item.stack.map(String), file);
+      if (frames?.via) return frameLocation(frames.at);
+    }
+  }
+  return undefined;
 }

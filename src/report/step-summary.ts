@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Leak, LeakReport } from '../core/report-model';
 import { formatValue } from '../core/thresholds';
-import { groupByCause, type LeakCause } from './causes';
+import { groupByCause, ownLocation, type LeakCause } from './causes';
 import { unitName } from './github-annotations';
-import { relativePath } from './paths';
+import { relativePath, relativePathsIn } from './paths';
 import { formatLeakDetails } from './summary';
 
 /** Well under GitHub's 1 MiB per step, leaving room for what other tools of the step write. */
@@ -98,7 +98,9 @@ function causeBlock(number: number, cause: LeakCause, cwd: string): string[] {
     : `in ${escapeMarkdown(unitName(first))}`;
   const lines = [`### ${number}. ${escapeMarkdown(cause.probe)}: ${where}`, ''];
   for (const leak of cause.leaks.slice(0, TESTS_LISTED)) {
-    const file = leak.file === undefined ? '' : ` (\`${relativePath(path.resolve(cwd, leak.file), cwd)}\`)`;
+    const own = ownLocation([leak], leak.file);
+    const where = own === undefined ? (leak.file === undefined ? undefined : relativePath(path.resolve(cwd, leak.file), cwd)) : relativePathsIn(own, cwd);
+    const file = where === undefined ? '' : ` (\`${where}\`)`;
     lines.push(`- ${escapeMarkdown(unitName(leak))}${file}: +${formatValue(leak.delta, leak.unit)}`);
   }
   if (cause.leaks.length > TESTS_LISTED) lines.push(`- …and ${cause.leaks.length - TESTS_LISTED} more`);

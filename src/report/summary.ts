@@ -1,9 +1,9 @@
 import type { LeakItem } from '../core/probe';
-import { creationFrames, frameLocation, projectFrame } from '../core/stack-frames';
+import { creationFrames, projectFrame } from '../core/stack-frames';
 import { MAX_LEAKS, type Leak, type LeakReport, type MemorySite } from '../core/report-model';
 import { formatBytes, formatValue } from '../core/thresholds';
 import { allowedLines } from './allowed-line';
-import { groupByCause, parseFrame, type CreationSite, type LeakCause } from './causes';
+import { groupByCause, ownLocation, parseFrame, type CreationSite, type LeakCause } from './causes';
 import { relativePath, relativePathsIn } from './paths';
 import { labelLines, shortenLabel } from './shorten';
 
@@ -176,20 +176,10 @@ function causeLines(cause: LeakCause, cwd: string, style: Style, maxItems: numbe
   return lines;
 }
 
-/**
- * Under a cause's block, which names the line its units share (a helper's, a library's),
- * the line in a unit's own file that led there (`test/ws.test.js:4288:20`): each test's
- * line to change. Undefined where its items do not say.
- */
+/** A unit's own line under a cause's block (see ownLocation), relative to `cwd`. */
 function ownLine(unit: UnitLeaks, cwd: string): string | undefined {
-  if (!unit.file) return undefined;
-  for (const leak of unit.leaks) {
-    for (const item of leak.items) {
-      const frames = hasStack(item) ? creationFrames((item.stack ?? []).map(String), unit.file) : undefined;
-      if (frames?.via) return relativePathsIn(frameLocation(frames.at), cwd);
-    }
-  }
-  return undefined;
+  const location = ownLocation(unit.leaks, unit.file);
+  return location === undefined ? undefined : relativePathsIn(location, cwd);
 }
 
 /** `test/helpers.js:7:42 (listen)`, as {@link formatFrame} shows a frame. */

@@ -83,6 +83,22 @@ describe('CI outputs: causes', () => {
   });
 });
 
+describe('CI outputs: the tests of a cause', () => {
+  it('name each test with the line of its own file that led to the shared site, in the annotation and the job summary', () => {
+    const helper = path.join(cwd, 'test', 'helpers.js');
+    const spec = path.join(cwd, 'test', 'api.spec.js');
+    const leakAt = (test: string, line: number) =>
+      makeLeak({ test, file: spec, items: [{ label: 'server', stack: [`    at listen (${helper}:7:42)`, `    at Context.<anonymous> (${spec}:${line}:5)`] }] });
+    const report = makeReport({ leaks: [leakAt('one', 10), leakAt('two', 20)] });
+    const [annotation] = githubAnnotations(report, { cwd });
+    assert.match(annotation!, /^::warning file=test\/helpers\.js,line=7,/);
+    assert.match(annotation!, /%0A  one \(test\/api\.spec\.js:10:5\)%0A  two \(test\/api\.spec\.js:20:5\)%0A/);
+    const markdown = formatStepSummary(report, { cwd });
+    assert.match(markdown, /^- one \(`test\/api\.spec\.js:10:5`\): \+1$/m);
+    assert.match(markdown, /^- two \(`test\/api\.spec\.js:20:5`\): \+1$/m);
+  });
+});
+
 describe('CI outputs: job summary size', () => {
   const manyCauses = makeReport({
     leaks: Array.from({ length: 400 }, (_, index) =>
