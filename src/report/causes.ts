@@ -4,9 +4,11 @@
  * block in the summary, one annotation and one entry in the JSON report's `causes`, not
  * one per test. A leak whose items say nowhere where they were created is a cause of its own.
  */
+import * as path from 'node:path';
 import type { LeakItem } from '../core/probe';
 import type { CauseEntry, Leak } from '../core/report-model';
 import { creationFrames, frameLocation, projectFrame } from '../core/stack-frames';
+import { relativePath, relativePathsIn } from './paths';
 
 /** Where a leaked resource was created: the first user frame its items carry. */
 export interface CreationSite {
@@ -90,19 +92,18 @@ export function causeEntries(leaks: readonly Leak[]): CauseEntry[] {
 }
 
 /**
- * Where a unit's own file led to its cause's site (`test/ws.test.js:4288:20`), for the lists
- * of a cause's units: that site is a helper's or a library's line, this the line to change
- * in each unit. As the stack gave it (absolute, or a file URL); undefined where no item's
- * stack passes through the unit's file before some other code of the project.
+ * Where to look in a unit of a cause, relative to `cwd`: the line of its own file that led
+ * to the cause's site (`test/ws.test.js:4288:20`: that site is a helper's or a library's
+ * line, this the line to change in each unit), else its file; undefined without a file.
  */
-export function ownLocation(leaks: readonly Leak[], file: string | undefined): string | undefined {
+export function unitPlace(leaks: readonly Leak[], file: string | undefined, cwd: string): string | undefined {
   if (file === undefined) return undefined;
   for (const leak of leaks) {
     for (const item of leak.items) {
       if (!Array.isArray(item.stack) || item.stack.length === 0) continue;
       const frames = creationFrames(item.stack.map(String), file);
-      if (frames?.via) return frameLocation(frames.at);
+      if (frames?.via) return relativePathsIn(frameLocation(frames.at), cwd);
     }
   }
-  return undefined;
+  return relativePath(path.resolve(cwd, file), cwd);
 }

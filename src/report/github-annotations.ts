@@ -7,8 +7,8 @@
  */
 import * as path from 'node:path';
 import type { Leak, LeakReport } from '../core/report-model';
-import { groupByCause, ownLocation, type LeakCause } from './causes';
-import { relativePath, relativePathsIn } from './paths';
+import { groupByCause, unitPlace, type LeakCause } from './causes';
+import { relativePath } from './paths';
 import { formatLeakDetails } from './summary';
 
 /** GitHub's limit per step for each kind of annotation. */
@@ -78,11 +78,10 @@ export function unitName(leak: Leak): string {
   return leak.kind === 'hook' ? `hook: ${leak.test}` : leak.test;
 }
 
-/** ` (test/a.spec.js)`, or with the line that led to the cause's site (see ownLocation). */
+/** ` (test/a.spec.js)`, or with the line that led to the cause's site (see unitPlace). */
 function fileSuffix(leak: Leak, options: AnnotationOptions): string {
-  if (leak.file === undefined) return '';
-  const own = ownLocation([leak], leak.file);
-  return ` (${own === undefined ? relativePath(path.resolve(options.cwd, leak.file), options.cwd) : relativePathsIn(own, options.cwd)})`;
+  const place = unitPlace([leak], leak.file, options.cwd);
+  return place === undefined ? '' : ` (${place})`;
 }
 
 /** A report path (absolute, or relative to `cwd`) relative to the workspace, with `/` separators. */

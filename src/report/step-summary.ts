@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Leak, LeakReport } from '../core/report-model';
 import { formatValue } from '../core/thresholds';
-import { groupByCause, ownLocation, type LeakCause } from './causes';
+import { groupByCause, unitPlace, type LeakCause } from './causes';
 import { unitName } from './github-annotations';
-import { relativePath, relativePathsIn } from './paths';
+import { relativePath } from './paths';
 import { formatLeakDetails } from './summary';
 
 /** Well under GitHub's 1 MiB per step, leaving room for what other tools of the step write. */
@@ -98,9 +98,8 @@ function causeBlock(number: number, cause: LeakCause, cwd: string): string[] {
     : `in ${escapeMarkdown(unitName(first))}`;
   const lines = [`### ${number}. ${escapeMarkdown(cause.probe)}: ${where}`, ''];
   for (const leak of cause.leaks.slice(0, TESTS_LISTED)) {
-    const own = ownLocation([leak], leak.file);
-    const where = own === undefined ? (leak.file === undefined ? undefined : relativePath(path.resolve(cwd, leak.file), cwd)) : relativePathsIn(own, cwd);
-    const file = where === undefined ? '' : ` (\`${where}\`)`;
+    const place = unitPlace([leak], leak.file, cwd);
+    const file = place === undefined ? '' : ` (\`${place}\`)`;
     lines.push(`- ${escapeMarkdown(unitName(leak))}${file}: +${formatValue(leak.delta, leak.unit)}`);
   }
   if (cause.leaks.length > TESTS_LISTED) lines.push(`- …and ${cause.leaks.length - TESTS_LISTED} more`);

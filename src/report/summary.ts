@@ -3,7 +3,7 @@ import { creationFrames, projectFrame } from '../core/stack-frames';
 import { MAX_LEAKS, type Leak, type LeakReport, type MemorySite } from '../core/report-model';
 import { formatBytes, formatValue } from '../core/thresholds';
 import { allowedLines } from './allowed-line';
-import { groupByCause, ownLocation, parseFrame, type CreationSite, type LeakCause } from './causes';
+import { groupByCause, parseFrame, unitPlace, type CreationSite, type LeakCause } from './causes';
 import { relativePath, relativePathsIn } from './paths';
 import { labelLines, shortenLabel } from './shorten';
 
@@ -169,17 +169,11 @@ function causeLines(cause: LeakCause, cwd: string, style: Style, maxItems: numbe
   for (const unit of shown) {
     const growth = unit.leaks.reduce((sum, leak) => sum + leak.delta, 0);
     const amount = `: +${formatValue(growth, first.unit)}`;
-    lines.push(`${ITEM_INDENT}${truncateMiddle(unitHeader(unit.kind, unit.title, ownLine(unit, cwd) ?? unit.file, cwd), width - ITEM_INDENT.length - amount.length)}${amount}`);
+    lines.push(`${ITEM_INDENT}${truncateMiddle(unitHeader(unit.kind, unit.title, unitPlace(unit.leaks, unit.file, cwd), cwd), width - ITEM_INDENT.length - amount.length)}${amount}`);
   }
   if (units.length > shown.length) lines.push(`${ITEM_INDENT}… and ${units.length - shown.length} more`);
   if (first.hint) lines.push(...hintLines(relativePathsIn(first.hint, cwd), width).map(style.dim));
   return lines;
-}
-
-/** A unit's own line under a cause's block (see ownLocation), relative to `cwd`. */
-function ownLine(unit: UnitLeaks, cwd: string): string | undefined {
-  const location = ownLocation(unit.leaks, unit.file);
-  return location === undefined ? undefined : relativePathsIn(location, cwd);
 }
 
 /** `test/helpers.js:7:42 (listen)`, as {@link formatFrame} shows a frame. */
