@@ -33,16 +33,20 @@ describe('keep-alive connections that wait on code', function () {
     return agent;
   }
 
-  const pooledBy = (agent: http.Agent): Socket[] => Object.values(agent.freeSockets).flat() as Socket[];
-
-  it('finds both ends of a connection idle in an agent\'s pool', async function () {
-    const { port, accepted } = await httpServer((_request, response) => response.end('ok'));
+  /** The client's end of a connection to `port` that a request used and a keep-alive agent took back, idle. */
+  async function idleInPool(port: number): Promise<Socket> {
     const agent = keepAliveAgent();
     const freed = once(agent, 'free');
     http.get({ host: '127.0.0.1', port, agent }, (response) => response.resume());
     await freed;
-    const [client] = pooledBy(agent);
+    const [client] = Object.values(agent.freeSockets).flat() as Socket[];
     assert.ok(client);
+    return client;
+  }
+
+  it('finds both ends of a connection idle in an agent\'s pool', async function () {
+    const { port, accepted } = await httpServer((_request, response) => response.end('ok'));
+    const client = await idleInPool(port);
     const found = connectionsWaitingOnCode(SETTLE_MS, [client]);
     assert.ok(found.has(client));
     assert.ok(found.has(accepted[0]!));
@@ -89,26 +93,17 @@ describe('keep-alive connections that wait on code', function () {
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(resolve));
     });
-    const agent = keepAliveAgent();
-    const freed = once(agent, 'free');
-    http.get({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, agent }, (response) => response.resume());
-    await freed;
-    const [client] = pooledBy(agent);
-    assert.ok(client);
+    const client = await idleInPool((server.address() as AddressInfo).port);
     assert.equal(connectionsWaitingOnCode(SETTLE_MS, [client]).size, 0);
   });
 
   it('finds no end whose idle timer is due within the time given', async function () {
     const { port, accepted } = await httpServer((_request, response) => response.end('ok'));
-    const agent = keepAliveAgent();
-    const freed = once(agent, 'free');
-    http.get({ host: '127.0.0.1', port, agent }, (response) => response.resume());
-    await freed;
-    const [client] = pooledBy(agent);
+    const client = await idleInPool(port);
     // The server's end times out after its keep-alive timeout (5 s and a margin).
     const timeout = accepted[0]!.timeout!;
     assert.ok(timeout > SETTLE_MS && timeout < 60_000, String(timeout));
-    assert.ok(connectionsWaitingOnCode(SETTLE_MS, [client!]).has(client!));
-    assert.equal(connectionsWaitingOnCode(60_000, [client!]).size, 0);
+    assert.ok(connectionsWaitingOnCode(SETTLE_MS, [client]).has(client));
+    assert.equal(connectionsWaitingOnCode(60_000, [client]).size, 0);
   });
 });
