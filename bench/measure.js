@@ -14,13 +14,14 @@ const MOCHA = path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js');
 /**
  * A copy of dist/ under `root`, used by every run: a rebuild while the bench runs (`npm
  * test` builds too) once changed leakguard in the middle of a run here, which then took
- * 300 s. Returns the copy's plugin file and the names of the probes it runs by default.
+ * 300 s. `from`: a checkout holding another build to compare (its dist/ and package.json).
+ * Returns the copy's plugin file and the names of the probes it runs by default.
  */
-function snapshotBuild(root) {
-  const copy = path.join(root, 'leakguard');
-  fs.cpSync(path.join(REPO, 'dist'), path.join(copy, 'dist'), { recursive: true });
+function snapshotBuild(root, from = REPO, name = 'leakguard') {
+  const copy = path.join(root, name);
+  fs.cpSync(path.join(from, 'dist'), path.join(copy, 'dist'), { recursive: true });
   // Beside dist/ as in the repo: leakguard reads its version there and finds its dependencies.
-  fs.copyFileSync(path.join(REPO, 'package.json'), path.join(copy, 'package.json'));
+  fs.copyFileSync(path.join(from, 'package.json'), path.join(copy, 'package.json'));
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
   const { builtinProbes } = require(path.join(copy, 'dist'));
   return {
@@ -52,30 +53,33 @@ const RUN_TIMEOUT_MS = 15 * 60 * 1000;
 function runOnce(build, suite, design, index) {
   const { node, mocha, env } = designArgs(design, build);
   const runDir = path.join(suite.dir, 'runs', `${design}-${index}`);
+  return runMeasured({
+    cwd: suite.dir,
+    runDir,
+    args: [...node, MOCHA, '--no-config', '--reporter', 'dot', ...mocha],
+    env: { ...env, BENCH_SOAK_OUT: path.join(runDir, 'soak.jsonl') },
+    report: path.join(suite.dir, 'leakguard-report.json'),
+  }).then((run) => ({ design, ...run, soak: readIfThere(path.join(runDir, 'soak.jsonl'))?.trim().split('\n').map((line) => JSON.parse(line)) }));
+}
+
+/**
+ * Run `node <args>` in `cwd` with its own TMPDIR under `runDir`, output to `runDir`/output.log
+ * (a pipe back to this process would add its own cost). Resolves to the wall time and CPU
+ * time (ms), peak RSS (bytes), exit status, the output, and the leakguard report found at
+ * `report` (moved into `runDir`).
+ */
+function runMeasured({ cwd, runDir, args, env, report }) {
   const tmp = path.join(runDir, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
-  const files = {
-    log: path.join(runDir, 'output.log'),
-    usage: path.join(runDir, 'usage.json'),
-    soak: path.join(runDir, 'soak.jsonl'),
-    report: path.join(suite.dir, 'leakguard-report.json'),
-  };
-  fs.rmSync(files.report, { force: true });
+  const files = { log: path.join(runDir, 'output.log'), usage: path.join(runDir, 'usage.json') };
+  fs.rmSync(report, { force: true });
   const log = fs.openSync(files.log, 'w');
-  const args = ['--require', path.join(__dirname, 'usage.js'), ...node, MOCHA, '--no-config', '--reporter', 'dot', ...mocha];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, {
-      cwd: suite.dir,
+    const child = spawn(process.execPath, ['--require', path.join(__dirname, 'usage.js'), ...args], {
+      cwd,
       stdio: ['ignore', log, log],
-      env: {
-        ...process.env,
-        ...env,
-        TMPDIR: tmp,
-        NO_COLOR: '1',
-        BENCH_USAGE_FILE: files.usage,
-        BENCH_SOAK_OUT: files.soak,
-      },
+      env: { ...process.env, ...env, TMPDIR: tmp, NO_COLOR: '1', BENCH_USAGE_FILE: files.usage },
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
     child.on('error', reject);
@@ -84,14 +88,13 @@ function runOnce(build, suite, design, index) {
       clearTimeout(timer);
       fs.closeSync(log);
       resolve({
-        design,
         runDir,
         wallMs,
         ok: code === 0,
         exit: signal ?? code,
         ...(JSON.parse(readIfThere(files.usage) ?? 'null') ?? { peakRss: NaN, cpuMs: NaN }),
-        report: moveReport(files.report, runDir),
-        soak: readIfThere(files.soak)?.trim().split('\n').map((line) => JSON.parse(line)),
+        output: readIfThere(files.log) ?? '',
+        report: moveReport(report, runDir),
       });
     });
   });
@@ -116,4 +119,4 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-module.exports = { snapshotBuild, runOnce, median };
+module.exports = { snapshotBuild, runOnce, runMeasured, median };
