@@ -28,7 +28,8 @@ const REPO = path.resolve(__dirname, '..');
 
 /**
  * repo, commit, the suite's own Mocha arguments (its `npm test` without nyc, c8 or lint),
- * and the npm script that builds what its tests import, run once after the install.
+ * Node's own options among them, and the npm script that builds what its tests import,
+ * run once after the install.
  */
 const SUITES = {
   express: {
@@ -36,7 +37,8 @@ const SUITES = {
     commit: 'a3714473feb3d2908add734d340e7755fd85e0a3',
     args: ['--require', 'test/support/env', '--reporter', 'spec', '--check-leaks', 'test/', 'test/acceptance/'],
   },
-  ws: { repo: 'websockets/ws', commit: 'a2f4e7c046c2112bbce6fef39a083dac77d6f0d2', args: ['--throw-deprecation', 'test/*.test.js'] },
+  // --throw-deprecation is Node's: given to Mocha, it runs the tests in a child process.
+  ws: { repo: 'websockets/ws', commit: 'a2f4e7c046c2112bbce6fef39a083dac77d6f0d2', node: ['--throw-deprecation'], args: ['test/*.test.js'] },
   supertest: {
     repo: 'ladjs/supertest',
     commit: 'fd571c82cdce1a7ba93f9a576277dbe535fd381f',
@@ -132,13 +134,14 @@ function checkOut(name) {
 /** One run of the suite's own Mocha, plain (no build) or with `build`. */
 async function runSuite(name, build, runDir) {
   const dir = path.join(SUITES_DIR, name);
-  // bin/mocha.js since Mocha 9, bin/mocha before.
+  // Mocha's `_mocha` runs the tests in its own process (`mocha` may start a child process
+  // for them, whose time and memory would not be measured).
   const mochaDir = path.join(dir, 'node_modules', 'mocha');
-  const mocha = path.join(mochaDir, JSON.parse(fs.readFileSync(path.join(mochaDir, 'package.json'), 'utf8')).bin.mocha);
+  const mocha = path.join(mochaDir, JSON.parse(fs.readFileSync(path.join(mochaDir, 'package.json'), 'utf8')).bin._mocha);
   const run = await runMeasured({
     cwd: dir,
     runDir,
-    args: [mocha, ...(build ? ['--require', build.register] : []), ...SUITES[name].args],
+    args: [...(SUITES[name].node ?? []), mocha, ...(build ? ['--require', build.register] : []), ...SUITES[name].args],
     report: path.join(dir, 'leakguard-report.json'),
   });
   return { ...run, results: results(run.output) };
