@@ -83,16 +83,18 @@ describe('MemoryLane', function () {
 
   it('a test that allocated an interval gets a boundary of its own, though the heap reading grew less as V8 swept its old spaces', () => {
     minorGc(); // room in the young generation for what the test keeps
-    const before = lane.boundary(memoryState());
+    // A lane's first call always places a marker: the growth below counts from it. (Two
+    // calls in a row are not enough to tell: on Node 24, in the full suite, the second
+    // placed a marker of its own once.)
+    const from = lane.boundary(memoryState());
     const begin = memoryState();
-    const from = lane.boundary(begin);
-    assert.equal(from, before, 'nothing allocated between the two: no marker');
     keep(384 * 1024);
     const end = memoryState();
-    assert.ok(end.gcs === begin.gcs && end.young - begin.young > 300 * 1024, 'kept in the young generation, no GC');
+    assert.ok(end.young - begin.young > 300 * 1024, 'kept in the young generation, no scavenge');
     // As measured on Node 24 while V8 swept old, code and trusted space after a read: the
-    // young generation grew by 383 KB, the heap by 63 KB (its samples went to the next test).
-    const to = lane.boundary({ ...end, heap: begin.heap + 63_456 });
+    // young generation grew by 383 KB, the heap by 63 KB (its samples went to the next
+    // test). Here the heap grew by half an interval, clear of what the readings allocate.
+    const to = lane.boundary({ ...end, heap: begin.heap + 32 * 1024 });
     assert.notEqual(to, from);
   });
 
