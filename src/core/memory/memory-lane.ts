@@ -185,6 +185,10 @@ export class MemoryLane {
     private readonly options: MemoryLaneOptions,
   ) {
     this.observer.observe({ entryTypes: ['gc'] });
+    // Young garbage in the baseline would hide as much growth from grewSinceRead until the
+    // first read; after a scavenge (once; ~1-20 ms, by what is young and alive) only a full
+    // GC can (see finish).
+    minorGc();
     this.valueAtLastRead = uncollectedValue();
     this.outsideYoungAtLastRead = outsideYoungValue();
     this.heapAtLastRead = v8.getHeapStatistics().used_heap_size;
@@ -356,16 +360,19 @@ export class MemoryLane {
       for (const window of [...this.unread, ...this.unsettled]) window.settled = true;
       // The last read, unless nothing waits for it: no sample read but not yet kept, and
       // too little growth since the last read to hold a leak (a suite of trivial tests on
-      // a big heap does not pay a full GC for nothing). Before the first read, growth since
-      // the lane began may hide what a unit kept: the heap then held garbage (in a parallel
-      // worker, its last file's). Then a window to judge reads, while the heap is small
-      // (a read is cheap); on a big heap, only for a unit whose own readings grew past the
-      // threshold (a GC during a unit can hide that: a big heap's rare misses; a unit's
-      // bound of what it may have kept counts what a GC during it promoted from before it,
-      // and on a 270 MB heap it called for a read of ~0.2 s in a suite that keeps nothing).
+      // a big heap does not pay a full GC for nothing). Before the first read, a full GC of
+      // V8's may have freed garbage the heap held when the lane began (in a parallel
+      // worker, its last file's), which hides as much growth. Then a window to judge
+      // reads, while the heap is small (a read is cheap); on a big heap, only for a unit
+      // whose own readings grew past the threshold (a GC during a unit can hide that: a
+      // big heap's rare misses; a unit's bound of what it may have kept counts what a GC
+      // during it promoted from before it, and on a 270 MB heap it called for a read of
+      // ~0.2 s in a suite that keeps nothing). Without such a GC, the growth decides: a
+      // suite of 2,000 trivial tests on a 30 MB heap paid a 60 ms read for nothing.
       const waiting = [...this.ledger.values()].some((entry) => !entry.kept && !entry.window.repeatOf);
       const small = heapIsSmall();
-      const neverRead = !this.hasRead && this.unread.some((window) => small || window.readingsGrew);
+      this.noteGcs();
+      const neverRead = !this.hasRead && this.majorGcSinceRead && this.unread.some((window) => small || window.readingsGrew);
       if (waiting || neverRead || this.grewSinceRead({ young: true })) await this.read();
     } finally {
       await this.dispose();
