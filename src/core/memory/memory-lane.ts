@@ -158,8 +158,8 @@ export class MemoryLane {
    * which can hide what the unit kept from its readings: see mayHaveKept).
    */
   private majorGcSinceRead = false;
-  /** performance.now() when the last read ended: V8 reports its GCs a turn late. */
-  private readEndedAt = -1;
+  /** performance.now() when the last read ended, or the lane began (a GC before is not the run's): V8 reports its GCs a turn late. */
+  private readEndedAt = performanceNow();
   private valueAtLastRead: number;
   private outsideYoungAtLastRead: number;
   /** The heap in use right after the last read's GC (before the first: as it was at the start). */

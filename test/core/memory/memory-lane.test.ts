@@ -98,6 +98,24 @@ describe('MemoryLane', function () {
     assert.notEqual(to, from);
   });
 
+  it('a run that kept nothing and never read ends without a read (no full GC of V8\'s could hide growth)', async () => {
+    for (let n = 0; n < 20; n++) await runTest(`trivial ${n}`, () => churn(256 * 1024), async () => {});
+    await lane.finish();
+    assert.equal(lane.reads, 0);
+  });
+
+  it('what tests kept in all is read at the run\'s end, though the young generation was full of garbage when the lane began', async () => {
+    await lane.dispose();
+    fillYoung(3 * MiB);
+    lane = (await MemoryLane.start({ threshold: MiB, hint: '', readAfterGrowth: 256 * MiB, repeats: 1 }))!;
+    // Each under the threshold, so no suite end reads: 1.5 MiB in all, which that garbage
+    // in the lane's baseline would hide.
+    for (let n = 0; n < 5; n++) await runTest(`keeps 300 KiB ${n}`, () => keep(300 * 1024), async () => {});
+    assert.equal(lane.reads, 0, 'no read before the end');
+    await lane.finish();
+    assert.equal(lane.reads, 1);
+  });
+
   it('a test whose temporaries pass the threshold, keeping nothing, costs no read where its suite ends', async () => {
     let reruns = 0;
     await runTest('allocates 24 MiB of temporaries', () => churn(24 * MiB), async () => void reruns++);
