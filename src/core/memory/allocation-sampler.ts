@@ -8,7 +8,7 @@
  * where a unit begins and ends: an allocation V8 is sure to sample. With V8's randomness
  * off (`--sampling-heap-profiler-suppress-randomness`), a sample falls exactly every
  * `interval` bytes, so a few allocations of 0.6 of the interval each hold a sample
- * between them. The marker's sampled size encodes its boundary's number (mod 256):
+ * between them. The marker's sampled size encodes its boundary's number (mod 32):
  * sorted by ordinal, the marker samples give each boundary's place in allocation order,
  * and every other sample falls between two of them. The marker arrays are trimmed to one
  * element at once (V8 trims them in place: the sample stays, the memory goes) and kept only
