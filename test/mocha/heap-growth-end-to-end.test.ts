@@ -74,9 +74,12 @@ describe('heap leaks: what grew and what retains it, end to end', function () {
     // One repeat adds 20,000 error objects (and their 20,000 keys); leakguard's own few are left out.
     assert.ok(objects && objects.count >= 20000 && objects.count < 20100, JSON.stringify(growth));
     assert.ok(objects.bytes >= 20000 * 16);
-    // Its 20,000 keys, less the few whose internalized copy V8 made before the first snapshot.
+    // Its 20,000 keys, less a few that V8 gave an old id: its snapshots number objects by
+    // address (HeapObjectsMap::FindOrAddEntry), and a new object placed where one that
+    // died since the first snapshot was takes the dead one's id (19,888 once on Node 24
+    // under load: within 1%).
     const strings = growth.find((entry) => entry.type === 'string');
-    assert.ok(strings && strings.count >= 19900, JSON.stringify(growth));
+    assert.ok(strings && strings.count >= 19800 && strings.count < 20100, JSON.stringify(growth));
     assert.deepEqual(growth.map((entry) => entry.bytes), [...growth.map((entry) => entry.bytes)].sort((a, b) => b - a));
     const records = heapLeak(always, ARRAY_TEST).growthByType?.find((entry) => entry.type === 'Object');
     assert.ok(records && records.count >= 30000 && records.count < 30100, JSON.stringify(records));
@@ -97,7 +100,7 @@ describe('heap leaks: what grew and what retains it, end to end', function () {
 
   it('shows both in the summary, one line each', () => {
     const block = auto.stderr.slice(auto.stderr.indexOf(STATIC_TEST));
-    assert.match(block, /\n {4}grew: \+20,0\d\d Object \([\d.]+ (KiB|MiB)\), \+(19,9|20,0)\d\d string \([\d.]+ (KiB|MiB)\)\n/);
+    assert.match(block, /\n {4}grew: \+20,0\d\d Object \([\d.]+ (KiB|MiB)\), \+(19,[89]|20,0)\d\d string \([\d.]+ (KiB|MiB)\)\n/);
     assert.match(block, /\n {4}retained by: \(module scope\) test\/forms\.spec\.js -> FormMixin \(Function\) -> errors \(Object\) ->/);
     assert.match(always.stderr, /retained by: \(module scope\) test\/forms\.spec\.js -> kept \(Array\) -> \[\d+\] \(Object\)\n/);
     // Paths are relative to the project, in the summary as in the JSON report.
