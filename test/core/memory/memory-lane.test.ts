@@ -133,6 +133,28 @@ describe('MemoryLane', function () {
     assert.equal(reruns, 1);
   });
 
+  it('a test whose memory is gone by one more read is not run again', async () => {
+    let reruns = 0;
+    // Let go once the read where its suite ends is done (what V8 still holds a GC longer).
+    let waiting: NodeJS.Immediate | undefined;
+    const releaseAfterRead = (): void => {
+      if (lane.reads >= 1) kept.length = 0;
+      else waiting = setImmediate(releaseAfterRead);
+    };
+    await runTest(
+      'keeps 3 MiB until its suite has been read',
+      () => {
+        keep(3 * MiB);
+        waiting = setImmediate(releaseAfterRead);
+      },
+      async () => void reruns++,
+    );
+    clearImmediate(waiting);
+    assert.equal(kept.length, 0, 'released after the first read');
+    assert.ok(lane.reads >= 2, `${lane.reads} reads`);
+    assert.equal(reruns, 0);
+  });
+
   it('what a scavenge during a test freed of the garbage before it does not hide what the test kept', async () => {
     let reruns = 0;
     await runTest(
