@@ -319,3 +319,68 @@ describe('small leaks that add up, by site', function () {
     assert.match(gone.stderr, /probes\.heap: unknown key "fileThreshold"/);
   });
 });
+
+/**
+ * Tests that log what they built. While leakguard's inspector session is connected, V8
+ * keeps the last 1,000 console messages with their arguments: without letting them go
+ * before each GC that judges memory, every one of these tests was reported as keeping
+ * its array. Beside them, tests that log and also keep theirs.
+ */
+const LOGS_SPEC = `
+function rows(n, tag) { return Array.from({ length: n }, (_, i) => ({ i, name: tag + '-' + i })); }
+describe('logs what it built', () => {
+  for (let i = 0; i < 12; i++) {
+    it('logs 1.5 MB of rows, #' + i, () => {
+      const built = rows(20000, 'logged-' + i);
+      console.log('built', built.length > 0 ? built : null);
+    });
+  }
+});
+`;
+
+const LOGS_AND_KEEPS_SPEC = `
+const kept = [];
+function rows(n, tag) { return Array.from({ length: n }, (_, i) => ({ i, name: tag + '-' + i })); }
+describe('logs and keeps what it built', () => {
+  for (let i = 0; i < 6; i++) {
+    it('logs 1.5 MB of rows and keeps them, #' + i, () => {
+      const built = rows(20000, 'kept-' + i);
+      console.log('built', built.length > 0 ? built : null);
+      kept.push(built);
+    });
+  }
+});
+`;
+
+describe('what tests log is not what they kept', function () {
+  this.timeout(120_000);
+  let fixture: Fixture;
+  let result: RunResult;
+
+  before(async () => {
+    fixture = new Fixture({
+      'test/logs.spec.js': LOGS_SPEC,
+      'test/logs-and-keeps.spec.js': LOGS_AND_KEEPS_SPEC,
+      '.leakguardrc.json': JSON.stringify({ report: { json: 'leakguard-report.json' } }),
+    });
+    result = await fixture.run(['test/logs.spec.js', 'test/logs-and-keeps.spec.js']);
+  });
+
+  after(() => fixture.remove());
+
+  it('names only the tests that kept their rows, under the one site', () => {
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /18 passing/);
+    assert.deepEqual(
+      leakPairs(result.report),
+      Array.from({ length: 6 }, (_, i) => `heap: logs and keeps what it built logs 1.5 MB of rows and keeps them, #${i}`),
+      result.stderr,
+    );
+    const sites = (result.report!.memorySites ?? []).filter((site) => site.verdict === 'leak');
+    assert.deepEqual(
+      sites.map((site) => site.site.replace(/:\d+:\d+$/, '')),
+      ['test/logs-and-keeps.spec.js'],
+      JSON.stringify(result.report!.memorySites),
+    );
+  });
+});

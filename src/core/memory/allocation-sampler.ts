@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { isForeign, isLeakguardFile } from '../stack-frames';
-import { post } from './inspector-session';
+import { discardConsoleMessages, post } from './inspector-session';
 import { MarkingCycle } from './marking-cycle';
 
 /**
@@ -168,6 +168,8 @@ export class AllocationSampler {
    * that GC merely finished a marking cycle (see markingUnfinished).
    */
   async read(): Promise<SamplerRead> {
+    // What was logged would stay reachable through the profile's GC.
+    discardConsoleMessages();
     const { profile } = await post<{ profile: SamplingProfile }>('HeapProfiler.getSamplingProfile');
     const placed = { from: this.firstUnread, to: this.nextBoundary };
     this.firstUnread = this.nextBoundary;

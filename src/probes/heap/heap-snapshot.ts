@@ -16,7 +16,7 @@
  * the repeated test several times over and turn the test's own GC behaviour upside down.
  */
 import { type HeapGraph, HeapSnapshotParser } from './heap-snapshot-parser';
-import { post, withEvent } from '../../core/memory/inspector-session';
+import { discardConsoleMessages, post, withEvent } from '../../core/memory/inspector-session';
 
 /** The highest heap object id now: whatever is allocated after this gets a higher one. */
 export async function heapObjectIdWatermark(): Promise<number> {
@@ -53,6 +53,8 @@ async function takeSnapshot(parser: HeapSnapshotParser): Promise<void> {
       failure = error;
     }
   };
+  // What was logged would show as the test's growth, kept by V8's console.
+  discardConsoleMessages();
   await withEvent('HeapProfiler.addHeapSnapshotChunk', onChunk, () =>
     post('HeapProfiler.takeHeapSnapshot', { reportProgress: false }),
   );
