@@ -289,11 +289,15 @@ export class MemoryLane {
     if (from !== to || externalSuspect) {
       const window: Window = { unit, group, from, to, settled: false };
       window.readingsGrew = begin !== undefined && end !== undefined && end.heap - begin.heap + Math.max(0, external) > this.options.threshold;
-      window.grew = begin !== undefined && end !== undefined && this.mayHaveKept(begin, end, Math.max(0, external));
       this.unread.push(window);
       // Any test that allocated enough to hold a sample may have to run again when its suite
-      // ends; one that may have kept the threshold is worth a read of its own there.
+      // ends; one that may have kept the threshold is worth a read of its own there. Only
+      // such a test counts there, and one is enough: once a test before it in the suite may
+      // have, telling whether this one may have too (a scavenge: ~10 ms where each test
+      // keeps 2 MB) would change nothing.
       if (rerun && unit.kind === 'test') {
+        const readDue = this.suspects.some((suspect) => suspect.grew);
+        window.grew = !readDue && begin !== undefined && end !== undefined && this.mayHaveKept(begin, end, Math.max(0, external));
         window.rerun = rerun;
         window.body = body;
         this.suspects.push(window);

@@ -20,7 +20,11 @@ export interface Window {
   body?: Function;
   /** Where its body is (see locateBodies). */
   bodyAt?: FunctionLocation;
-  /** It may have kept the threshold (see MemoryLane.mayHaveKept): a read where its suite ends is due. */
+  /**
+   * It may have kept the threshold (see MemoryLane.mayHaveKept): a read where its suite ends
+   * is due. Told only for a test that may run again, while no test before it in its suite
+   * has been told so (one is enough for that read).
+   */
   grew?: boolean;
   /** Its heap and ArrayBuffer readings grew past the threshold, GCs during it aside. */
   readingsGrew?: boolean;

@@ -5,6 +5,7 @@
  * during the test hid from its readings must still get one.
  */
 import { strict as assert } from 'node:assert';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fullGc, minorGc } from '../../../src/core/gc';
 import { memoryState, youngUsed } from '../../../src/core/memory/heap-numbers';
 import { MemoryLane } from '../../../src/core/memory/memory-lane';
@@ -153,6 +154,41 @@ describe('MemoryLane', function () {
     assert.equal(kept.length, 0, 'released after the first read');
     assert.ok(lane.reads >= 2, `${lane.reads} reads`);
     assert.equal(reruns, 0);
+  });
+
+  it('a suite whose every test keeps the threshold pays one scavenge to tell so, not one per test', async () => {
+    // The lane's own scavenges (forced GCs) while it takes each test's end, counted from
+    // V8's GC entries (they come a turn after each GC).
+    const entries: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+    observer.observe({ entryTypes: ['gc'] });
+    const spans: [number, number][] = [];
+    const group = {};
+    try {
+      for (let n = 0; n < 5; n++) {
+        const begin = memoryState();
+        const from = lane.boundary(begin);
+        keep(1.5 * MiB);
+        await new Promise((resolve) => setImmediate(resolve));
+        const end = memoryState();
+        const to = lane.boundary(end);
+        const started = performance.now();
+        await lane.unitEnded({ unit: test(`keeps 1.5 MiB ${n}`), group, from, to, begin, end, rerun: async () => keep(1.5 * MiB) });
+        spans.push([started, performance.now()]);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      observer.disconnect();
+    }
+    const forcedScavenges = entries.filter((entry) => {
+      const detail = entry.detail as { kind: number; flags: number };
+      const during = spans.some(([from, to]) => entry.startTime >= from && entry.startTime <= to);
+      return during && detail.kind === constants.NODE_PERFORMANCE_GC_MINOR && (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0;
+    });
+    assert.equal(forcedScavenges.length, 1, `${forcedScavenges.length} scavenges while the lane took the 5 tests' ends`);
+    // And the read where the suite ends is still due.
+    await lane.suiteEnded(group);
+    assert.ok(lane.reads >= 1, `${lane.reads} reads`);
   });
 
   it('what a scavenge during a test freed of the garbage before it does not hide what the test kept', async () => {
