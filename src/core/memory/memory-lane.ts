@@ -90,7 +90,8 @@ const FORCED_READS = 4;
 /**
  * Why the lane would read: to judge a unit now (`must`), to judge what a group kept
  * (`settle`), to run a test again (`repeat`), or only because the heap grew (`growth`:
- * evidence that a cache gives memory back, worth half the run's share of the budget at most, without its floor).
+ * evidence that a cache gives memory back, worth half the run's share of the budget at
+ * most, without its floor).
  */
 type ReadReason = 'must' | 'settle' | 'repeat' | 'growth';
 /** A test is run again whatever the budget while the heap is this small (two GCs of ~40 ms). */
@@ -523,7 +524,7 @@ export class MemoryLane {
   private mayRead(reason: ReadReason, reads = 1): boolean {
     // Reads for growth alone get half the run's share, and none of the floor: that is for
     // reads that judge a unit, and a short clean suite paid its growth reads for nothing
-    // (serve-static, chai: one or two of ~25 ms each, ~3% of their time).
+    // (serve-static, body-parser: one of ~25 ms each, 2-3.5% of their time).
     if (reason === 'growth') return this.fitsBudget(reads, 0.5, { floor: false });
     if (this.fitsBudget(reads)) return true;
     if (reason === 'settle' && this.freeReadLeft()) {
