@@ -24,7 +24,8 @@ import { MarkingCycle } from './marking-cycle';
 /**
  * Bytes between samples: ~64 KiB, 16 samples per MiB: a test that keeps 300 KB draws ~4
  * samples (at 128 KiB, one in ~10 such tests drew none and could not be named). V8's own
- * cost: ~2-4% of a run's time. With V8's randomness off, each sample falls this many words
+ * cost: ~2-7% of a run's time (each sample walks the allocating stack, up to 128 frames).
+ * With V8's randomness off, each sample falls this many words
  * further along a loop's repeating allocations: if that is close to a whole number of the
  * loop's periods, a test's few samples all land on the same objects (all temporaries, or
  * all kept ones). 8,209 words was 1 word past a multiple of every period that divides 8,208

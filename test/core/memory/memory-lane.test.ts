@@ -181,7 +181,7 @@ describe('MemoryLane', function () {
       observer.disconnect();
     }
     const forcedScavenges = entries.filter((entry) => {
-      const detail = entry.detail as { kind: number; flags: number };
+      const { detail } = entry as PerformanceEntry & { detail: { kind: number; flags: number } };
       const during = spans.some(([from, to]) => entry.startTime >= from && entry.startTime <= to);
       return during && detail.kind === constants.NODE_PERFORMANCE_GC_MINOR && (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0;
     });
