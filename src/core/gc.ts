@@ -5,6 +5,7 @@
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { discardConsoleMessages } from './memory/inspector-session';
 
 type GcFunction = (options?: { type?: 'major' | 'minor'; execution?: 'sync' }) => void;
 
@@ -22,12 +23,18 @@ function gcFunction(): GcFunction {
   return cached;
 }
 
-/** A full, synchronous mark-sweep-compact of the whole heap. Costs ~1 ms per MB of live heap. */
+/**
+ * A full, synchronous mark-sweep-compact of the whole heap. Costs ~1 ms per MB of live heap.
+ * Each GC here judges memory: what V8 keeps of the console for leakguard's inspector session
+ * goes first (see discardConsoleMessages).
+ */
 export function fullGc(): void {
+  discardConsoleMessages();
   gcFunction()();
 }
 
 /** A scavenge of the young generation only: ~0.2 ms, frees the short-lived garbage. */
 export function minorGc(): void {
+  discardConsoleMessages();
   gcFunction()({ type: 'minor' });
 }

@@ -28,7 +28,7 @@ import { nowMs, sleep } from '../real-timers';
 import type { UnitInfo } from '../report-model';
 import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite } from './allocation-sampler';
 import type { MemoryOptions } from './options';
-import { discardConsoleMessages, functionLocation } from './inspector-session';
+import { functionLocation } from './inspector-session';
 import { findingsOf, type MemoryFindings } from './findings';
 import { arrayBufferBytes, gcsReported, liveMemory, outsideYoungValue, spacesUsed, uncollectedValue, youngUsed, type MemoryState } from './heap-numbers';
 import type { Entry, SiteStats, Window } from './windows';
@@ -118,20 +118,6 @@ const RUNNER_KEEPS_PER_UNIT = 2 * 1024;
 const QUEUED_WORK_PAUSES = [0, 1, 2, 4];
 
 
-/**
- * The lane's GCs, whose results judge memory: what the console keeps for leakguard's
- * inspector session goes first (see discardConsoleMessages).
- */
-function scavenge(): void {
-  discardConsoleMessages();
-  minorGc();
-}
-
-function collectAll(): void {
-  discardConsoleMessages();
-  fullGc();
-}
-
 export type { MemoryFindings } from './findings';
 export type { MemoryState } from './heap-numbers';
 
@@ -205,7 +191,7 @@ export class MemoryLane {
     // Young garbage in the baseline would hide as much growth from grewSinceRead until the
     // first read; after a scavenge (once; ~1-20 ms, by what is young and alive) only a full
     // GC can (see finish).
-    scavenge();
+    minorGc();
     this.valueAtLastRead = uncollectedValue();
     this.outsideYoungAtLastRead = outsideYoungValue();
     this.heapAtLastRead = v8.getHeapStatistics().used_heap_size;
@@ -283,7 +269,7 @@ export class MemoryLane {
     // memory left then is within the threshold of what the last read found alive, the test
     // cannot have kept more, and no read (two full GCs) is due. multer: 14 reads -> 2.
     if (external > this.options.threshold) {
-      scavenge();
+      minorGc();
       external = Math.min(external, arrayBufferBytes() - this.externalAtLastRead);
     }
     const externalSuspect = external > this.options.threshold;
@@ -475,7 +461,7 @@ export class MemoryLane {
     // Telling more takes a scavenge (~0.5-3 ms, by what survives it): not while no read
     // could follow where its suite ends.
     if (!this.couldReadAtSuiteEnd()) return true;
-    scavenge();
+    minorGc();
     const heap = v8.getHeapStatistics().used_heap_size;
     const after = { heap, ...spacesUsed() };
     this.scavenged = { end, after };
@@ -503,7 +489,7 @@ export class MemoryLane {
     const runnerKeeps = RUNNER_KEEPS_PER_UNIT * this.unitsSinceRead;
     if (!young) return outsideYoungValue() - this.outsideYoungAtLastRead >= this.options.threshold + runnerKeeps;
     // What the last tests kept may still be young: a scavenge (~1 ms) leaves only that.
-    scavenge();
+    minorGc();
     return uncollectedValue() - this.valueAtLastRead >= this.options.threshold + runnerKeeps;
   }
 
@@ -516,7 +502,7 @@ export class MemoryLane {
    */
   private keptSinceReadAtMost(): number | undefined {
     if (this.majorGcSinceRead) return undefined;
-    scavenge();
+    minorGc();
     return uncollectedValue() - this.outsideYoungAtLastRead - RUNNER_KEEPS_PER_UNIT * this.unitsSinceRead;
   }
 
@@ -571,12 +557,12 @@ export class MemoryLane {
     // small heap) or fits the budget. Rare (no read in seven real suites fell in one),
     // but a growing heap's last read often does, where that GC would cost ~0.3 s per
     // 256 MB and the little it could free is dwarfed by what stays.
-    if (this.sampler.markingUnfinished && (heapIsSmall() || this.fitsBudget(2))) collectAll();
+    if (this.sampler.markingUnfinished && (heapIsSmall() || this.fitsBudget(2))) fullGc();
     const result = await this.sampler.read();
     this.hasRead = true;
     // V8 frees ArrayBuffer stores on another thread after a GC; a second GC waits for it,
     // so that the count says what is still alive. Only where that count judges a unit.
-    if (external) collectAll();
+    if (external) fullGc();
     const arrayBuffers = arrayBufferBytes();
     this.externalGrowthAtRead = arrayBuffers - this.externalAtLastRead;
     this.externalAtLastRead = arrayBuffers;
@@ -753,7 +739,7 @@ export class MemoryLane {
       const last = run === this.options.repeats - 1;
       const stopTracking = last ? await this.options.track?.(true) : undefined;
       if (stopTracking) this.trackedRecently = true;
-      collectAll();
+      fullGc();
       if (this.trackedRecently) {
         // A heap snapshot was taken (for this test or the one run again before it): an
         // inspector message still holds its chunks for a turn, and V8 frees ArrayBuffer
@@ -761,8 +747,8 @@ export class MemoryLane {
         // queued work has run and a second GC. Else what they let go during the run again
         // came off what it kept ("then 0 B", under load).
         for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
-        collectAll();
-        collectAll();
+        fullGc();
+        fullGc();
       }
       const before = liveMemory();
       const from = this.placeBoundary();
