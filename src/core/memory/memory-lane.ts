@@ -553,11 +553,11 @@ export class MemoryLane {
     for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
     const started = nowMs();
     // Inside V8's incremental marking cycle, the profile's GC would keep what a cleanup
-    // dropped during the cycle: a precise GC first, where one more full GC is cheap (a
-    // small heap) or fits the budget. Rare (no read in seven real suites fell in one),
+    // dropped during the cycle: the cycle is ended first (see finishMarking), where one
+    // more full GC is cheap (a small heap) or fits the budget. Rare (no read in seven real suites fell in one),
     // but a growing heap's last read often does, where that GC would cost ~0.3 s per
     // 256 MB and the little it could free is dwarfed by what stays.
-    if (this.sampler.markingUnfinished && (heapIsSmall() || this.fitsBudget(2))) fullGc();
+    if (this.sampler.markingUnfinished && (heapIsSmall() || this.fitsBudget(2))) await this.sampler.finishMarking();
     const result = await this.sampler.read();
     this.hasRead = true;
     // V8 frees ArrayBuffer stores on another thread after a GC; a second GC waits for it,

@@ -5,7 +5,6 @@
 import { strict as assert } from 'node:assert';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { AllocationSampler, SAMPLING_INTERVAL } from '../../../src/core/memory/allocation-sampler';
-import { fullGc } from '../../../src/core/gc';
 
 /** A class-level map keyed by input, which each test's cleanup replaces. */
 const validator: { errors: Record<string, unknown[]> } = { errors: {} };
@@ -91,7 +90,7 @@ describe('AllocationSampler', function () {
       validator.errors = {};
     }
     // What the memory lane does before a read inside a cycle.
-    fullGc();
+    await sampler!.finishMarking();
     const read = await sampler!.read();
     grown.length = 0;
     const kept = read.samples.filter((sample) => sample.site.fn === 'check').reduce((sum, sample) => sum + sample.bytes, 0);
