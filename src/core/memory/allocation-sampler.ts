@@ -166,8 +166,8 @@ export class AllocationSampler {
   /**
    * End V8's marking cycle, if one is under way, so that the next read's GC is precise: the
    * profile's GC ends the cycle (keeping what it had marked), and the profile is dropped.
-   * One full GC, where `gc()` takes two (it ends the cycle, then collects again): on a 60 MB
-   * heap of small objects, ~40 ms (the cycle's marking was mostly done) instead of ~170 ms.
+   * One full GC, where `gc()` takes two (it ends the cycle, then collects again): with the
+   * read's own, two full GCs, not three (keeps-5x20 at 60 MB: 37 + 126 + 127 ms before).
    * The markers placed since the last read stay held.
    */
   async finishMarking(): Promise<void> {
