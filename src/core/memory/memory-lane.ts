@@ -177,6 +177,8 @@ export class MemoryLane {
   /** Growth since the last read past which the lane reads (see read). */
   private readAfterGrowth: number;
   private lastReadMs: number;
+  /** The heap outside the young generation when the last read began: what its full GC went through (see readCostMs). */
+  private heapAtLastReadStart: number;
   private repeatedTests = 0;
   /** Reads taken to look again before a run again (see suiteEnded), at most MAX_REPEATED_TESTS. */
   private secondLooks = 0;
@@ -199,6 +201,7 @@ export class MemoryLane {
     this.readAfterGrowth = options.readAfterGrowth;
     // What a first read would cost, estimated from the heap's size (~1.2 ms per MB).
     this.lastReadMs = (v8.getHeapStatistics().used_heap_size / 1024 / 1024) * 1.2;
+    this.heapAtLastReadStart = oldHeapUsed();
   }
 
   /** How often the lane has looked at the live heap (a full GC each): its main cost. */
@@ -527,9 +530,20 @@ export class MemoryLane {
     return this.fitsBudget(1) || this.freeReadLeft();
   }
 
-  /** Whether `reads` more reads, each costing what the last one did, fit `share` of the budget. */
+  /** Whether `reads` more reads, each costing what one would now (see readCostMs), fit `share` of the budget. */
   private fitsBudget(reads: number, share = 1, { floor = true } = {}): boolean {
-    return this.readMs + reads * this.lastReadMs <= share * this.readBudgetMs({ floor });
+    return this.readMs + reads * this.readCostMs() <= share * this.readBudgetMs({ floor });
+  }
+
+  /**
+   * What a read would cost now: what the last one did, more as the heap its full GC goes
+   * through has grown since (a GC's time grows with the heap). Not less where it shrank:
+   * a read costs its profile and pauses too. Judged by the last read's time alone, a heap
+   * that grew from 12 MB (the first read's guess: 14 ms) to 103 MB got a read of 340 ms
+   * from a budget of 14 (keeps-10x40).
+   */
+  private readCostMs(): number {
+    return this.lastReadMs * Math.max(1, oldHeapUsed() / this.heapAtLastReadStart);
   }
 
   /** A read past the budget where a suite ends is left (see FREE_READS). */
@@ -552,6 +566,7 @@ export class MemoryLane {
     // What a unit just let go may stay reachable for a few turns (queued callbacks).
     for (const pause of QUEUED_WORK_PAUSES) await sleep(pause);
     const started = nowMs();
+    this.heapAtLastReadStart = oldHeapUsed();
     // Inside V8's incremental marking cycle, the profile's GC would keep what a cleanup
     // dropped during the cycle: the cycle is ended first (see finishMarking), where one
     // more full GC is cheap (a small heap) or fits the budget. Rare (no read in seven real suites fell in one),
@@ -804,6 +819,11 @@ function sameState(a: MemoryState, b: MemoryState): boolean {
 }
 
 /** The heap is under FREE_READ_MAX_HEAP: a read (a full GC) costs little. */
+/** The V8 heap in use outside the young generation: what a full GC goes through beyond a scavenge's work. */
+function oldHeapUsed(): number {
+  return Math.max(1, v8.getHeapStatistics().used_heap_size - youngUsed());
+}
+
 function heapIsSmall(): boolean {
   return v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP;
 }

@@ -134,6 +134,24 @@ describe('MemoryLane', function () {
     assert.equal(reruns, 1);
   });
 
+  it('a read is priced by the heap as it is now, not as it was at the last read: past the budget, a test that kept the threshold is noted, not read and run again', async () => {
+    // 160 MiB more heap than when the lane began, out of any test: a read now costs ~0.2 s
+    // or more (~1.2 ms per MiB), past the 100 ms a run's budget begins with. Judged by the
+    // guess for the heap when the lane began (~1.2 ms per MiB of it), it would fit.
+    const ballast: number[] = new Array(20 * MiB).fill(0);
+    let reruns = 0;
+    await runTest('keeps 3 MiB on a grown heap', () => keep(3 * MiB), async () => {
+      reruns++;
+      keep(3 * MiB);
+    });
+    assert.equal(lane.reads, 0, 'no read past the budget');
+    assert.equal(reruns, 0);
+    const findings = await lane.finish();
+    const noted = findings.retainedOnce.find(({ unit }) => unit.title === 'keeps 3 MiB on a grown heap');
+    assert.match(noted?.leak.notRepeated ?? '', /time budget/);
+    assert.equal(ballast.length, 20 * MiB);
+  });
+
   it('a test whose memory is gone by one more read is not run again', async () => {
     let reruns = 0;
     // Let go once the read where its suite ends is done (what V8 still holds a GC longer).
