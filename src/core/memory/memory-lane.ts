@@ -325,7 +325,10 @@ export class MemoryLane {
       this.noteGcs();
       const unread = new Set(this.unread);
       const suspected = waiting.filter((window) => window.grew);
-      const keptAtMost = suspected.length > 0 && suspected.every((window) => unread.has(window)) ? this.keptSinceReadAtMost() : undefined;
+      // That bound takes a scavenge (~1-20 ms, by what is young and alive): not to decide a
+      // read that the budget leaves no room for (the windows are noted so below).
+      const keptAtMost =
+        suspected.length > 0 && suspected.every((window) => unread.has(window)) && this.couldReadAtSuiteEnd() ? this.keptSinceReadAtMost() : undefined;
       const grew =
         keptAtMost !== undefined
           ? keptAtMost >= this.options.threshold

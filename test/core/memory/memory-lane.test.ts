@@ -211,6 +211,46 @@ describe('MemoryLane', function () {
     assert.ok(lane.reads >= 1, `${lane.reads} reads`);
   });
 
+  it('a suite that ends with no room for a read pays no scavenge to tell whether it needs one', async () => {
+    // A lane that begins on a 160 MiB heap: a read costs past the budget, and the heap is
+    // past the 64 MiB under which a few reads are free.
+    await lane.dispose();
+    const ballast: number[] = new Array(20 * MiB).fill(0);
+    fullGc();
+    lane = (await MemoryLane.start({ threshold: MiB, hint: '', readAfterGrowth: 256 * MiB, repeats: 1 }))!;
+    const group = {};
+    for (let n = 0; n < 3; n++) {
+      const begin = memoryState();
+      const from = lane.boundary(begin);
+      keep(1.5 * MiB);
+      await new Promise((resolve) => setImmediate(resolve));
+      const end = memoryState();
+      const to = lane.boundary(end);
+      await lane.unitEnded({ unit: test(`keeps 1.5 MiB on a grown heap ${n}`), group, from, to, begin, end, rerun: async () => keep(1.5 * MiB) });
+    }
+    const entries: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+    observer.observe({ entryTypes: ['gc'] });
+    const started = performance.now();
+    await lane.suiteEnded(group);
+    const ended = performance.now();
+    // V8 reports a GC a turn or two after it; what the callback has not had by then, takeRecords has.
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    entries.push(...observer.takeRecords());
+    observer.disconnect();
+    const forcedScavenges = entries.filter((entry) => {
+      const { detail } = entry as PerformanceEntry & { detail: { kind: number; flags: number } };
+      return entry.startTime >= started && entry.startTime <= ended && detail.kind === constants.NODE_PERFORMANCE_GC_MINOR && (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0;
+    });
+    assert.equal(forcedScavenges.length, 0, `${forcedScavenges.length} scavenges where the suite ended (heap ${memoryState().heap} bytes)`);
+    assert.equal(lane.reads, 0);
+    // What they kept is still judged at the run's end: three tests that fed one site.
+    const findings = await lane.finish();
+    const named = findings.leaks.map(({ unit }) => unit.title).filter((title) => title.includes('on a grown heap'));
+    assert.equal(named.length, 3, `named: ${named.join(', ')}`);
+    assert.equal(ballast.length, 20 * MiB);
+  });
+
   it('what a scavenge during a test freed of the garbage before it does not hide what the test kept', async () => {
     let reruns = 0;
     await runTest(
