@@ -107,6 +107,23 @@ describe('globals probe', function () {
     assert.ok(items.every((item) => item.type === 'replaced'), labels(items).join('\n'));
   });
 
+  it('compares as well once a key list has served many samples (then through a function compiled for it): each kind of key, and NaN', async function () {
+    const keys: PropertyKey[] = ['leakguardTestNamed', Symbol('leakguard-test-symbol'), 'leakguard-test name', 'leakguard "test"\nname', 'leakguardTestNaN'];
+    for (const key of keys) {
+      global[key] = key === 'leakguardTestNaN' ? NaN : 'before';
+      created.push(key);
+    }
+    const instance = await probe();
+    // Far past the compares after which the key list is compiled; NaN stays equal to NaN.
+    for (let n = 0; n < 40; n++) assert.deepEqual(await changedBy(instance, () => {}), []);
+    for (const key of keys) {
+      const items = await changedBy(instance, () => {
+        global[key] = 'after';
+      });
+      assert.deepEqual(labels(items), [`global ${typeof key === 'symbol' ? key.toString() : JSON.stringify(key)} replaced`]);
+    }
+  });
+
   it('does not report a stub that the test put back, nor putting back what an earlier test replaced', async function () {
     const instance = await probe();
     const real = global['structuredClone'];
