@@ -209,9 +209,10 @@ const IDENTIFIER_NAME = /^[A-Za-z_$][\w$]*$/;
  * Read the values of `keys`, and compare them with earlier ones (Object.is: a global may
  * hold NaN). Every sample compares them all: a loop of keyed reads of globalThis takes ~5 us
  * for Node's ~80 data globals (2,000 trivial tests: ~20 ms of the ~250 ms leakguard adds);
- * a function compiled for the listing reads each by name in ~0.3 us. It is compiled once the listing has served COMPILE_AFTER compares (a listing
- * that changes every test does not pay a compile per test); the loop stays where code
- * cannot be compiled from strings (`--disallow-code-generation-from-strings`).
+ * a function compiled for the listing reads each by name in ~0.3 us. It is compiled once
+ * the listing has served COMPILE_AFTER compares (a listing that changes every test does not
+ * pay a compile per test); the loop stays where code cannot be compiled from strings
+ * (`--disallow-code-generation-from-strings`).
  */
 function readers(keys: PropertyKey[]): Pick<Listing, 'read' | 'unchanged'> {
   const global = globalThis as unknown as Record<PropertyKey, unknown>;

@@ -47,6 +47,11 @@ export function outsideYoungValue(): number {
   return stats.used_heap_size - youngUsed() + stats.external_memory;
 }
 
+/** The V8 heap in use outside the young generation: what a full GC goes through beyond a scavenge's work. */
+export function oldHeapUsed(): number {
+  return Math.max(1, v8.getHeapStatistics().used_heap_size - youngUsed());
+}
+
 /** The V8 heap in use and ArrayBuffer memory: right after a full GC, the live memory. */
 export function liveMemory(): number {
   return v8.getHeapStatistics().used_heap_size + arrayBufferBytes();

@@ -30,7 +30,7 @@ import { AllocationSampler, LOST_SCRIPT, SAMPLING_INTERVAL, type AllocationSite 
 import type { MemoryOptions } from './options';
 import { functionLocation } from './inspector-session';
 import { findingsOf, type MemoryFindings } from './findings';
-import { arrayBufferBytes, gcsReported, liveMemory, outsideYoungValue, spacesUsed, uncollectedValue, youngUsed, type MemoryState } from './heap-numbers';
+import { arrayBufferBytes, gcsReported, liveMemory, oldHeapUsed, outsideYoungValue, spacesUsed, uncollectedValue, youngUsed, type MemoryState } from './heap-numbers';
 import type { Entry, SiteStats, Window } from './windows';
 
 export interface MemoryLaneOptions extends MemoryOptions {
@@ -572,9 +572,9 @@ export class MemoryLane {
     this.heapAtLastReadStart = oldHeapUsed();
     // Inside V8's incremental marking cycle, the profile's GC would keep what a cleanup
     // dropped during the cycle: the cycle is ended first (see finishMarking), where one
-    // more full GC is cheap (a small heap) or fits the budget. Rare (no read in seven real suites fell in one),
-    // but a growing heap's last read often does, where that GC would cost ~0.3 s per
-    // 256 MB and the little it could free is dwarfed by what stays.
+    // more full GC is cheap (a small heap) or fits the budget. Rare (no read in seven real
+    // suites fell in one), but a growing heap's last read often does, where that GC would
+    // cost ~0.3 s per 256 MB and the little it could free is dwarfed by what stays.
     if (this.sampler.markingUnfinished && (heapIsSmall() || this.fitsBudget(2))) await this.sampler.finishMarking();
     const result = await this.sampler.read();
     this.hasRead = true;
@@ -822,11 +822,6 @@ function sameState(a: MemoryState, b: MemoryState): boolean {
 }
 
 /** The heap is under FREE_READ_MAX_HEAP: a read (a full GC) costs little. */
-/** The V8 heap in use outside the young generation: what a full GC goes through beyond a scavenge's work. */
-function oldHeapUsed(): number {
-  return Math.max(1, v8.getHeapStatistics().used_heap_size - youngUsed());
-}
-
 function heapIsSmall(): boolean {
   return v8.getHeapStatistics().used_heap_size < FREE_READ_MAX_HEAP;
 }
