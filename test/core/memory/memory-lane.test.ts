@@ -40,6 +40,9 @@ function fillYoung(bytes: number): void {
   assert.fail(`the young generation never held ${bytes} bytes`);
 }
 
+/** Runs the work it is given and notes when (see forcedScavenges). */
+type Measured = (work: () => unknown) => Promise<void>;
+
 const test = (title: string): UnitInfo => ({ kind: 'test', title, file: 'test/core/memory/memory-lane.test.ts' });
 
 describe('MemoryLane', function () {
@@ -174,38 +177,53 @@ describe('MemoryLane', function () {
     assert.equal(reruns, 0);
   });
 
-  it('a suite whose every test keeps the threshold pays one scavenge to tell so, not one per test', async () => {
-    // The lane's own scavenges (forced GCs) while it takes each test's end, counted from
-    // V8's GC entries (they come a turn after each GC).
+  /**
+   * The lane's own scavenges (forced GCs) during the work `run` passes to `measured`, counted
+   * from V8's GC entries (they come a turn or two after each GC).
+   */
+  async function forcedScavenges(run: (measured: Measured) => Promise<void>): Promise<number> {
     const entries: PerformanceEntry[] = [];
     const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
     observer.observe({ entryTypes: ['gc'] });
     const spans: [number, number][] = [];
-    const group = {};
     try {
-      for (let n = 0; n < 5; n++) {
-        const begin = memoryState();
-        const from = lane.boundary(begin);
-        keep(1.5 * MiB);
-        await new Promise((resolve) => setImmediate(resolve));
-        const end = memoryState();
-        const to = lane.boundary(end);
+      await run(async (work) => {
         const started = performance.now();
-        await lane.unitEnded({ unit: test(`keeps 1.5 MiB ${n}`), group, from, to, begin, end, rerun: async () => keep(1.5 * MiB) });
+        await work();
         spans.push([started, performance.now()]);
-      }
-      await new Promise((resolve) => setImmediate(resolve));
+      });
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      entries.push(...observer.takeRecords());
     } finally {
       observer.disconnect();
     }
-    const forcedScavenges = entries.filter((entry) => {
+    return entries.filter((entry) => {
       const { detail } = entry as PerformanceEntry & { detail: { kind: number; flags: number } };
       const during = spans.some(([from, to]) => entry.startTime >= from && entry.startTime <= to);
       return during && detail.kind === constants.NODE_PERFORMANCE_GC_MINOR && (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0;
+    }).length;
+  }
+
+  /** A test of `group` that keeps `bytes`, its end handed to the lane (through `measured`, when given). */
+  async function keepingTest(title: string, group: object, bytes: number, measured: Measured = async (work) => void (await work())): Promise<void> {
+    const begin = memoryState();
+    const from = lane.boundary(begin);
+    keep(bytes);
+    await new Promise((resolve) => setImmediate(resolve));
+    const end = memoryState();
+    const to = lane.boundary(end);
+    await measured(() => lane.unitEnded({ unit: test(title), group, from, to, begin, end, rerun: async () => keep(bytes) }));
+  }
+
+  it('a suite whose every test keeps the threshold pays one scavenge to tell so, not one per test', async () => {
+    const group = {};
+    // While the lane takes each test's end.
+    const scavenges = await forcedScavenges(async (measured) => {
+      for (let n = 0; n < 5; n++) await keepingTest(`keeps 1.5 MiB ${n}`, group, 1.5 * MiB, measured);
     });
     // (None would mean the lane saw no room for a read where the suite ends, as on a heap
     // past 64 MiB with the budget spent: not the case this tests.)
-    assert.equal(forcedScavenges.length, 1, `${forcedScavenges.length} scavenges while the lane took the 5 tests' ends (heap ${memoryState().heap} bytes)`);
+    assert.equal(scavenges, 1, `${scavenges} scavenges while the lane took the 5 tests' ends (heap ${memoryState().heap} bytes)`);
     // And the read where the suite ends is still due.
     await lane.suiteEnded(group);
     assert.ok(lane.reads >= 1, `${lane.reads} reads`);
@@ -219,30 +237,9 @@ describe('MemoryLane', function () {
     fullGc();
     lane = (await MemoryLane.start({ threshold: MiB, hint: '', readAfterGrowth: 256 * MiB, repeats: 1 }))!;
     const group = {};
-    for (let n = 0; n < 3; n++) {
-      const begin = memoryState();
-      const from = lane.boundary(begin);
-      keep(1.5 * MiB);
-      await new Promise((resolve) => setImmediate(resolve));
-      const end = memoryState();
-      const to = lane.boundary(end);
-      await lane.unitEnded({ unit: test(`keeps 1.5 MiB on a grown heap ${n}`), group, from, to, begin, end, rerun: async () => keep(1.5 * MiB) });
-    }
-    const entries: PerformanceEntry[] = [];
-    const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
-    observer.observe({ entryTypes: ['gc'] });
-    const started = performance.now();
-    await lane.suiteEnded(group);
-    const ended = performance.now();
-    // V8 reports a GC a turn or two after it; what the callback has not had by then, takeRecords has.
-    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
-    entries.push(...observer.takeRecords());
-    observer.disconnect();
-    const forcedScavenges = entries.filter((entry) => {
-      const { detail } = entry as PerformanceEntry & { detail: { kind: number; flags: number } };
-      return entry.startTime >= started && entry.startTime <= ended && detail.kind === constants.NODE_PERFORMANCE_GC_MINOR && (detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0;
-    });
-    assert.equal(forcedScavenges.length, 0, `${forcedScavenges.length} scavenges where the suite ended (heap ${memoryState().heap} bytes)`);
+    for (let n = 0; n < 3; n++) await keepingTest(`keeps 1.5 MiB on a grown heap ${n}`, group, 1.5 * MiB);
+    const scavenges = await forcedScavenges((measured) => measured(() => lane.suiteEnded(group)));
+    assert.equal(scavenges, 0, `${scavenges} scavenges where the suite ended (heap ${memoryState().heap} bytes)`);
     assert.equal(lane.reads, 0);
     // What they kept is still judged at the run's end: three tests that fed one site.
     const findings = await lane.finish();
