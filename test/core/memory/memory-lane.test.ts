@@ -74,6 +74,12 @@ describe('MemoryLane', function () {
     minorGc();
     minorGc();
     before();
+    await endTest(title, group, body, rerun);
+    await lane.suiteEnded(group);
+  }
+
+  /** A test of `group`, its end handed to the lane as an adapter does (through `measured`, when given); its suite goes on. */
+  async function endTest(title: string, group: object, body: () => void, rerun: () => Promise<void>, measured: Measured = async (work) => void (await work())): Promise<void> {
     const begin = memoryState();
     const from = lane.boundary(begin);
     body();
@@ -81,8 +87,7 @@ describe('MemoryLane', function () {
     await new Promise((resolve) => setImmediate(resolve));
     const end = memoryState();
     const to = lane.boundary(end);
-    await lane.unitEnded({ unit: test(title), group, from, to, begin, end, rerun, body });
-    await lane.suiteEnded(group);
+    await measured(() => lane.unitEnded({ unit: test(title), group, from, to, begin, end, rerun, body }));
   }
 
   it('a test that allocated an interval gets a boundary of its own, though the heap reading grew less as V8 swept its old spaces', () => {
@@ -204,22 +209,11 @@ describe('MemoryLane', function () {
     }).length;
   }
 
-  /** A test of `group` that keeps `bytes`, its end handed to the lane (through `measured`, when given). */
-  async function keepingTest(title: string, group: object, bytes: number, measured: Measured = async (work) => void (await work())): Promise<void> {
-    const begin = memoryState();
-    const from = lane.boundary(begin);
-    keep(bytes);
-    await new Promise((resolve) => setImmediate(resolve));
-    const end = memoryState();
-    const to = lane.boundary(end);
-    await measured(() => lane.unitEnded({ unit: test(title), group, from, to, begin, end, rerun: async () => keep(bytes) }));
-  }
-
   it('a suite whose every test keeps the threshold pays one scavenge to tell so, not one per test', async () => {
     const group = {};
     // While the lane takes each test's end.
     const scavenges = await forcedScavenges(async (measured) => {
-      for (let n = 0; n < 5; n++) await keepingTest(`keeps 1.5 MiB ${n}`, group, 1.5 * MiB, measured);
+      for (let n = 0; n < 5; n++) await endTest(`keeps 1.5 MiB ${n}`, group, () => keep(1.5 * MiB), async () => keep(1.5 * MiB), measured);
     });
     // (None would mean the lane saw no room for a read where the suite ends, as on a heap
     // past 64 MiB with the budget spent: not the case this tests.)
@@ -237,7 +231,7 @@ describe('MemoryLane', function () {
     fullGc();
     lane = (await MemoryLane.start({ threshold: MiB, hint: '', readAfterGrowth: 256 * MiB, repeats: 1 }))!;
     const group = {};
-    for (let n = 0; n < 3; n++) await keepingTest(`keeps 1.5 MiB on a grown heap ${n}`, group, 1.5 * MiB);
+    for (let n = 0; n < 3; n++) await endTest(`keeps 1.5 MiB on a grown heap ${n}`, group, () => keep(1.5 * MiB), async () => keep(1.5 * MiB));
     const scavenges = await forcedScavenges((measured) => measured(() => lane.suiteEnded(group)));
     assert.equal(scavenges, 0, `${scavenges} scavenges where the suite ended (heap ${memoryState().heap} bytes)`);
     assert.equal(lane.reads, 0);
