@@ -57,6 +57,15 @@ export function liveMemory(): number {
   return v8.getHeapStatistics().used_heap_size + arrayBufferBytes();
 }
 
+/**
+ * External memory by V8's count (ArrayBuffer stores among it), as `uncollectedValue` and
+ * `outsideYoungValue` take it. It falls for what a GC freed only once V8's sweeper thread
+ * is done with those stores, which the next GC waits for.
+ */
+export function externalMemory(): number {
+  return v8.getHeapStatistics().external_memory;
+}
+
 /** The heap and external memory as the memory probe reads them (see MemoryState), to compare with its readings. */
 export function uncollectedValue(): number {
   const stats = v8.getHeapStatistics();
