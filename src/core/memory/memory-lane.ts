@@ -274,13 +274,11 @@ export class MemoryLane {
     // ran (an upload's buffers) a scavenge mostly frees (~1 ms): when the ArrayBuffer
     // memory left then is within the threshold of what the last read found alive, the test
     // cannot have kept more, and no read (two full GCs) is due. multer: 14 reads -> 2.
-    // V8 frees the stores of the buffers a GC collected on another thread, and counts them
-    // only once that is done, which the next GC waits for: in about half the cases the
-    // count has not fallen yet after one scavenge, and a second one (~1 ms) tells what a
-    // read (~50 ms) would. ws: two such reads -> one.
-    for (let scavenges = 0; scavenges < 2 && external > this.options.threshold; scavenges++) {
-      minorGc();
-      external = Math.min(external, arrayBufferBytes() - this.externalAtLastRead);
+    // (`process.memoryUsage()` counts the stores a scavenge freed only once V8's sweeper is
+    // done with them too, in about half the cases here: see afterScavenges. ws: two such
+    // reads -> one.)
+    if (external > this.options.threshold) {
+      external = Math.min(external, this.afterScavenges(() => arrayBufferBytes() - this.externalAtLastRead, this.options.threshold));
     }
     const externalSuspect = external > this.options.threshold;
     if (from !== to || externalSuspect) {
@@ -524,7 +522,7 @@ export class MemoryLane {
    * `atLeast` or more only by what V8's count of external memory grew since the last read:
    * that count still holds the ArrayBuffer stores the scavenge freed (see externalMemory;
    * every time here, 3 MiB of buffers a test dropped), and a second scavenge (~1 ms) spares
-   * a read (~30 ms). Where the heap grew by what the tests kept, no second one.
+   * a read (~30-50 ms). Where the heap grew by what the tests kept, no second one.
    */
   private afterScavenges(measure: () => number, atLeast: number): number {
     minorGc();
