@@ -156,6 +156,32 @@ describe('fds probe', function () {
     assert.deepEqual(instance.newItems!(before, after).map((item) => item.path), [path]);
   });
 
+  it('lists the table once after a tracked open, and counts what that listing found as the kernel does', async function () {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const readdirSync = fs.readdirSync;
+    let listings = 0;
+    (fs as { readdirSync: unknown }).readdirSync = function (...args: Parameters<typeof readdirSync>) {
+      listings++;
+      return readdirSync.apply(this, args);
+    };
+    try {
+      const instance = await probe();
+      // Tried again should another thread (an fs call of the test runner's in flight) open
+      // or close a descriptor between the samples.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        openFile(`tracked-${attempt}.txt`);
+        listings = 0;
+        const listed = instance.sample();
+        const again = [instance.sample(), instance.sample()];
+        if (listings === 1 && again.every((reading) => reading === listed)) return;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.fail(`after a tracked open, three samples listed the table ${listings} times, not once`);
+    } finally {
+      fs.readdirSync = readdirSync;
+    }
+  });
+
   it('finds a file that took, through fs, the number of one closed in the same unit', async function () {
     const instance = await probe();
     const first = openFile('first.txt');
