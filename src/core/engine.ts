@@ -15,6 +15,7 @@ import { probeNotices } from './notices';
 import { mergeSharedResources } from './shared-resources';
 import { RealPromise } from './real-timers';
 import { settle, type Growth } from './settle';
+import { settleCapturedStacks } from './stack-frames';
 import { SuiteVerdicts, type UnitLeaks } from './suite-verdicts';
 import type { ProbeWatchdog, WatchSlot } from './watchdog';
 import { safeItems } from './safe-item';
@@ -452,6 +453,9 @@ export class LeakEngine {
   private sampleAll(): Readings | Promise<Readings> {
     // A newer reading: the next scope begins after it (see lastCleanEnd).
     this.lastCleanEnd = undefined;
+    // The stacks captured since the last sample hold their frames' objects until settled:
+    // not to be counted as kept by the memory probe.
+    settleCapturedStacks();
     return this.sampleSome(this.samplingOrder);
   }
 

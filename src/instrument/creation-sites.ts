@@ -4,13 +4,14 @@
  *
  * async_hooks would see everything, but enabling them turns on V8's promise hooks, which
  * made an await-heavy loop 10x slower here. Instead the few creation points are wrapped
- * (see ./index.ts), each paying one stack capture (formatted at once: see
- * core/stack-frames.ts) per creation and nothing per promise. This module is what they
- * share: the mark each created object carries, and the creation order.
+ * (see ./index.ts), each paying one stack capture per creation (formatted by the next
+ * sample, unless what it names has closed by then: see core/stack-frames.ts) and nothing
+ * per promise. This module is what they share: the mark each created object carries, and
+ * the creation order.
  */
 import { executionAsyncResource } from 'node:async_hooks';
 import { inOwnCode } from '../core/own-code';
-import { captureCreationStack, type CapturedStack } from '../core/stack-frames';
+import { captureCreationStack, keepStack, wasDropped, type CapturedStack } from '../core/stack-frames';
 
 export interface CreationSite {
   stack: CapturedStack;
@@ -51,14 +52,30 @@ export function nextSequence(): number {
   return ++sequence;
 }
 
-/** Mark `object` with where it is being created (`above`: the wrapper, whose frame and callers' are left out). */
-export function mark(object: unknown, above: Function, timer?: CreationSite['timer']): void {
-  if (typeof object !== 'object' || object === null || (object as Tracked)[SITE]) return;
-  const site: CreationSite = { stack: captureCreationStack(above), sequence: ++sequence };
+/**
+ * Mark `object` with where it is being created (`above`: the wrapper, whose frame and
+ * callers' are left out). `isOpen`: whether it is still open, for a kind that can tell:
+ * once it has closed, its stack is dropped unformatted (see captureCreationStack).
+ */
+export function mark<T extends object>(object: T, above: Function, { timer, isOpen }: { timer?: CreationSite['timer']; isOpen?: (object: T) => boolean } = {}): void {
+  if (typeof object !== 'object' || object === null) return;
+  const owner = isOpen && { object, isOpen };
+  const existing = (object as Tracked)[SITE];
+  if (existing) {
+    // Opened again (a socket that connects again after it closed): its stack, dropped
+    // when it closed, is taken again here.
+    if (wasDropped(existing.stack)) existing.stack = captureCreationStack(above, owner);
+    return;
+  }
+  const site: CreationSite = { stack: captureCreationStack(above, owner), sequence: ++sequence };
   if (inOwnCode()) site.owned = true;
   else {
     const parent = runningTimer();
-    if (parent) site.createdBy = parent.createdBy ?? parent;
+    if (parent) {
+      site.createdBy = parent.createdBy ?? parent;
+      // Named with this object wherever it is, though its own timer has fired by then.
+      keepStack(site.createdBy.stack);
+    }
   }
   if (timer) site.timer = timer;
   Object.defineProperty(object, SITE, { value: site, enumerable: false, configurable: true });
@@ -109,12 +126,15 @@ export function createdByRunner(object: object): boolean {
   return runnerFrames > 0;
 }
 
-/** Wrap a method of `prototype`: the object it is called on is marked with where it was created. */
-export function wrapMethod<T extends object>(prototype: T, name: keyof T & string): void {
+/**
+ * Wrap a method of `prototype`: the object it is called on is marked with where it was
+ * created (`isOpen`: see {@link mark}).
+ */
+export function wrapMethod<T extends object>(prototype: T, name: keyof T & string, isOpen?: (object: T) => boolean): void {
   const original = prototype[name] as unknown as (...args: unknown[]) => unknown;
   if (typeof original !== 'function') return;
   const wrapped = function (this: T, ...args: unknown[]) {
-    mark(this, wrapped);
+    mark(this, wrapped, { isOpen });
     return original.apply(this, args);
   };
   Object.defineProperty(wrapped, 'name', { value: original.name });

@@ -14,14 +14,29 @@ import { wrapTimer } from './timers';
 
 let installed = false;
 
+/**
+ * A server is open while it listens, while connections it accepted are (their labels name
+ * it), and while a listen() still looks up its host (no handle yet). Node moves
+ * `_listeningId` on at every listen() and close() (to drop a lookup that a close
+ * overtook), so it is odd once the server has closed; where it is not a number, a server
+ * with no handle counts as open.
+ */
+function serverIsOpen(server: net.Server): boolean {
+  const internals = server as net.Server & { _handle?: unknown; _connections?: number; _listeningId?: unknown };
+  if (server.listening || internals._handle || (internals._connections ?? 0) > 0) return true;
+  return typeof internals._listeningId !== 'number' || internals._listeningId % 2 === 0;
+}
+
 /** Wrap the creation points once per process. Safe to call again. */
 export function trackCreationSites(): void {
   if (installed) return;
   installed = true;
   wrapTimer('setTimeout');
   wrapTimer('setInterval');
-  wrapMethod(net.Server.prototype, 'listen');
-  wrapMethod(net.Socket.prototype, 'connect');
+  // Most servers and client sockets are closed by the end of the test that made them:
+  // their stacks are then never formatted (see captureCreationStack).
+  wrapMethod(net.Server.prototype, 'listen', serverIsOpen);
+  wrapMethod(net.Socket.prototype, 'connect', (socket) => !socket.destroyed);
   wrapMethod(dgram.Socket.prototype, 'bind');
   wrapChildSpawn();
   const watch = fs.watch;

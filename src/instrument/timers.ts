@@ -33,6 +33,10 @@ export function pendingTimersSince(since: number): NodeJS.Timeout[] {
   return pending;
 }
 
+function isPending(timer: NodeJS.Timeout): boolean {
+  return !isDone(timer);
+}
+
 function isDone(timer: NodeJS.Timeout): boolean {
   // Node marks a timer destroyed when it fired (and does not repeat) or was cleared.
   return (timer as unknown as { _destroyed?: boolean })._destroyed === true;
@@ -63,7 +67,7 @@ export function wrapTimer(kind: 'setTimeout' | 'setInterval'): void {
       return original.call(this, typeof callback === 'function' ? asOwnCode(callback as () => unknown) : callback, delay, ...rest);
     }
     const timer = original.call(this, callback, delay, ...rest);
-    mark(timer, wrapped, { kind, delayMs: typeof delay === 'number' ? delay : 1 });
+    mark(timer, wrapped, { timer: { kind, delayMs: typeof delay === 'number' ? delay : 1 }, isOpen: isPending });
     if (creationSite(timer)) liveTimers.add(timer);
     // Samples prune too; this bounds the set when nothing samples (handles probe off).
     if (liveTimers.size > pruneAbove) {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { creationFrames, frameLocation } from '../../src/core/stack-frames';
+import { fullGc } from '../../src/core/gc';
+import { captureCreationStack, creationFrames, frameLocation, settleCapturedStacks, wasDropped, type CapturedStack } from '../../src/core/stack-frames';
 
 describe('creationFrames: the frame to name as where a resource was created', () => {
   const TEST = '/p/test/websocket.test.js';
@@ -40,5 +41,73 @@ describe('creationFrames: the frame to name as where a resource was created', ()
   it('frameLocation takes the location out of a V8 frame', () => {
     assert.equal(frameLocation('    at Context.<anonymous> (/p/test/a.js:1:2)'), '/p/test/a.js:1:2');
     assert.equal(frameLocation('/p/test/a.js:1:2'), '/p/test/a.js:1:2');
+  });
+});
+
+describe('captured stacks: formatted when read or settled, dropped where their object closed first', () => {
+  interface Resource {
+    closed: boolean;
+  }
+  const isOpen = (resource: Resource): boolean => !resource.closed;
+
+  function openResource(resource: Resource): CapturedStack {
+    return captureCreationStack(openResource, { object: resource, isOpen });
+  }
+
+  it("formats an open object's stack when settled, and drops a closed one's unformatted", () => {
+    const open: Resource = { closed: false };
+    const closed: Resource = { closed: false };
+    const kept = openResource(open);
+    const dropped = openResource(closed);
+    closed.closed = true;
+    settleCapturedStacks();
+    assert.match(kept.stack ?? '', /stack-frames\.test\.ts:\d+:\d+/);
+    assert.equal(wasDropped(kept), false);
+    assert.equal(dropped.stack, undefined);
+    assert.equal(wasDropped(dropped), true);
+  });
+
+  it('keeps a stack that was read before the settle, whatever became of its object', () => {
+    const resource: Resource = { closed: false };
+    const captured = openResource(resource);
+    const text = captured.stack;
+    resource.closed = true;
+    settleCapturedStacks();
+    assert.equal(captured.stack, text);
+    assert.equal(wasDropped(captured), false);
+  });
+
+  /** A stack from its caller on. */
+  function captureHere(owner?: { object: object; isOpen: (object: object) => boolean }): CapturedStack {
+    return captureCreationStack(captureHere, owner);
+  }
+
+  it('formats a stack with no object at the settle, and keeps an object whose check throws', () => {
+    const plain = captureHere();
+    const unsure = captureHere({ object: {}, isOpen: () => { throw new Error('no telling'); } });
+    settleCapturedStacks();
+    assert.match(plain.stack ?? '', /stack-frames\.test\.ts/);
+    assert.match(unsure.stack ?? '', /stack-frames\.test\.ts/);
+  });
+
+  it("holds none of its frames' objects once settled: a receiver only the stack referenced is collected", () => {
+    let captured: CapturedStack | undefined;
+    // Its method's frame is in the stack, with the object as its receiver.
+    const receiver = {
+      payload: new Array(1000).fill('x'),
+      capture(): void {
+        captured = captureHere();
+      },
+    };
+    const collected = new WeakRef(receiver);
+    receiver.capture();
+    settleCapturedStacks();
+    // Nothing but the (formatted) stack refers to the receiver any more.
+    (receiver as { payload?: unknown }).payload = undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      fullGc();
+      assert.match(captured?.stack ?? '', /capture/);
+      assert.equal(collected.deref(), undefined, 'the settled stack still holds its receiver');
+    });
   });
 });
