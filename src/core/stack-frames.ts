@@ -35,9 +35,16 @@ class DeferredStack implements CapturedStack {
 
   get stack(): string | undefined {
     if (this.trace) {
-      const text = this.trace.stack;
-      this.text = typeof text === 'string' ? text : undefined;
+      const trace = this.trace;
       this.trace = undefined;
+      // A user's Error.prepareStackTrace runs here, in leakguard's sample: what it throws
+      // leaves the stack unknown, and must not stop the sample.
+      try {
+        const text = trace.stack;
+        this.text = typeof text === 'string' ? text : undefined;
+      } catch {
+        this.text = undefined;
+      }
     }
     return this.text;
   }

@@ -10,6 +10,8 @@ import { defineProbe, type ConfiguredProbe } from '../../src/core/probe';
 import { isPromise } from '../../src/core/real-timers';
 import type { Leak } from '../../src/core/report-model';
 import { handlesProbe } from '../../src/probes/handles/handles';
+import { wasDropped } from '../../src/core/stack-frames';
+import { creationSite } from '../../src/instrument/creation-sites';
 
 /** A counter probe whose sample is a promise: some plugins read their value asynchronously. */
 function asyncCounter(read: () => number): ConfiguredProbe {
@@ -187,6 +189,22 @@ describe('LeakEngine scopes opened by next()', () => {
     engine.next();
     assert.equal(counter.samples(), before + 1, 'next() after a newer reading must sample');
     assert.deepEqual(engine.end(other), []);
+  });
+
+  it("settle the creation stacks before sampling: a unit's cleared timer keeps none, a pending one its text", async () => {
+    engine = await createEngine([handles]);
+    const scope = engine.begin(unit) as Scope;
+    const cleared = setTimeout(() => {}, 60_000);
+    clearTimeout(cleared);
+    const pending = setTimeout(() => {}, 60_000);
+    try {
+      await engine.end(scope);
+      assert.equal(wasDropped(creationSite(cleared)!.stack), true);
+      assert.equal(wasDropped(creationSite(pending)!.stack), false);
+      assert.match(creationSite(pending)!.stack.stack ?? '', /engine\.test\.ts/);
+    } finally {
+      clearTimeout(pending);
+    }
   });
 
   it('refuse to end a scope opened by next() without its unit', async () => {

@@ -90,6 +90,26 @@ describe('captured stacks: formatted when read or settled, dropped where their o
     assert.match(unsure.stack ?? '', /stack-frames\.test\.ts/);
   });
 
+  it("leaves a stack unknown where the user's Error.prepareStackTrace throws, and settles the rest", () => {
+    // Stacks earlier tests left unsettled are formatted first, with the formatter as it is.
+    settleCapturedStacks();
+    const failing = captureHere();
+    const after = captureHere();
+    const installed = Error.prepareStackTrace;
+    let calls = 0;
+    Error.prepareStackTrace = () => {
+      if (calls++ === 0) throw new Error('a broken formatter');
+      return 'formatted';
+    };
+    try {
+      settleCapturedStacks();
+    } finally {
+      Error.prepareStackTrace = installed;
+    }
+    assert.equal(failing.stack, undefined);
+    assert.equal(after.stack, 'formatted');
+  });
+
   it("holds none of its frames' objects once settled: a receiver only the stack referenced is collected", () => {
     let captured: CapturedStack | undefined;
     // Its method's frame is in the stack, with the object as its receiver.
