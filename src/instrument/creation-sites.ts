@@ -67,16 +67,15 @@ export function mark<T extends object>(object: T, above: Function, { timer, isOp
     if (wasDropped(existing.stack)) existing.stack = captureCreationStack(above, owner);
     return;
   }
+  const owned = inOwnCode();
+  const parent = owned ? undefined : runningTimer();
+  const createdBy = parent && (parent.createdBy ?? parent);
+  // Named with this object wherever it is, though its own timer has fired by then (formatted
+  // before this capture, which may settle the stacks held so far).
+  if (createdBy) keepStack(createdBy.stack);
   const site: CreationSite = { stack: captureCreationStack(above, owner), sequence: ++sequence };
-  if (inOwnCode()) site.owned = true;
-  else {
-    const parent = runningTimer();
-    if (parent) {
-      site.createdBy = parent.createdBy ?? parent;
-      // Named with this object wherever it is, though its own timer has fired by then.
-      keepStack(site.createdBy.stack);
-    }
-  }
+  if (owned) site.owned = true;
+  if (createdBy) site.createdBy = createdBy;
   if (timer) site.timer = timer;
   Object.defineProperty(object, SITE, { value: site, enumerable: false, configurable: true });
 }
