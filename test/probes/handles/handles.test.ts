@@ -3,9 +3,11 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import type { LeakItem } from '../../../src/core/probe';
+import { minorGc } from '../../../src/core/gc';
+import { gcsReported } from '../../../src/core/memory/heap-numbers';
 import { handlesProbe } from '../../../src/probes/handles/handles';
 import { labelForType } from '../../../src/probes/handles/handles-messages';
-import { changedBy, createProbe } from '../../helpers/probe-harness';
+import { changedBy, createProbe, sample } from '../../helpers/probe-harness';
 
 describe('handles probe', function () {
   const cleanups: Array<() => void> = [];
@@ -94,6 +96,35 @@ describe('handles probe', function () {
     });
     assert.equal(unanswered.length, 2, unanswered.map((item) => item.label).join('\n'));
     assert.equal(instance.mayEndByItself!(unanswered), true);
+  });
+});
+
+describe("handles probe: leakguard's own Immediates", () => {
+  it('does not count the Immediate in which Node hands GC entries to leakguard, and counts a test\'s beside it', async function () {
+    gcsReported(); // leakguard's observer of GC entries, as the memory lane has it
+    const instance = await createProbe(handlesProbe, { ignore: [] });
+    const afterGc = (): Promise<void> =>
+      new Promise((resolve) => {
+        minorGc();
+        // Node's own (unref'd) Immediate queues the entries in the next check phase, and a
+        // refed one to hand them over: pending while this callback runs.
+        setImmediate(resolve);
+      });
+    const pendingDelivery = (): boolean => process.getActiveResourcesInfo().includes('Immediate');
+    const before = await sample(instance);
+    await afterGc();
+    assert.ok(pendingDelivery(), 'no Immediate pending after the GC: nothing to tell apart');
+    assert.deepEqual(instance.newItems!(before, await sample(instance)), []);
+    await afterGc();
+    const own = setImmediate(() => {});
+    try {
+      assert.deepEqual(
+        instance.newItems!(before, await sample(instance)).map((item) => item.type),
+        ['Immediate'],
+      );
+    } finally {
+      clearImmediate(own);
+    }
   });
 });
 
