@@ -56,11 +56,15 @@ class DeferredStack implements CapturedStack {
   }
 }
 
+/** What a stack was captured for, and whether that is still open: a closed one never needs its stack. */
+interface Owner<T extends object = object> {
+  object: T;
+  isOpen: (object: T) => boolean;
+}
+
 interface Unsettled {
   stack: DeferredStack;
-  /** What the stack was captured for, and whether it is still open: a closed one never needs its stack. */
-  object?: object;
-  isOpen?: (object: object) => boolean;
+  owner?: Owner;
 }
 
 let unsettled: Unsettled[] = [];
@@ -72,7 +76,7 @@ let unsettled: Unsettled[] = [];
  * was captured for, with what tells whether that is still open; a stack whose object has
  * closed by the settle is dropped unformatted (a timer that fired, a socket destroyed).
  */
-export function captureCreationStack<T extends object>(above: Function, owner?: { object: T; isOpen: (object: T) => boolean }): CapturedStack {
+export function captureCreationStack<T extends object>(above: Function, owner?: Owner<T>): CapturedStack {
   const trace: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = CAPTURED_FRAMES;
@@ -80,7 +84,7 @@ export function captureCreationStack<T extends object>(above: Function, owner?: 
   Error.stackTraceLimit = limit;
   const stack = new DeferredStack(trace);
   if (unsettled.length >= MAX_UNSETTLED) settleCapturedStacks();
-  unsettled.push(owner ? { stack, object: owner.object, isOpen: owner.isOpen as (object: object) => boolean } : { stack });
+  unsettled.push({ stack, owner: owner as Owner | undefined });
   return stack;
 }
 
@@ -93,11 +97,11 @@ export function settleCapturedStacks(): void {
   if (unsettled.length === 0) return;
   const settling = unsettled;
   unsettled = [];
-  for (const { stack, object, isOpen } of settling) {
+  for (const { stack, owner } of settling) {
     let open = true;
-    if (object && isOpen) {
+    if (owner) {
       try {
-        open = isOpen(object);
+        open = owner.isOpen(owner.object);
       } catch {
         open = true;
       }

@@ -40,11 +40,10 @@ function isTableFull(error: unknown): boolean {
  */
 export function fdSampler(fdDir: string): () => FdReading {
   const limit = openFilesLimit();
-  const counts = countsOpenFds(fdDir);
-  // The kernel resolves /proc/self again on every call: half of a stat's ~9 us here, and
-  // ~25 us in a busy run (express: two per test). Its target, this process's directory,
-  // is the same for the whole run.
-  const dir = counts ? realpathSync(fdDir) : fdDir;
+  // Resolved once: the kernel resolves /proc/self again on every call, half of a stat's
+  // ~9 us here and ~25 us in a busy run (express: two per test).
+  const counting = countingDir(fdDir);
+  const dir = counting ?? fdDir;
   let last: FdReading | undefined;
   /** The kernel's count when `last` was listed. */
   let listedCount: number | undefined;
@@ -54,7 +53,7 @@ export function fdSampler(fdDir: string): () => FdReading {
     // whatever the count says, and the listing gives the count (one stat less per test
     // where each test opens a socket or a file).
     const moved = last === undefined || last.state.sequence !== sequence;
-    const count = counts && !moved ? openCount(dir) : undefined;
+    const count = counting && !moved ? openCount(dir) : undefined;
     if (last && !last.state.full && count !== undefined && count === listedCount) return last;
     // Until a listing succeeds, no count stands for one.
     listedCount = undefined;
@@ -67,8 +66,8 @@ export function fdSampler(fdDir: string): () => FdReading {
       return last;
     }
     // What the kernel counts once the listing's own descriptor is closed: the names left.
-    listedCount = counts ? (count ?? names.length) : undefined;
-    if (last && !last.state.full && last.state.sequence === sequence && sameNames(last.state.names, names)) return last;
+    listedCount = counting ? (count ?? names.length) : undefined;
+    if (last && !last.state.full && !moved && sameNames(last.state.names, names)) return last;
     last = { value: names.length, state: { names, sequence } };
     return last;
   };
@@ -100,12 +99,16 @@ function openCount(fdDir: string): number | undefined {
   }
 }
 
-/** Whether `fdDir` is a /proc fd directory whose size counts what is open (not 0: an older kernel; not a plain directory). */
-function countsOpenFds(fdDir: string): boolean {
+/**
+ * The /proc fd directory `fdDir` resolves to (/proc/self/fd: this process's own), where
+ * its size counts what is open; undefined elsewhere (0: an older kernel; a plain directory).
+ */
+function countingDir(fdDir: string): string | undefined {
   try {
-    return /^\/proc\/\d+\/fd$/.test(realpathSync(fdDir)) && openCount(fdDir) !== undefined;
+    const resolved = realpathSync(fdDir);
+    return /^\/proc\/\d+\/fd$/.test(resolved) && openCount(resolved) !== undefined ? resolved : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
